@@ -1,0 +1,243 @@
+"""The public Python facade: load, validate, generate, write, check.
+
+CLI and service call only these functions. Example::
+
+    import synthwright as sw
+    spec = sw.load_spec("examples/shop.yaml")
+    ds = sw.generate(spec, seed=7)
+    ds["orders"].num_rows
+    ds.write("out/", format="parquet")
+    assert sw.check(ds, spec) == []
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from .engine.compile import Plan, compile_spec
+from .engine.generate import ProgressCallback, Runner
+from .errors import SpecError
+from .loading import spec_from_any
+from .spec import Spec, spec_to_yaml
+
+SpecLike = Spec | dict[str, Any] | str | Path
+
+__all__ = ["Dataset", "RunStats", "check", "generate", "load_spec", "validate"]
+
+
+def load_spec(source: SpecLike) -> Spec:
+    """Load and fully check a spec (file path, YAML/JSON text, dict or Spec).
+
+    Raises:
+        SpecError: every problem, each with its location.
+    """
+    spec = spec_from_any(source)
+    compile_spec(spec)
+    return spec
+
+
+def validate(source: SpecLike) -> list[str]:
+    """Problems of a spec as ``location: message`` lines; empty when it is valid."""
+    try:
+        load_spec(source)
+    except SpecError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def _scaled(spec: Spec, rows: int | None, scale: float | None) -> Spec:
+    """The spec with root row counts replaced (``rows``) or multiplied (``scale``)."""
+    if rows is None and scale is None:
+        return spec
+    data = spec.model_copy(deep=True)
+    for table in data.tables.values():
+        if table.rows is not None:
+            table.rows = rows if rows is not None else max(0, round(table.rows * (scale or 1)))
+    return data
+
+
+@dataclass
+class RunStats:
+    """What a run produced: rows per table and seconds."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.total_rows / self.seconds if self.seconds > 0 else 0.0
+
+
+class Dataset:
+    """Generated tables: Arrow tables by name, produced on first access.
+
+    Writing (``write``, ``to_db``) streams batches to the sink without holding
+    whole tables when the data was not materialised yet.
+    """
+
+    def __init__(self, spec: Spec, plan: Plan, seed: int, on_progress: ProgressCallback | None = None) -> None:
+        self.spec = spec
+        self.plan = plan
+        self.seed = seed
+        self.on_progress = on_progress
+        self._tables: dict[str, pa.Table] | None = None
+        self.stats = RunStats()
+
+    @property
+    def table_names(self) -> list[str]:
+        """Tables in dependency order (parents first)."""
+        return [t.name for t in self.plan.tables]
+
+    def _run(self, on_batch: Callable[[str, pa.RecordBatch], None]) -> RunStats:
+        started = time.perf_counter()
+        rows = Runner(self.plan, self.seed, on_batch, self.on_progress).run()
+        self.stats = RunStats(rows=rows, seconds=time.perf_counter() - started)
+        return self.stats
+
+    def materialize(self) -> dict[str, pa.Table]:
+        """Generate every table into memory (once) and return them."""
+        if self._tables is None:
+            batches: dict[str, list[pa.RecordBatch]] = {n: [] for n in self.table_names}
+            self._run(lambda name, batch: batches[name].append(batch))
+            self._tables = {
+                name: pa.Table.from_batches(parts) if parts else pa.table({})
+                for name, parts in batches.items()
+            }
+        return self._tables
+
+    def __getitem__(self, name: str) -> pa.Table:
+        tables = self.materialize()
+        if name not in tables:
+            raise KeyError(f"no table {name!r}; tables: {', '.join(tables)}")
+        return tables[name]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.table_names)
+
+    def __len__(self) -> int:
+        return len(self.table_names)
+
+    def items(self) -> list[tuple[str, pa.Table]]:
+        tables = self.materialize()
+        return [(n, tables[n]) for n in self.table_names]
+
+    def write(self, out_dir: str | Path, *, format: str = "parquet", **options: Any) -> list[str]:
+        """Write one file per table into ``out_dir``; all or nothing."""
+        from .sinks import open_sink
+
+        sink = open_sink(str(out_dir), format=format, **options)
+        return self._to_sink(sink)
+
+    def to_db(self, url: str, *, if_exists: str = "fail") -> list[str]:
+        """Load every table into a database (``sqlite:///x.db``, ``duckdb:///x.duckdb``)."""
+        from .sinks import open_sink
+
+        sink = open_sink(url, if_exists=if_exists)
+        return self._to_sink(sink)
+
+    def _to_sink(self, sink: Any) -> list[str]:
+        metas = _table_metas(self.plan)
+        sink.open(metas)
+        try:
+            if self._tables is not None:
+                for name, table in self.items():
+                    for batch in table.to_batches():
+                        sink.write_batch(name, batch)
+            else:
+                self._run(sink.write_batch)
+        except BaseException:
+            sink.abort()
+            raise
+        written: list[str] = sink.close()
+        return written
+
+
+def generate(
+    source: SpecLike,
+    *,
+    seed: int | None = None,
+    rows: int | None = None,
+    scale: float | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> Dataset:
+    """Compile a spec and return its Dataset (generated lazily, deterministically).
+
+    Args:
+        source: a Spec, dict, path or YAML text.
+        seed: overrides the spec's seed (default 0 when neither is given).
+        rows: replaces every root table's row count.
+        scale: multiplies every root table's row count.
+        on_progress: called with (table, rows done, rows total).
+    """
+    spec = _scaled(spec_from_any(source), rows, scale)
+    plan = compile_spec(spec)
+    effective = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    return Dataset(spec, plan, effective, on_progress)
+
+
+def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) -> list[Any]:
+    """Findings of data against a spec's rules (empty when every rule holds).
+
+    ``data`` is a Dataset, a dict of Arrow tables, or a directory/database file.
+    """
+    from .quality import check_tables, read_tables
+
+    spec = spec_from_any(source)
+    if isinstance(data, Dataset):
+        tables = data.materialize()
+    elif isinstance(data, dict):
+        tables = data
+    else:
+        tables = read_tables(data, spec)
+    return list(check_tables(tables, spec))
+
+
+def _table_metas(plan: Plan) -> list[Any]:
+    """Sink-facing description of each table: schema, keys, uniqueness."""
+    from .engine.compile import SCENARIO_COLUMN
+    from .sinks import ForeignKey, TableMeta
+    from .spec import ExprColumn, TypeColumn
+
+    metas = []
+    for tp in plan.tables:
+        fields = []
+        for name, cp in tp.columns.items():
+            nullable = isinstance(cp.spec, ExprColumn) or cp.self_ref or cp.spec.null_rate > 0
+            fields.append(pa.field(name, cp.arrow_type or pa.string(), nullable=nullable))
+        if tp.spec.emit_scenario_column:
+            fields.append(pa.field(SCENARIO_COLUMN, pa.string()))
+        unique = [
+            (name,)
+            for name, cp in tp.columns.items()
+            if isinstance(cp.spec, TypeColumn) and cp.spec.unique and name != tp.primary_key
+        ] + [tuple(cols) for cols in tp.spec.unique_sets()]
+        fks = tuple(
+            ForeignKey(name, cp.ref_table, cp.ref_column)
+            for name, cp in tp.columns.items()
+            if cp.ref_table and cp.ref_column
+        )
+        metas.append(
+            TableMeta(
+                name=tp.name,
+                schema=pa.schema(fields),
+                primary_key=tp.primary_key,
+                foreign_keys=fks,
+                unique=tuple(unique),
+            )
+        )
+    return metas
+
+
+def spec_yaml(spec: Spec) -> str:
+    """The spec as YAML text (what ``generate "prompt"`` saves beside its output)."""
+    return spec_to_yaml(spec)

@@ -1,0 +1,466 @@
+"""Base types with an ordered domain: id, int, float, decimal, bool, category,
+date, datetime, time, duration, uuid.
+
+Ordered types share one mechanism: bounds are mapped to a physical integer or
+float unit (days for dates, microseconds for datetimes and times, scaled
+integers for decimals); values are drawn in that unit, truncated to [min, max]
+or to per-row bounds handed over by the engine (``after``/``before``), and
+``unique`` is a Feistel permutation of the row index over the domain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..spec import TypeColumn, parse_duration
+from ._base import BlockContext, Generator, stable_hash
+from ._registry import register
+from .distributions import sample_continuous, sample_integers, sample_integers_rowwise
+from .tools import FeistelPermutation, strings_from_matrix, weighted_choice
+
+_EPOCH = dt.datetime(1970, 1, 1)
+_US = 1_000_000
+_DAY_US = 86_400 * _US
+
+
+def _key(ctx: BlockContext) -> int:
+    return stable_hash(f"{ctx.seed}:{ctx.table}.{ctx.column}")
+
+
+class OrderedGenerator(Generator):
+    """A type whose values live on an integer scale between min and max.
+
+    Subclasses say how bounds convert to that scale (``to_unit``), the default
+    range, and how unit values become Arrow values (``to_arrow``).
+    """
+
+    params: ClassVar[tuple[str, ...]] = ("min", "max", "dist", "after", "before", "within")
+    unique_ok: ClassVar[bool] = True
+    default_min: ClassVar[Any] = 0
+    default_max: ClassVar[Any] = 1000
+
+    def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
+        """A bound in the physical integer unit."""
+        return int(value)
+
+    def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
+        return pa.array(values, type=self.arrow_type(col))
+
+    def within_units(self, col: TypeColumn) -> int | None:
+        """``within:`` in the physical unit (None when not set)."""
+        if col.within is None:
+            return None
+        return int(parse_duration(col.within) * _US)
+
+    def bounds(self, col: TypeColumn) -> tuple[int, int]:
+        """[min, max] in the physical unit, defaults filled in."""
+        lo = self.to_unit(self.default_min if col.min is None else col.min, col)
+        hi = self.to_unit(self.default_max if col.max is None else col.max, col, upper=True)
+        return lo, hi
+
+    def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
+        try:
+            lo, hi = self.bounds(col)
+        except (TypeError, ValueError) as exc:
+            return [("min" if col.min is not None else "max", str(exc))]
+        if lo > hi:
+            problems.append(("min", f"min ({col.min}) is greater than max ({col.max})"))
+        if col.unique and col.dist is not None:
+            problems.append(("dist", "a unique column cannot follow a distribution; drop dist"))
+        if col.unique and (col.after or col.before):
+            problems.append(("unique", "unique cannot be combined with after/before"))
+        if col.within is not None and not (col.after or col.before):
+            problems.append(("within", "within needs after or before"))
+        return problems
+
+    def capacity(self, col: TypeColumn) -> int | None:
+        lo, hi = self.bounds(col)
+        return hi - lo + 1
+
+    def draw(self, col: TypeColumn, ctx: BlockContext) -> np.ndarray:
+        """int64 values in the physical unit for this block."""
+        lo, hi = self.bounds(col)
+        rng = ctx.rng()
+        if col.unique:
+            perm = FeistelPermutation(hi - lo + 1, _key(ctx))
+            return lo + perm(ctx.row_index())
+        if ctx.lower is not None or ctx.upper is not None:
+            row_lo = np.full(ctx.n, lo, np.int64) if ctx.lower is None else ctx.lower
+            row_hi = np.full(ctx.n, hi, np.int64) if ctx.upper is None else ctx.upper
+            return sample_integers_rowwise(col.dist, rng, ctx.n, row_lo, row_hi)
+        return sample_integers(col.dist, rng, ctx.n, lo, hi)
+
+    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        return self.to_arrow(self.draw(col, ctx), col)
+
+
+@register
+class IdGenerator(Generator):
+    name = "id"
+    summary = "Sequential integer key 1..n (or from `min`); always unique: the primary key."
+    params = ("min",)
+    example: ClassVar[dict[str, Any]] = {}
+    unique_ok = True
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.int64()
+
+    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        start = 1 if col.min is None else int(col.min)
+        return pa.array(ctx.row_index() + start, type=pa.int64())
+
+    def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
+        if col.min is not None and not isinstance(col.min, int):
+            return [("min", "id min must be an integer")]
+        return []
+
+
+@register
+class IntGenerator(OrderedGenerator):
+    name = "int"
+    summary = "Integer in [min, max] (default 0..1000), any distribution; unique by permutation."
+    example: ClassVar[dict[str, Any]] = {"min": 18, "max": 90, "dist": {"normal": {"mean": 38, "std": 12}}}
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.int64()
+
+    def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, got {value!r}")
+        return int(np.floor(value)) if upper else int(np.ceil(value))
+
+    def within_units(self, col: TypeColumn) -> int | None:
+        return None if col.within is None else int(parse_duration(col.within))
+
+
+@register
+class FloatGenerator(Generator):
+    name = "float"
+    summary = "Floating-point number in [min, max] (default 0..1), any distribution."
+    params = ("min", "max", "dist", "after", "before", "within")
+    example: ClassVar[dict[str, Any]] = {"min": 0, "max": 100, "dist": "normal"}
+    unique_ok = True
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.float64()
+
+    def bounds(self, col: TypeColumn) -> tuple[float, float]:
+        lo = 0.0 if col.min is None else col.min
+        hi = 1.0 if col.max is None else col.max
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lo, hi)):
+            raise ValueError("float min/max must be numbers")
+        return float(lo), float(hi)
+
+    def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
+        try:
+            lo, hi = self.bounds(col)
+        except ValueError as exc:
+            return [("min", str(exc))]
+        problems = []
+        if lo > hi:
+            problems.append(("min", f"min ({lo}) is greater than max ({hi})"))
+        if col.unique and col.dist is not None:
+            problems.append(("dist", "a unique column cannot follow a distribution; drop dist"))
+        return problems
+
+    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        lo, hi = self.bounds(col)
+        if col.unique:
+            grid = 1 << 52
+            perm = FeistelPermutation(grid, _key(ctx))
+            values = lo + (hi - lo) * (perm(ctx.row_index()) / float(grid - 1))
+        else:
+            row_lo = lo if ctx.lower is None else ctx.lower
+            row_hi = hi if ctx.upper is None else ctx.upper
+            values = sample_continuous(col.dist, ctx.rng(), ctx.n, row_lo, row_hi)
+        return pa.array(values, type=pa.float64())
+
+
+@register
+class DecimalGenerator(OrderedGenerator):
+    name = "decimal"
+    summary = "Exact decimal with `scale` places (default 2) in [min, max]; Arrow decimal128."
+    params = ("min", "max", "dist", "scale", "precision", "after", "before", "within")
+    example: ClassVar[dict[str, Any]] = {"min": 5, "max": 2000, "scale": 2, "dist": "lognormal"}
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.decimal128(col.precision or 18, self.scale(col))
+
+    @staticmethod
+    def scale(col: TypeColumn) -> int:
+        return 2 if col.scale is None else col.scale
+
+    def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected a number, got {value!r}")
+        scaled = value * 10 ** self.scale(col)
+        return int(np.floor(scaled + 1e-9)) if upper else int(np.ceil(scaled - 1e-9))
+
+    def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
+        problems = super().validate(col)
+        if col.precision is not None and self.scale(col) > col.precision:
+            problems.append(("scale", "scale cannot exceed precision"))
+        return problems
+
+    def draw(self, col: TypeColumn, ctx: BlockContext) -> np.ndarray:
+        lo, hi = self.bounds(col)
+        if col.unique or ctx.lower is not None or ctx.upper is not None:
+            return super().draw(col, ctx)
+        # the distribution's shape lives in value space; round to the decimal grid
+        unit = float(10 ** self.scale(col))
+        x = sample_continuous(col.dist, ctx.rng(), ctx.n, lo / unit, hi / unit)
+        return np.clip(np.rint(x * unit).astype(np.int64), lo, hi)
+
+    def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
+        return decimal_from_scaled(values, self.arrow_type(col))
+
+
+def decimal_from_scaled(values: np.ndarray, type_: pa.DataType) -> pa.Array:
+    """A decimal128 array from int64 values already multiplied by 10**scale."""
+    v = np.asarray(values, dtype=np.int64)
+    words = np.empty((len(v), 2), dtype=np.int64)
+    words[:, 0] = v
+    words[:, 1] = v >> 63  # sign extension into the high word
+    return pa.Array.from_buffers(type_, len(v), [None, pa.py_buffer(words.tobytes())])
+
+
+@register
+class BoolGenerator(Generator):
+    name = "bool"
+    summary = "Boolean, true with probability `p` (default 0.5)."
+    params = ("p",)
+    example: ClassVar[dict[str, Any]] = {"p": 0.05}
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.bool_()
+
+    def capacity(self, col: TypeColumn) -> int | None:
+        return 2
+
+    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        p = 0.5 if col.p is None else col.p
+        return pa.array(ctx.rng().random(ctx.n) < p, type=pa.bool_())
+
+
+@register
+class CategoryGenerator(Generator):
+    name = "category"
+    summary = "One of `values` (a list, or a map of value -> weight); a dictionary array."
+    params = ("values", "dist")
+    example: ClassVar[dict[str, Any]] = {"values": {"free": 0.6, "pro": 0.3, "enterprise": 0.1}}
+    unique_ok = True
+
+    @staticmethod
+    def choices(col: TypeColumn) -> tuple[list[Any], np.ndarray]:
+        if isinstance(col.values, dict):
+            return list(col.values), np.array(list(col.values.values()), dtype=np.float64)
+        values = list(col.values or [])
+        return values, np.ones(len(values))
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        values, _ = self.choices(col)
+        if values and all(isinstance(v, bool) for v in values):
+            return pa.bool_()
+        if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return pa.int64()
+        if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return pa.float64()
+        return pa.dictionary(pa.int32(), pa.string())
+
+    def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
+        if not col.values:
+            return [("values", "category needs `values` (a list or a map of value -> weight)")]
+        if col.dist is not None and col.dist.kind != "zipf":
+            return [("dist", "category takes weights in `values`, or dist: zipf over the list")]
+        return []
+
+    def capacity(self, col: TypeColumn) -> int | None:
+        return len(self.choices(col)[0])
+
+    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        values, weights = self.choices(col)
+        if col.dist is not None and col.dist.kind == "zipf":
+            a = getattr(col.dist, "a", 1.2)
+            weights = 1.0 / np.arange(1, len(values) + 1, dtype=np.float64) ** a
+        if col.unique:
+            idx = FeistelPermutation(len(values), _key(ctx))(ctx.row_index())
+        else:
+            idx = weighted_choice(ctx.rng(), weights, ctx.n)
+        type_ = self.arrow_type(col)
+        if pa.types.is_dictionary(type_):
+            pool = pa.array([str(v) for v in values], pa.string())
+            return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pool)
+        return pa.array(values, type_).take(pa.array(idx))
+
+
+def _parse_datetime(value: Any, *, upper: bool) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if not isinstance(value, str):
+        raise ValueError(f"expected an ISO date or datetime, got {value!r}")
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"bad date/datetime {value!r}: use ISO 8601 (2024-12-31)") from exc
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if upper and len(value.strip()) == 10:  # a date-only max means the end of that day
+        parsed = parsed + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+    return parsed
+
+
+@register
+class DatetimeGenerator(OrderedGenerator):
+    name = "datetime"
+    summary = (
+        "Timestamp (microseconds) in [min, max] (ISO strings; a date-only max means the end "
+        "of that day; default 2020-01-01..2025-12-31); `after`/`before` another column with "
+        "`within`; `format` gives strings."
+    )
+    params = ("min", "max", "dist", "after", "before", "within", "format")
+    example: ClassVar[dict[str, Any]] = {"min": "2023-01-01", "max": "2024-12-31"}
+    default_min = "2020-01-01"
+    default_max = "2025-12-31"
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.string() if col.format else pa.timestamp("us")
+
+    def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
+        delta = _parse_datetime(value, upper=upper) - _EPOCH
+        return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+
+    def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
+        arr = pa.array(values, type=pa.int64()).cast(pa.timestamp("us"))
+        return pc.strftime(arr, format=col.format) if col.format else arr
+
+
+@register
+class DateGenerator(OrderedGenerator):
+    name = "date"
+    summary = "Calendar date in [min, max] (ISO strings; default 2020-01-01..2025-12-31)."
+    params = ("min", "max", "dist", "after", "before", "within", "format")
+    example: ClassVar[dict[str, Any]] = {"min": "1950-01-01", "max": "2005-12-31"}
+    default_min = "2020-01-01"
+    default_max = "2025-12-31"
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.string() if col.format else pa.date32()
+
+    def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
+        return (_parse_datetime(value, upper=False) - _EPOCH).days
+
+    def within_units(self, col: TypeColumn) -> int | None:
+        return None if col.within is None else int(parse_duration(col.within) // 86_400)
+
+    def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
+        arr = pa.array(values.astype(np.int32), type=pa.int32()).cast(pa.date32())
+        return pc.strftime(arr, format=col.format) if col.format else arr
+
+
+def _parse_time(value: Any) -> int:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a time like '08:30' or '17:45:00', got {value!r}")
+    try:
+        t = dt.time.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"bad time {value!r}: use HH:MM[:SS]") from exc
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * _US + t.microsecond
+
+
+@register
+class TimeGenerator(OrderedGenerator):
+    name = "time"
+    summary = "Time of day in [min, max] ('08:00'..'18:00'; default the whole day)."
+    params = ("min", "max", "dist", "after", "before", "within")
+    example: ClassVar[dict[str, Any]] = {"min": "08:00", "max": "18:00"}
+    default_min = "00:00:00"
+    default_max = "23:59:59"
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.time64("us")
+
+    def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
+        return _parse_time(value)
+
+    def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
+        return pa.array(values, type=pa.int64()).cast(pa.time64("us"))
+
+
+@register
+class DurationGenerator(OrderedGenerator):
+    name = "duration"
+    summary = "A length of time in [min, max] ('30s', '15m', '2h', '3d'; default 0..1h)."
+    params = ("min", "max", "dist")
+    example: ClassVar[dict[str, Any]] = {"min": "1m", "max": "2h", "dist": "lognormal"}
+    default_min = "0s"
+    default_max = "1h"
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.duration("us")
+
+    def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return int(value * _US)
+        if not isinstance(value, str):
+            raise ValueError(f"expected a duration like '15m', got {value!r}")
+        return int(parse_duration(value) * _US)
+
+    def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
+        return pa.array(values, type=pa.int64()).cast(pa.duration("us"))
+
+
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_M62 = (1 << 62) - 1
+
+
+def _bijection62(x: np.ndarray, key: int) -> np.ndarray:
+    """A keyed bijection of [0, 2^62): odd multiplications and xor-shifts mod 2^62."""
+    mask = np.uint64(_M62)
+    with np.errstate(over="ignore"):
+        z = (x.astype(np.uint64) ^ np.uint64(key & _M62)) & mask
+        z = (z * np.uint64(0x2545F4914F6CDD1D)) & mask
+        z ^= z >> np.uint64(31)
+        z = (z * np.uint64(0x5851F42D4C957F2D)) & mask
+        z ^= z >> np.uint64(29)
+    return z
+
+
+def uuid_strings(high: np.ndarray, low: np.ndarray) -> pa.Array:
+    """Version-4 UUID strings from 64-bit halves (version and variant bits set here)."""
+    high = (high & np.uint64(0xFFFFFFFFFFFF0FFF)) | np.uint64(0x4000)
+    low = (low & np.uint64(_M62)) | np.uint64(0x8000000000000000)
+    raw = np.empty((len(high), 2), dtype=">u8")
+    raw[:, 0] = high
+    raw[:, 1] = low
+    nibbles = raw.view(np.uint8).reshape(-1, 16)
+    hexes = np.empty((len(high), 32), dtype=np.uint8)
+    hexes[:, 0::2] = _HEX[nibbles >> 4]
+    hexes[:, 1::2] = _HEX[nibbles & 15]
+    out = np.full((len(high), 36), ord("-"), dtype=np.uint8)
+    for dst, src, width in ((0, 0, 8), (9, 8, 4), (14, 12, 4), (19, 16, 4), (24, 20, 12)):
+        out[:, dst : dst + width] = hexes[:, src : src + width]
+    return strings_from_matrix(out)
+
+
+@register
+class UuidGenerator(Generator):
+    name = "uuid"
+    category = "base"
+    summary = "Random version-4 UUID string; distinct by construction (row index bijection)."
+    unique_ok = True
+
+    def arrow_type(self, col: TypeColumn) -> pa.DataType:
+        return pa.string()
+
+    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        high = ctx.rng().integers(0, 2**63, size=ctx.n, dtype=np.int64).astype(np.uint64) << np.uint64(1)
+        low = _bijection62(ctx.row_index().astype(np.uint64), _key(ctx))
+        return uuid_strings(high, low)

@@ -1,0 +1,692 @@
+"""Compile a spec into a plan: resolve references, order work, refuse the impossible.
+
+Every problem is collected with its location (``tables.orders.columns.total.expr``)
+and a did-you-mean where a name is close to a known one; the caller gets all
+of them at once in one SpecError. Nothing is generated here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from .. import catalog
+from ..catalog.base_numeric import OrderedGenerator
+from ..catalog.base_text import template_columns
+from ..catalog.distributions import mass_in_range
+from ..errors import Problem, SpecError
+from ..spec import (
+    ExprColumn,
+    Override,
+    PoissonDist,
+    RefColumn,
+    Scenario,
+    Spec,
+    TableSpec,
+    TypeColumn,
+    parse_duration,
+)
+from .expressions import ExprError, evaluate, parse_expr
+
+SCENARIO_COLUMN = "_scenario"
+_DEFAULT_WINDOW_S = 365 * 86400  # `after:` without within or max: within a year
+
+
+@dataclass
+class Bound:
+    """A per-row bound read from another column (``after``/``before``)."""
+
+    table: str | None  # None: this row; else the parent table reached through its link
+    column: str
+    within_units: int | None  # window in the column's physical unit
+
+
+@dataclass
+class ColumnPlan:
+    name: str
+    spec: TypeColumn | RefColumn | ExprColumn
+    arrow_type: pa.DataType | None = None
+    generator: catalog.Generator | None = None
+    deps: list[str] = field(default_factory=list)  # same-table columns first
+    parents: list[tuple[str, str]] = field(default_factory=list)  # (table, column) read
+    lower: Bound | None = None
+    upper: Bound | None = None
+    ref_table: str | None = None
+    ref_column: str | None = None
+    self_ref: bool = False
+
+    @property
+    def kind(self) -> str:
+        if isinstance(self.spec, RefColumn):
+            return "ref"
+        if isinstance(self.spec, ExprColumn):
+            return "expr"
+        return "type"
+
+
+@dataclass
+class TablePlan:
+    name: str
+    spec: TableSpec
+    columns: dict[str, ColumnPlan]
+    order: list[str]
+    links: dict[str, str]  # parent table -> the ref column that reaches it
+    link_column: str | None  # the per_parent link
+    scenarios: list[Scenario]
+    checks: list[str]
+    primary_key: str | None
+    retain: set[str] = field(default_factory=set)  # columns children read
+    locale: str = "en_US"
+
+    @property
+    def has_self_refs(self) -> bool:
+        return any(c.self_ref for c in self.columns.values())
+
+
+@dataclass
+class Plan:
+    spec: Spec
+    tables: list[TablePlan]  # parents before children
+
+    def table(self, name: str) -> TablePlan:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+def _hint(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+_FIELDS_COMMON = set(catalog.COMMON_PARAMS) | {"type"}
+
+
+class _Compiler:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.problems: list[Problem] = []
+
+    def problem(self, location: str, message: str) -> None:
+        self.problems.append(Problem(location, message))
+
+    # -- columns ---------------------------------------------------------------
+
+    def type_column(self, loc: str, name: str, col: TypeColumn, table: TableSpec) -> ColumnPlan:
+        plan = ColumnPlan(name=name, spec=col)
+        gen = catalog.get(col.type)
+        if gen is None:
+            self.problem(f"{loc}.type", f"unknown type {col.type!r}{_hint(col.type, catalog.names())}")
+            return plan
+        plan.generator = gen
+        allowed = set(gen.params) | _FIELDS_COMMON
+        for field_name in col.model_fields_set:
+            if field_name not in allowed and getattr(col, field_name) is not None:
+                self.problem(
+                    f"{loc}.{field_name}",
+                    f"parameter {field_name!r} does not apply to type {col.type!r}"
+                    f" (it takes: {', '.join(sorted(gen.params)) or 'no parameters'})",
+                )
+        for field_name, message in gen.validate(col):
+            self.problem(f"{loc}.{field_name}", message)
+        if col.unique and not gen.unique_ok:
+            self.problem(f"{loc}.unique", f"type {col.type!r} cannot be made unique")
+        if col.locale is not None:
+            self._check_locale(f"{loc}.locale", col.locale)
+        try:
+            plan.arrow_type = gen.arrow_type(col)
+        except (ValueError, TypeError) as exc:
+            self.problem(loc, str(exc))
+        plan.deps = [d for d in gen.needs(col, table, name) if d != name]
+        for field_name in ("prompt", "template"):
+            text = getattr(col, field_name, None)
+            for ref in template_columns(text or ""):
+                if "." in ref:
+                    plan.parents.append(tuple(ref.split(".", 1)))  # type: ignore[arg-type]
+        return plan
+
+    def _check_locale(self, loc: str, locale: str) -> None:
+        from ..catalog.base_text import _MIMESIS_DIRS
+
+        if locale.replace("-", "_") not in _MIMESIS_DIRS:
+            self.problem(
+                loc,
+                f"unsupported locale {locale!r}{_hint(locale, list(_MIMESIS_DIRS))}"
+                f" (supported: {', '.join(_MIMESIS_DIRS)})",
+            )
+
+    def ref_column(self, loc: str, name: str, col: RefColumn, table_name: str) -> ColumnPlan:
+        plan = ColumnPlan(name=name, spec=col)
+        target_table, target_col = col.ref.split(".", 1)
+        plan.ref_table, plan.ref_column = target_table, target_col
+        plan.self_ref = target_table == table_name
+        target = self.spec.tables.get(target_table)
+        if target is None:
+            self.problem(
+                f"{loc}.ref",
+                f"unknown table {target_table!r}{_hint(target_table, list(self.spec.tables))}",
+            )
+            return plan
+        key = target.columns.get(target_col)
+        if key is None:
+            self.problem(
+                f"{loc}.ref",
+                f"unknown column {target_col!r} in table {target_table!r}"
+                f"{_hint(target_col, list(target.columns))}",
+            )
+            return plan
+        if not _is_key(key):
+            self.problem(
+                f"{loc}.ref",
+                f"{col.ref} is not a key: reference an id, uuid or unique column",
+            )
+            return plan
+        if isinstance(key, TypeColumn):
+            gen = catalog.get(key.type)
+            if gen is not None:
+                plan.arrow_type = gen.arrow_type(key)
+        if plan.self_ref and col.null_rate == 0:
+            self.problem(
+                f"{loc}.null_rate",
+                "a self-reference needs null_rate > 0: the first row has no earlier row to point to",
+            )
+        return plan
+
+    # -- tables ----------------------------------------------------------------
+
+    def table(self, name: str, table: TableSpec) -> TablePlan:
+        loc = f"tables.{name}"
+        columns: dict[str, ColumnPlan] = {}
+        for col_name, col in table.columns.items():
+            cloc = f"{loc}.columns.{col_name}"
+            if col_name == SCENARIO_COLUMN:
+                self.problem(cloc, f"{SCENARIO_COLUMN!r} is reserved for scenario labels")
+            if isinstance(col, TypeColumn):
+                columns[col_name] = self.type_column(cloc, col_name, col, table)
+            elif isinstance(col, RefColumn):
+                columns[col_name] = self.ref_column(cloc, col_name, col, name)
+            else:
+                columns[col_name] = ColumnPlan(name=col_name, spec=col)
+        links: dict[str, str] = {}
+        for col_name, cp in columns.items():
+            if cp.kind == "ref" and cp.ref_table and not cp.self_ref:
+                links.setdefault(cp.ref_table, col_name)
+        link_column = None
+        if table.per_parent is not None:
+            parent = table.per_parent.table
+            if parent not in self.spec.tables:
+                self.problem(
+                    f"{loc}.per_parent.table",
+                    f"unknown table {parent!r}{_hint(parent, list(self.spec.tables))}",
+                )
+            elif parent == name:
+                self.problem(f"{loc}.per_parent.table", "a table cannot be its own per_parent")
+            else:
+                candidates = [c for c, cp in columns.items() if cp.ref_table == parent]
+                if not candidates:
+                    self.problem(
+                        f"{loc}.per_parent",
+                        f"needs a ref column to {parent} (e.g. {parent.rstrip('s')}_id: "
+                        f"{{ref: {parent}.id}})",
+                    )
+                else:
+                    link_column = candidates[0]
+                    links[parent] = link_column
+                    if columns[link_column].spec.null_rate > 0:  # type: ignore[union-attr]
+                        self.problem(
+                            f"{loc}.columns.{link_column}.null_rate",
+                            "the per_parent link cannot be null",
+                        )
+                self._check_per_parent(loc, table)
+        pk = next(
+            (c for c, col in table.columns.items() if isinstance(col, TypeColumn) and col.type == "id"),
+            None,
+        )
+        return TablePlan(
+            name=name,
+            spec=table,
+            columns=columns,
+            order=[],
+            links=links,
+            link_column=link_column,
+            scenarios=list(self.spec.scenarios.get(name, [])),
+            checks=list(table.checks),
+            primary_key=pk,
+            locale=self.spec.locale,
+        )
+
+    def _check_per_parent(self, loc: str, table: TableSpec) -> None:
+        pp = table.per_parent
+        assert pp is not None
+        if isinstance(pp.dist, PoissonDist):
+            hi = pp.max if pp.max is not None else int(pp.dist.lam * 10 + 100)
+            if mass_in_range(pp.dist, pp.min, hi) < 1e-6:
+                self.problem(
+                    f"{loc}.per_parent.dist",
+                    f"poisson(lam={pp.dist.lam}) almost never falls in [{pp.min}, {hi}]",
+                )
+        elif pp.dist is not None and pp.dist.kind not in ("uniform", "zipf", "poisson") and pp.max is None:
+            self.problem(f"{loc}.per_parent.max", f"dist {pp.dist.kind} needs max")
+
+    # -- references between columns -----------------------------------------
+
+    def resolve_refs(self, tp: TablePlan) -> None:
+        """Dependencies from expr/after/before/checks, with did-you-mean for unknown names."""
+        loc = f"tables.{tp.name}"
+        for name, cp in tp.columns.items():
+            cloc = f"{loc}.columns.{name}"
+            if isinstance(cp.spec, ExprColumn):
+                self._expr_refs(tp, cp, f"{cloc}.expr", cp.spec.expr)
+            elif isinstance(cp.spec, TypeColumn):
+                for side in ("after", "before"):
+                    target = getattr(cp.spec, side)
+                    if target:
+                        bound = self._bound(tp, cp, f"{cloc}.{side}", target)
+                        if side == "after":
+                            cp.lower = bound
+                        else:
+                            cp.upper = bound
+                for dep in list(cp.deps):
+                    if dep not in tp.columns:
+                        cp.deps.remove(dep)
+                for table, column in cp.parents:
+                    self._parent_column(tp, cp, cloc, table, column)
+        for i, check in enumerate(tp.checks):
+            self._check_refs(tp, f"{loc}.checks[{i}]", check)
+
+    def _parent_column(
+        self, tp: TablePlan, cp: ColumnPlan, loc: str, table: str, column: str
+    ) -> bool:
+        if table not in tp.links:
+            known = list(tp.links)
+            self.problem(
+                loc,
+                f"{table}.{column}: {tp.name} has no ref column to table {table!r}"
+                + (_hint(table, known) if known else ""),
+            )
+            return False
+        parent = self.spec.tables[table]
+        if column not in parent.columns:
+            self.problem(
+                loc, f"unknown column {column!r} in table {table!r}{_hint(column, list(parent.columns))}"
+            )
+            return False
+        if tp.links[table] not in cp.deps:
+            cp.deps.append(tp.links[table])
+        return True
+
+    def _expr_refs(self, tp: TablePlan, cp: ColumnPlan, loc: str, sql: str) -> None:
+        try:
+            parsed = parse_expr(sql)
+        except ExprError as exc:
+            self.problem(loc, str(exc))
+            return
+        for table, column in parsed.references:
+            if table is None or table == tp.name:
+                if column not in tp.columns:
+                    self.problem(
+                        loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}"
+                    )
+                elif column != cp.name:
+                    cp.deps.append(column)
+                else:
+                    self.problem(loc, "an expression cannot refer to its own column")
+            elif self._parent_column(tp, cp, loc, table, column):
+                cp.parents.append((table, column))
+
+    def _check_refs(self, tp: TablePlan, loc: str, sql: str) -> None:
+        try:
+            parsed = parse_expr(sql)
+        except ExprError as exc:
+            self.problem(loc, str(exc))
+            return
+        probe = ColumnPlan(name="__check__", spec=ExprColumn(expr=sql))
+        for table, column in parsed.references:
+            if table is None or table == tp.name:
+                if column not in tp.columns:
+                    self.problem(loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}")
+            else:
+                self._parent_column(tp, probe, loc, table, column)
+
+    def _bound(self, tp: TablePlan, cp: ColumnPlan, loc: str, target: str) -> Bound | None:
+        assert isinstance(cp.spec, TypeColumn)
+        gen = cp.generator
+        if gen is None:
+            return None
+        if not isinstance(gen, OrderedGenerator):
+            self.problem(loc, f"after/before apply to ordered types, not {cp.spec.type!r}")
+            return None
+        table, column = (None, target) if "." not in target else tuple(target.split(".", 1))
+        if table == tp.name:
+            table = None
+        other: Any
+        if table is None:
+            other = tp.spec.columns.get(column)
+            if other is None:
+                self.problem(loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}")
+                return None
+            if column == cp.name:
+                self.problem(loc, "a column cannot be after/before itself")
+                return None
+            cp.deps.append(column)
+        else:
+            if not self._parent_column(tp, cp, loc, table, column):
+                return None
+            other = self.spec.tables[table].columns[column]
+            cp.parents.append((table, column))
+        if not isinstance(other, TypeColumn) or other.type != cp.spec.type:
+            self.problem(loc, f"{target} must be a {cp.spec.type} column like this one")
+            return None
+        within = gen.within_units(cp.spec)
+        if within is None and cp.spec.max is None and cp.spec.type in ("datetime", "date"):
+            within = gen.within_units(TypeColumn(type=cp.spec.type, within=f"{_DEFAULT_WINDOW_S}s"))
+        # decidable emptiness: the other column may exceed this one's max
+        try:
+            other_lo, other_hi = gen.bounds(other)
+            own_lo, own_hi = gen.bounds(cp.spec)
+        except (TypeError, ValueError):
+            return Bound(table, column, within)
+        side = loc.rsplit(".", 1)[-1]
+        if side == "after" and cp.spec.max is not None and other_hi > own_hi:
+            self.problem(loc, f"{target} can be later than this column's max ({cp.spec.max})")
+        if side == "before" and cp.spec.min is not None and other_lo < own_lo:
+            self.problem(loc, f"{target} can be earlier than this column's min ({cp.spec.min})")
+        return Bound(table, column, within)
+
+    # -- order ---------------------------------------------------------------
+
+    def order_columns(self, tp: TablePlan) -> None:
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, path: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = " -> ".join([*path[path.index(name) :], name])
+                self.problem(f"tables.{tp.name}.columns.{name}", f"columns depend on each other: {cycle}")
+                return
+            state[name] = 1
+            for dep in tp.columns[name].deps:
+                if dep in tp.columns:
+                    visit(dep, [*path, name])
+            state[name] = 2
+            order.append(name)
+
+        for name in tp.columns:
+            visit(name, [])
+        tp.order = order
+
+    def order_tables(self, plans: dict[str, TablePlan]) -> list[TablePlan]:
+        edges: dict[str, set[str]] = {name: set() for name in plans}
+        for name, tp in plans.items():
+            for cp in tp.columns.values():
+                if cp.ref_table and not cp.self_ref and cp.ref_table in plans:
+                    edges[name].add(cp.ref_table)
+                for table, _ in cp.parents:
+                    if table in plans and table != name:
+                        edges[name].add(table)
+            if tp.spec.per_parent and tp.spec.per_parent.table in plans:
+                edges[name].add(tp.spec.per_parent.table)
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, path: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = " -> ".join([*path[path.index(name) :], name])
+                self.problem(
+                    f"tables.{name}",
+                    f"tables reference each other in a cycle: {cycle}; break it with a "
+                    "nullable link that is filled later is not supported yet: remove one ref",
+                )
+                return
+            state[name] = 1
+            for parent in sorted(edges[name]):
+                visit(parent, [*path, name])
+            state[name] = 2
+            order.append(name)
+
+        for name in plans:
+            visit(name, [])
+        return [plans[n] for n in order]
+
+    # -- capacity, scenarios, checks -----------------------------------------
+
+    def max_rows(self, name: str, seen: frozenset[str] = frozenset()) -> int | None:
+        table = self.spec.tables.get(name)
+        if table is None or name in seen:
+            return None
+        extra = sum(s.count or 0 for s in self.spec.scenarios.get(name, []))
+        if table.rows is not None:
+            return table.rows + extra
+        pp = table.per_parent
+        assert pp is not None
+        parent_rows = self.max_rows(pp.table, seen | {name})
+        if parent_rows is None:
+            return None
+        hi = pp.max
+        if hi is None:
+            lam = getattr(pp.dist, "lam", 0)
+            hi = int(lam * 10 + 100)
+        return parent_rows * hi + extra
+
+    def capacities(self, tp: TablePlan) -> None:
+        rows = self.max_rows(tp.name)
+        if rows is None:
+            return
+        for name, cp in tp.columns.items():
+            if cp.generator is None or not isinstance(cp.spec, TypeColumn) or not cp.spec.unique:
+                continue
+            cap = cp.generator.capacity(cp.spec)
+            if cap is not None and cap < rows:
+                what = "rows" if tp.spec.rows is not None else "rows at most"
+                self.problem(
+                    f"tables.{tp.name}.columns.{name}.unique",
+                    f"only {cap} distinct values possible for {rows} {what}",
+                )
+        for i, cols in enumerate(tp.spec.unique_sets()):
+            loc = f"tables.{tp.name}.unique" + (f"[{i}]" if len(tp.spec.unique_sets()) > 1 else "")
+            cap = 1
+            for col_name in cols:
+                cp2 = tp.columns.get(col_name)
+                if cp2 is None:
+                    self.problem(loc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}")
+                    cap = 0
+                    continue
+                if cp2.kind == "ref" and cp2.ref_table:
+                    parent_rows = self.max_rows(cp2.ref_table)
+                    cap *= parent_rows or 0
+                elif cp2.kind == "type" and cp2.generator and cp2.spec.type in ("category", "bool", "int"):  # type: ignore[union-attr]
+                    cap *= cp2.generator.capacity(cp2.spec) or 0  # type: ignore[arg-type]
+                else:
+                    self.problem(loc, f"{col_name}: composite unique supports ref, category, bool and int columns")
+                    cap = 0
+            if cap and cap < rows and tp.spec.per_parent is None:
+                self.problem(loc, f"only {cap} distinct combinations possible for {rows} rows")
+            if tp.spec.per_parent is not None and cap:
+                link = tp.link_column
+                others = [c for c in cols if c != link]
+                if link not in cols or len(others) != 1:
+                    self.problem(loc, "with per_parent, a composite unique pairs the link with one other column")
+
+    def scenarios(self, plans: dict[str, TablePlan]) -> None:
+        for table_name, scenarios in self.spec.scenarios.items():
+            loc = f"scenarios.{table_name}"
+            tp = plans.get(table_name)
+            if tp is None:
+                self.problem(loc, f"unknown table {table_name!r}{_hint(table_name, list(plans))}")
+                continue
+            for i, scenario in enumerate(scenarios):
+                sloc = f"{loc}[{i}]"
+                for col_name, value in scenario.set.items():
+                    cp = tp.columns.get(col_name)
+                    vloc = f"{sloc}.set.{col_name}"
+                    if cp is None:
+                        self.problem(vloc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}")
+                        continue
+                    if cp.kind != "type":
+                        self.problem(vloc, f"scenarios set typed columns, not {cp.kind} columns")
+                        continue
+                    self._scenario_value(vloc, cp, value, scenario)
+
+    def _scenario_value(self, loc: str, cp: ColumnPlan, value: Any, scenario: Scenario) -> None:
+        col = cp.spec
+        assert isinstance(col, TypeColumn)
+        if col.unique and not isinstance(value, Override):
+            if (scenario.count or 0) > 1 or scenario.share is not None:
+                self.problem(loc, "a unique column cannot take one literal on several rows")
+            return
+        if col.unique:
+            self.problem(loc, "a unique column cannot be narrowed by a scenario")
+            return
+        if value is None:
+            if col.null_rate == 0:
+                self.problem(loc, "null is not allowed: the column has no null_rate")
+            return
+        merged = scenario_column(col, value)
+        if merged is None:
+            self.problem(loc, f"{value!r} is outside the column's values")
+            return
+        gen = cp.generator
+        if gen is None:
+            return
+        for field_name, message in gen.validate(merged):
+            self.problem(f"{loc}.{field_name}" if isinstance(value, Override) else loc, message)
+        if isinstance(gen, OrderedGenerator) and not isinstance(value, Override):
+            try:
+                lo, hi = gen.bounds(col)
+                v = gen.to_unit(value, col)
+                if not lo <= v <= hi:
+                    self.problem(loc, f"{value!r} is outside [{col.min}, {col.max}]")
+            except (TypeError, ValueError) as exc:
+                self.problem(loc, str(exc))
+        elif isinstance(gen, OrderedGenerator):
+            try:
+                lo, hi = gen.bounds(col)
+                nlo, nhi = gen.bounds(merged)
+                if nlo < lo or nhi > hi:
+                    self.problem(loc, f"narrows outside the column's range [{col.min}, {col.max}]")
+            except (TypeError, ValueError) as exc:
+                self.problem(loc, str(exc))
+
+    def dry_run(self, tp: TablePlan, plans: dict[str, TablePlan]) -> None:
+        """Bind every expression and check in DuckDB on one typed null row."""
+        columns = {n: pa.nulls(1, cp.arrow_type or pa.string()) for n, cp in tp.columns.items()}
+        parents: dict[str, dict[str, pa.Array]] = {}
+        for parent in tp.links:
+            ptp = plans.get(parent)
+            if ptp is not None:
+                parents[parent] = {
+                    n: pa.nulls(1, cp.arrow_type or pa.string()) for n, cp in ptp.columns.items()
+                }
+        # expr columns get their inferred types in order
+        for name in tp.order:
+            cp = tp.columns[name]
+            if isinstance(cp.spec, ExprColumn):
+                try:
+                    (out,) = evaluate([cp.spec.expr], columns, parents)
+                    cp.arrow_type = out.type if out.type != pa.null() else pa.string()
+                    columns[name] = pa.nulls(1, cp.arrow_type)
+                except ExprError as exc:
+                    self.problem(f"tables.{tp.name}.columns.{name}.expr", str(exc))
+        for i, check in enumerate(tp.checks):
+            try:
+                (out,) = evaluate([check], columns, parents)
+                if not (pa.types.is_boolean(out.type) or out.type == pa.null()):
+                    self.problem(f"tables.{tp.name}.checks[{i}]", "a check must be a boolean expression")
+            except ExprError as exc:
+                self.problem(f"tables.{tp.name}.checks[{i}]", str(exc))
+
+    def run(self) -> Plan:
+        self._check_locale("locale", self.spec.locale)
+        plans = {name: self.table(name, table) for name, table in self.spec.tables.items()}
+        for tp in plans.values():
+            self.resolve_refs(tp)
+            self.order_columns(tp)
+        ordered = self.order_tables(plans)
+        for tp in ordered:
+            self.capacities(tp)
+        self.scenarios(plans)
+        if not self.problems:
+            for tp in ordered:
+                self.dry_run(tp, plans)
+        for tp in ordered:
+            for cp in tp.columns.values():
+                if cp.ref_table in plans and cp.ref_column:
+                    plans[cp.ref_table].retain.add(cp.ref_column)
+                for table, column in cp.parents:
+                    if table in plans:
+                        plans[table].retain.add(column)
+            for check in tp.checks:
+                try:
+                    for table, column in parse_expr(check).references:
+                        if table in plans and table != tp.name:
+                            plans[table].retain.add(column)
+                except ExprError:
+                    pass
+        if self.problems:
+            raise SpecError(self.problems)
+        return Plan(spec=self.spec, tables=ordered)
+
+
+def _is_key(col: Any) -> bool:
+    if isinstance(col, TypeColumn):
+        return col.type in ("id", "uuid") or col.unique
+    return False
+
+
+def scenario_column(col: TypeColumn, value: Any) -> TypeColumn | None:
+    """The column spec narrowed by a scenario's value (literal -> one value)."""
+    if isinstance(value, Override):
+        update = {k: v for k, v in value.model_dump(exclude_none=True).items() if k != "null_rate"}
+        if "values" in update and col.values is not None:
+            allowed = set(map(str, col.values))
+            if not set(map(str, update["values"])) <= allowed:
+                return None
+        return col.model_copy(update=update)
+    if col.values is not None:
+        if str(value) not in set(map(str, col.values)):
+            return None
+        return col.model_copy(update={"values": [value]})
+    return col
+
+
+def compile_spec(spec: Spec) -> Plan:
+    """Check a spec fully and return its plan; raises SpecError listing every problem."""
+    return _Compiler(spec).run()
+
+
+def expected_rows(spec: Spec) -> dict[str, float]:
+    """Expected row counts per table (for progress bars and estimates)."""
+    out: dict[str, float] = {}
+
+    def rows(name: str) -> float:
+        if name in out:
+            return out[name]
+        table = spec.tables[name]
+        extra = sum(s.count or 0 for s in spec.scenarios.get(name, []))
+        if table.rows is not None:
+            out[name] = float(table.rows + extra)
+        else:
+            pp = table.per_parent
+            assert pp is not None
+            hi = pp.max if pp.max is not None else pp.min + 10
+            mean = getattr(pp.dist, "lam", None) or (pp.min + hi) / 2
+            out[name] = rows(pp.table) * float(np.clip(mean, pp.min, hi)) + extra
+        return out[name]
+
+    for name in spec.tables:
+        rows(name)
+    return out
+
+
+__all__ = ["SCENARIO_COLUMN", "ColumnPlan", "Plan", "TablePlan", "compile_spec", "expected_rows"]
+
+_ = parse_duration

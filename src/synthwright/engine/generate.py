@@ -1,0 +1,456 @@
+"""Run a compiled plan: tables in dependency order, each in fixed-size blocks.
+
+Determinism comes from the block structure: every random draw of a block is
+keyed by (seed, table, column, block index), with BLOCK_SIZE fixed, so the
+output is the same whatever the consumer's batch size. Child rows know their
+parent row index; parent columns they read are gathered by index from the
+columns the parent kept (``TablePlan.retain``), never joined.
+
+The engine prints nothing: it reports through callbacks (``on_batch`` for
+data, ``on_progress`` for counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..catalog import BlockContext, make_rng, stable_hash
+from ..catalog.tools import FeistelPermutation, mix64
+from ..catalog.base_numeric import OrderedGenerator
+from ..catalog.distributions import sample_integers
+from ..errors import GenerationError
+from ..spec import ExprColumn, Override, RefColumn, Scenario, TypeColumn, ZipfDist
+from .compile import SCENARIO_COLUMN, ColumnPlan, Plan, TablePlan, scenario_column
+from .expressions import ExprError, evaluate
+
+BLOCK_SIZE = 65_536
+
+BatchCallback = Callable[[str, pa.RecordBatch], None]
+ProgressCallback = Callable[[str, int, int], None]  # table, rows done, rows total
+
+
+@dataclass
+class _Kept:
+    """What a finished table leaves for its children: row count and retained columns."""
+
+    rows: int
+    columns: dict[str, pa.Array] = field(default_factory=dict)
+    counts: dict[str, np.ndarray] = field(default_factory=dict)  # per child: children per row
+
+
+@dataclass
+class _Layout:
+    """Row layout of a table: parent index per row (children) and scenario rows."""
+
+    total: int
+    base: int
+    parent_index: np.ndarray | None  # per row, for per_parent tables
+    scenario_of_row: np.ndarray  # int16 per row: -1 base, else scenario number
+    group_pos: np.ndarray | None = None  # rank of each row among its parent's rows
+
+
+def _physical(arr: pa.Array) -> np.ndarray:
+    """Ordered values as int64 in the generator's physical unit (None -> sentinel masked)."""
+    t = arr.type
+    if pa.types.is_timestamp(t) or pa.types.is_time(t) or pa.types.is_duration(t):
+        arr = arr.cast(pa.int64())
+    elif pa.types.is_date32(t):
+        arr = arr.cast(pa.int32()).cast(pa.int64())
+    return np.asarray(arr.to_numpy(zero_copy_only=False))
+
+
+class Runner:
+    """Generates every table of a plan and hands batches to a callback."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        seed: int,
+        on_batch: BatchCallback,
+        on_progress: ProgressCallback | None = None,
+        verify_checks: bool = True,
+    ) -> None:
+        self.plan = plan
+        self.seed = int(seed)
+        self.on_batch = on_batch
+        self.on_progress = on_progress
+        self.verify_checks = verify_checks
+        self.kept: dict[str, _Kept] = {}
+
+    def run(self) -> dict[str, int]:
+        """Generate everything; returns rows per table."""
+        rows: dict[str, int] = {}
+        for tp in self.plan.tables:
+            rows[tp.name] = self.table(tp)
+        return rows
+
+    # -- layout -----------------------------------------------------------------
+
+    def layout(self, tp: TablePlan) -> _Layout:
+        spec = tp.spec
+        added = [s for s in tp.scenarios if s.count is not None]
+        n_added = sum(s.count or 0 for s in added)
+        parent_index = None
+        if spec.rows is not None:
+            base = spec.rows
+        else:
+            pp = spec.per_parent
+            assert pp is not None
+            parent = self.kept[pp.table]
+            counts = self.child_counts(tp, parent.rows)
+            base = int(counts.sum())
+            parent_index = np.repeat(np.arange(parent.rows, dtype=np.int64), counts)
+            if n_added:
+                extra = self.spare_parents(tp, counts, n_added)
+                parent_index = np.concatenate([parent_index, extra])
+                counts = counts + np.bincount(extra, minlength=parent.rows)
+            parent.counts[tp.name] = counts
+        total = base + n_added
+        scenario_of_row = np.full(total, -1, dtype=np.int16)
+        pos = base
+        for i, s in enumerate(tp.scenarios):
+            if s.count is not None:
+                scenario_of_row[pos : pos + s.count] = i
+                pos += s.count
+        for i, s in enumerate(tp.scenarios):
+            if s.share is not None and base:
+                k = int(round(s.share * base))
+                free = np.flatnonzero(scenario_of_row[:base] == -1)
+                if k > len(free):
+                    raise GenerationError(
+                        f"scenario {s.name!r} wants {k} rows but only {len(free)} are left",
+                        f"scenarios.{tp.name}[{i}]",
+                    )
+                perm = FeistelPermutation(len(free), stable_hash(f"{self.seed}:{tp.name}:{s.name}"))
+                scenario_of_row[free[perm(np.arange(k))]] = i
+        group_pos = None
+        if parent_index is not None and tp.spec.unique_sets():
+            order = np.argsort(parent_index, kind="stable")
+            sorted_parents = parent_index[order]
+            first = np.searchsorted(sorted_parents, sorted_parents, side="left")
+            group_pos = np.empty(total, dtype=np.int64)
+            group_pos[order] = np.arange(total, dtype=np.int64) - first
+        return _Layout(total, base, parent_index, scenario_of_row, group_pos)
+
+    def child_counts(self, tp: TablePlan, parent_rows: int) -> np.ndarray:
+        """Children per parent row, drawn per parent block (independent of the child's size)."""
+        pp = tp.spec.per_parent
+        assert pp is not None
+        hi = pp.max if pp.max is not None else int(getattr(pp.dist, "lam", 1) * 10 + 100)
+        out = np.empty(parent_rows, dtype=np.int64)
+        for start in range(0, parent_rows, BLOCK_SIZE):
+            n = min(BLOCK_SIZE, parent_rows - start)
+            rng = make_rng(self.seed, tp.name, "__per_parent__", start // BLOCK_SIZE)
+            out[start : start + n] = sample_integers(pp.dist, rng, n, pp.min, hi)
+        return out
+
+    def spare_parents(self, tp: TablePlan, counts: np.ndarray, k: int) -> np.ndarray:
+        """Parents for k added scenario rows, never pushing a parent past per_parent.max."""
+        pp = tp.spec.per_parent
+        assert pp is not None
+        if pp.max is None:
+            rng = make_rng(self.seed, tp.name, "__scenario_parents__")
+            return rng.integers(0, len(counts), k).astype(np.int64)
+        spare = np.maximum(pp.max - counts, 0)
+        slots = np.repeat(np.arange(len(counts), dtype=np.int64), spare)
+        if k > len(slots):
+            raise GenerationError(
+                f"scenarios add {k} rows but parents have room for {len(slots)} "
+                f"(per_parent max {pp.max})",
+                f"scenarios.{tp.name}",
+            )
+        perm = FeistelPermutation(len(slots), stable_hash(f"{self.seed}:{tp.name}:spare"))
+        return np.sort(slots[perm(np.arange(k))])
+
+    # -- tables -------------------------------------------------------------------
+
+    def table(self, tp: TablePlan) -> int:
+        lay = self.layout(tp)
+        self._layout = lay
+        keep = _Kept(rows=lay.total)
+        retained: dict[str, list[pa.Array]] = {c: [] for c in tp.retain}
+        held: list[pa.RecordBatch] = []
+        done = 0
+        for block, start in enumerate(range(0, lay.total, BLOCK_SIZE)):
+            n = min(BLOCK_SIZE, lay.total - start)
+            batch = self.block(tp, lay, block, start, n)
+            for c in retained:
+                retained[c].append(batch.column(c))
+            if tp.has_self_refs:
+                held.append(batch)
+            else:
+                self.on_batch(tp.name, batch)
+            done += n
+            if self.on_progress:
+                self.on_progress(tp.name, done, lay.total)
+        if lay.total == 0:
+            empty = self.block(tp, lay, 0, 0, 0)
+            self.on_batch(tp.name, empty)
+        keep.columns = {
+            c: pa.concat_arrays(parts) if parts else pa.array([], tp.columns[c].arrow_type or pa.null())
+            for c, parts in retained.items()
+        }
+        self.kept[tp.name] = keep
+        if held:
+            for batch in self.fill_self_refs(tp, held, keep):
+                self.on_batch(tp.name, batch)
+        return lay.total
+
+    def fill_self_refs(self, tp: TablePlan, held: list[pa.RecordBatch], keep: _Kept) -> Iterator[pa.RecordBatch]:
+        """Self-references point at an earlier row of the same table (row 0 has none)."""
+        for block, batch in enumerate(held):
+            start = block * BLOCK_SIZE
+            arrays = dict(zip(batch.schema.names, batch.columns, strict=True))
+            for name, cp in tp.columns.items():
+                if not cp.self_ref:
+                    continue
+                assert isinstance(cp.spec, RefColumn) and cp.ref_column
+                n = batch.num_rows
+                rng = make_rng(self.seed, tp.name, name, block)
+                rows = np.arange(start, start + n, dtype=np.int64)
+                target = np.floor(rng.random(n) * np.maximum(rows, 1)).astype(np.int64)
+                values = keep.columns[cp.ref_column].take(pa.array(target))
+                null = (rows == 0) | (make_rng(self.seed, tp.name, name, "__null__", block).random(n) < cp.spec.null_rate)
+                arrays[name] = pc.if_else(pa.array(null), pa.nulls(n, values.type), values)
+            yield pa.RecordBatch.from_arrays(list(arrays.values()), names=list(arrays))
+
+    # -- blocks ---------------------------------------------------------------------
+
+    def block(self, tp: TablePlan, lay: _Layout, block: int, start: int, n: int) -> pa.RecordBatch:
+        cols: dict[str, pa.Array] = {}
+        parent_rows: dict[str, np.ndarray] = {}  # parent table -> row index per block row
+        shared: dict[str, Any] = {}
+        scen = lay.scenario_of_row[start : start + n]
+        if lay.parent_index is not None and tp.spec.per_parent is not None:
+            parent_rows[tp.spec.per_parent.table] = lay.parent_index[start : start + n]
+        for name in tp.order:
+            cp = tp.columns[name]
+            ctx = BlockContext(
+                seed=self.seed,
+                table=tp.name,
+                column=name,
+                block=block,
+                start=start,
+                n=n,
+                total_rows=lay.total,
+                locale=tp.locale,
+                table_spec=tp.spec,
+                columns=cols,
+                parents=self.gather_parents(tp, cp, parent_rows, n),
+                shared=shared,
+            )
+            try:
+                if isinstance(cp.spec, RefColumn):
+                    cols[name] = self.ref_values(tp, cp, ctx, parent_rows)
+                elif isinstance(cp.spec, ExprColumn):
+                    cols[name] = self.expr_values(tp, cp, cols, ctx.parents)
+                else:
+                    cols[name] = self.typed_values(tp, cp, ctx, scen)
+            except ExprError as exc:
+                raise GenerationError(str(exc), f"tables.{tp.name}.columns.{name}") from exc
+            except ValueError as exc:
+                raise GenerationError(str(exc), f"tables.{tp.name}.columns.{name}") from exc
+        if self.verify_checks and tp.checks and n:
+            self.enforce_checks(tp, cols, parent_rows, n)
+        names = list(tp.columns)
+        arrays = [cols[c] for c in names]
+        if tp.spec.emit_scenario_column:
+            labels = pa.array([s.name for s in tp.scenarios] or [""], pa.string())
+            idx = pa.array(np.where(scen < 0, 0, scen).astype(np.int32), mask=scen < 0)
+            arrays.append(pa.DictionaryArray.from_arrays(idx, labels).cast(pa.string()))
+            names.append(SCENARIO_COLUMN)
+        return pa.RecordBatch.from_arrays(arrays, names=names)
+
+    def gather_parents(
+        self, tp: TablePlan, cp: ColumnPlan, parent_rows: dict[str, np.ndarray], n: int
+    ) -> dict[str, pa.Array]:
+        out: dict[str, pa.Array] = {}
+        for table, column in cp.parents:
+            idx = parent_rows.get(table)
+            if idx is None:
+                continue  # filled once the link column exists (dependency order)
+            out[f"{table}.{column}"] = self.kept[table].columns[column].take(pa.array(idx))
+        return out
+
+    def ref_values(
+        self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, parent_rows: dict[str, np.ndarray]
+    ) -> pa.Array:
+        spec = cp.spec
+        assert isinstance(spec, RefColumn) and cp.ref_table and cp.ref_column
+        if cp.self_ref:  # filled after the table is complete
+            return pa.nulls(ctx.n, cp.arrow_type or pa.int64())
+        parent = self.kept[cp.ref_table]
+        if cp.ref_table in parent_rows and tp.link_column == cp.name:
+            idx = parent_rows[cp.ref_table]
+        else:
+            idx = self.draw_parents(tp, cp, ctx, parent.rows)
+            parent_rows.setdefault(cp.ref_table, idx)
+        if parent.rows == 0 and ctx.n:
+            raise GenerationError(f"{cp.ref_table} has no rows to refer to", f"tables.{tp.name}.columns.{cp.name}")
+        values = parent.columns[cp.ref_column].take(pa.array(idx))
+        if spec.null_rate > 0:
+            null = ctx.rng("__null__" + cp.name).random(ctx.n) < spec.null_rate
+            values = pc.if_else(pa.array(null), pa.nulls(ctx.n, values.type), values)
+        return values
+
+    def draw_parents(self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, parent_rows: int) -> np.ndarray:
+        spec = cp.spec
+        assert isinstance(spec, RefColumn)
+        for cols in tp.spec.unique_sets():
+            if cp.name in cols:
+                return self.unique_pair_index(tp, cp, cols, ctx, parent_rows)
+        rng = ctx.rng()
+        if isinstance(spec.dist, ZipfDist):
+            rank = sample_integers(spec.dist, rng, ctx.n, 0, max(parent_rows - 1, 0))
+            perm = FeistelPermutation(max(parent_rows, 1), stable_hash(f"{self.seed}:{tp.name}.{cp.name}:rank"))
+            return perm(rank)
+        return rng.integers(0, max(parent_rows, 1), ctx.n).astype(np.int64)
+
+    def unique_pair_index(
+        self, tp: TablePlan, cp: ColumnPlan, cols: list[str], ctx: BlockContext, parent_rows: int
+    ) -> np.ndarray:
+        """Parent index for a column of a composite-unique set; combinations distinct by construction."""
+        key = stable_hash(f"{self.seed}:{tp.name}:{'|'.join(cols)}")
+        lay = self._layout
+        if lay.group_pos is not None and lay.parent_index is not None:
+            # row k of parent p gets (a_p * k + b_p) mod N: distinct while k < N
+            size = max(parent_rows, 1)
+            parents = lay.parent_index[ctx.start : ctx.start + ctx.n]
+            pos = lay.group_pos[ctx.start : ctx.start + ctx.n]
+            mixed = mix64(parents.astype(np.uint64), key)
+            b = (mixed % np.uint64(size)).astype(np.int64)
+            a = ((mixed >> np.uint64(32)) % np.uint64(size)).astype(np.int64) | 1
+            bad = np.gcd(a, size) != 1
+            while bad.any():
+                a[bad] = a[bad] % size + 1
+                bad = np.gcd(a, size) != 1
+            return (a * pos + b) % size
+        sizes = [self._domain(tp, c) for c in cols]
+        total = int(np.prod(sizes))
+        code = FeistelPermutation(total, key)(ctx.row_index())
+        for c, size in zip(cols, sizes, strict=True):
+            if c == cp.name:
+                return code % size
+            code = code // size
+        raise AssertionError("column not in its unique set")
+
+    def _domain(self, tp: TablePlan, col: str) -> int:
+        cp = tp.columns[col]
+        if cp.ref_table:
+            return self.kept[cp.ref_table].rows
+        assert cp.generator is not None and isinstance(cp.spec, TypeColumn)
+        cap = cp.generator.capacity(cp.spec)
+        assert cap is not None
+        return cap
+
+    def expr_values(
+        self, tp: TablePlan, cp: ColumnPlan, cols: dict[str, pa.Array], parents: dict[str, pa.Array]
+    ) -> pa.Array:
+        assert isinstance(cp.spec, ExprColumn)
+        grouped: dict[str, dict[str, pa.Array]] = {}
+        for key, arr in parents.items():
+            table, column = key.split(".", 1)
+            grouped.setdefault(table, {})[column] = arr
+        (out,) = evaluate([cp.spec.expr], cols, grouped)
+        return out
+
+    def typed_values(self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, scen: np.ndarray) -> pa.Array:
+        spec = cp.spec
+        gen = cp.generator
+        assert isinstance(spec, TypeColumn) and gen is not None
+        if isinstance(gen, OrderedGenerator) and (cp.lower or cp.upper):
+            self.row_bounds(cp, gen, ctx)
+        values = gen.generate(spec, ctx)
+        if spec.null_rate > 0:
+            null = ctx.rng("__null__").random(ctx.n) < spec.null_rate
+            values = pc.if_else(pa.array(null), pa.nulls(ctx.n, values.type), values)
+        for i, scenario in enumerate(tp.scenarios):
+            if cp.name not in scenario.set:
+                continue
+            rows = np.flatnonzero(scen == i)
+            if len(rows):
+                values = self.override(cp, scenario, i, ctx, values, rows)
+        return values
+
+    def override(
+        self, cp: ColumnPlan, scenario: Scenario, i: int, ctx: BlockContext, values: pa.Array, rows: np.ndarray
+    ) -> pa.Array:
+        spec = cp.spec
+        assert isinstance(spec, TypeColumn) and cp.generator is not None
+        value = scenario.set[cp.name]
+        if value is None:
+            replacement = pa.nulls(ctx.n, values.type)
+        elif isinstance(value, Override):
+            narrowed = scenario_column(spec, value)
+            assert narrowed is not None
+            sub = BlockContext(**{**ctx.__dict__, "column": f"{cp.name}@{scenario.name}"})
+            replacement = cp.generator.generate(narrowed, sub)
+            if replacement.type != values.type:
+                replacement = replacement.cast(values.type)
+        else:
+            if pa.types.is_dictionary(values.type):
+                values = values.cast(pa.string())
+                replacement = pa.array([str(value)] * ctx.n, pa.string())
+            elif isinstance(cp.generator, OrderedGenerator):
+                unit = cp.generator.to_unit(value, spec)
+                replacement = cp.generator.to_arrow(np.full(ctx.n, unit, dtype=np.int64), spec)
+            else:
+                replacement = pa.array([value] * ctx.n).cast(values.type)
+        mask = np.zeros(ctx.n, dtype=bool)
+        mask[rows] = True
+        out = pc.if_else(pa.array(mask), replacement, values)
+        del i
+        return out
+
+    def row_bounds(self, cp: ColumnPlan, gen: OrderedGenerator, ctx: BlockContext) -> None:
+        spec = cp.spec
+        assert isinstance(spec, TypeColumn)
+        lo, hi = gen.bounds(spec)
+        lower = np.full(ctx.n, lo, dtype=np.int64)
+        upper = np.full(ctx.n, hi, dtype=np.int64)
+        for bound, is_lower in ((cp.lower, True), (cp.upper, False)):
+            if bound is None:
+                continue
+            arr = ctx.columns[bound.column] if bound.table is None else ctx.parents[f"{bound.table}.{bound.column}"]
+            valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False))
+            other = np.where(valid, _physical(pc.fill_null(arr, pa.scalar(0).cast(arr.type)) if arr.null_count else arr), 0)
+            if is_lower:
+                lower = np.where(valid, np.maximum(lower, other) if spec.min is not None else other, lower)
+                if bound.within_units is not None:
+                    cap = other + bound.within_units
+                    upper = np.where(valid, np.minimum(upper, cap) if spec.max is not None else cap, upper)
+            else:
+                upper = np.where(valid, np.minimum(upper, other) if spec.max is not None else other, upper)
+                if bound.within_units is not None:
+                    floor = other - bound.within_units
+                    lower = np.where(valid, np.maximum(lower, floor) if spec.min is not None else floor, lower)
+        bad = lower > upper
+        if bad.any():
+            raise GenerationError(
+                f"{int(bad.sum())} rows have no room between their bounds (after/before/within vs min/max)",
+                f"tables.{ctx.table}.columns.{cp.name}",
+            )
+        ctx.lower, ctx.upper = lower, upper
+
+    def enforce_checks(self, tp: TablePlan, cols: dict[str, pa.Array], parent_rows: dict[str, np.ndarray], n: int) -> None:
+        """Every check must hold on every row; a check the spec does not guarantee stops the run."""
+        grouped: dict[str, dict[str, pa.Array]] = {}
+        for table, idx in parent_rows.items():
+            kept = self.kept[table]
+            grouped[table] = {c: a.take(pa.array(idx)) for c, a in kept.columns.items()}
+        results = evaluate(tp.checks, cols, grouped)
+        for i, res in enumerate(results):
+            failed = pc.sum(pc.invert(pc.fill_null(res, True))).as_py() or 0
+            if failed:
+                raise GenerationError(
+                    f"check {tp.checks[i]!r} fails on {failed} rows; the spec's columns do not "
+                    "guarantee it. Express it as a constraint (min/max, values, after/before) or "
+                    "an expr column so it holds by construction",
+                    f"tables.{tp.name}.checks[{i}]",
+                )

@@ -1,0 +1,380 @@
+"""Pydantic models of the dataset spec, version 1 (SPEC.md section 1).
+
+The spec is data: these models say what is allowed to be written, nothing
+about how it is generated. Shape checks live here (types of fields, ranges of
+numbers); checks that need the type catalogue or the whole spec (unknown
+columns, capacity) live in the engine's compiler, which collects every
+problem with its location.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+Scalar = str | int | float | bool
+Bound = int | float | str
+
+_DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|y)\s*$")
+_DURATION_SECONDS = {
+    "ms": 0.001,
+    "s": 1,
+    "m": 60,
+    "h": 3600,
+    "d": 86400,
+    "w": 7 * 86400,
+    "y": 365 * 86400,
+}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration like ``365d``, ``12h``, ``30m``, ``45s``, ``2w``."""
+    match = _DURATION_RE.match(text)
+    if not match:
+        raise ValueError(f"bad duration {text!r}: use a number and one of ms, s, m, h, d, w, y")
+    return float(match.group(1)) * _DURATION_SECONDS[match.group(2)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+# --- distributions -----------------------------------------------------------
+
+
+class _DistBase(_Model):
+    """Dumps in the short form users write: ``lognormal`` or ``{normal: {std: 3}}``."""
+
+    kind: str
+
+    @model_serializer(mode="wrap")
+    def _short_form(self, handler: Any) -> Any:
+        params = {k: v for k, v in handler(self).items() if k != "kind" and v is not None}
+        return {self.kind: params} if params else self.kind
+
+
+class UniformDist(_DistBase):
+    """Every value in [min, max] equally likely."""
+
+    kind: Literal["uniform"] = "uniform"
+
+
+class NormalDist(_DistBase):
+    """Normal, truncated to [min, max]; defaults: centre of the range, range/6."""
+
+    kind: Literal["normal"] = "normal"
+    mean: float | None = None
+    std: float | None = Field(default=None, gt=0)
+
+
+class LognormalDist(_DistBase):
+    """Lognormal (mu, sigma of the underlying normal), truncated to [min, max].
+
+    Defaults put the median at the geometric centre of the range.
+    """
+
+    kind: Literal["lognormal"] = "lognormal"
+    mu: float | None = None
+    sigma: float | None = Field(default=None, gt=0)
+
+
+class ExponentialDist(_DistBase):
+    """Exponential from min with the given mean (``scale``); default range/5."""
+
+    kind: Literal["exponential"] = "exponential"
+    scale: float | None = Field(default=None, gt=0)
+
+
+class PoissonDist(_DistBase):
+    """Poisson counts with mean ``lam``, truncated to [min, max]."""
+
+    kind: Literal["poisson"] = "poisson"
+    lam: float = Field(gt=0)
+
+
+class ZipfDist(_DistBase):
+    """Zipf over ranks (P(k) ~ k^-a) on a finite range; few values get most rows."""
+
+    kind: Literal["zipf"] = "zipf"
+    a: float = Field(default=1.2, gt=0)
+
+
+class BetaDist(_DistBase):
+    """Beta(a, b) stretched over [min, max]."""
+
+    kind: Literal["beta"] = "beta"
+    a: float = Field(gt=0)
+    b: float = Field(gt=0)
+
+
+Dist = Annotated[
+    UniformDist | NormalDist | LognormalDist | ExponentialDist | PoissonDist | ZipfDist | BetaDist,
+    Field(discriminator="kind"),
+]
+DIST_KINDS = ("uniform", "normal", "lognormal", "exponential", "poisson", "zipf", "beta")
+
+
+def _normalise_dist(value: Any) -> Any:
+    """Accept ``lognormal``, ``{normal: {mean: 1}}`` or ``{kind: normal, mean: 1}``."""
+    if isinstance(value, str):
+        return {"kind": value}
+    if isinstance(value, dict) and "kind" not in value and len(value) == 1:
+        ((kind, params),) = value.items()
+        if params is None:
+            params = {}
+        if isinstance(params, dict):
+            return {"kind": kind, **params}
+    return value
+
+
+class _HasDist(_Model):
+    @field_validator("dist", mode="before", check_fields=False)
+    @classmethod
+    def _dist_forms(cls, value: Any) -> Any:
+        return _normalise_dist(value)
+
+
+# --- columns -----------------------------------------------------------------
+
+
+class _ColumnBase(_HasDist):
+    null_rate: float = Field(default=0.0, ge=0.0, lt=1.0)
+    unique: bool = False
+    description: str | None = None
+
+
+class TypeColumn(_ColumnBase):
+    """A column drawn from the type catalogue (``synthwright types``).
+
+    The fields below are the union of every type's parameters; the compiler
+    refuses a parameter that does not apply to the chosen type.
+    """
+
+    type: str
+    min: Bound | None = None
+    max: Bound | None = None
+    values: list[Scalar] | dict[str, float] | None = None
+    dist: Dist | None = None
+    p: float | None = Field(default=None, ge=0.0, le=1.0)
+    pattern: str | None = None
+    regex: str | None = None
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=0)
+    scale: int | None = Field(default=None, ge=0, le=18)
+    precision: int | None = Field(default=None, ge=1, le=38)
+    format: str | None = None
+    locale: str | None = None
+    after: str | None = None
+    before: str | None = None
+    within: str | None = None
+    unit: Literal["words", "sentences", "paragraphs"] | None = None
+    keys: dict[str, str] | None = None
+    prompt: str | None = None
+    template: str | None = None
+    max_tokens: int | None = Field(default=None, gt=0)
+    domains: list[str] | None = None
+
+    @field_validator("within")
+    @classmethod
+    def _within_is_duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @field_validator("values")
+    @classmethod
+    def _values_not_empty(cls, value: Any) -> Any:
+        if value is not None and len(value) == 0:
+            raise ValueError("values must not be empty")
+        if isinstance(value, dict) and any(w < 0 for w in value.values()):
+            raise ValueError("weights in values must be >= 0")
+        if isinstance(value, dict) and sum(value.values()) <= 0:
+            raise ValueError("weights in values must add up to more than 0")
+        return value
+
+
+class RefColumn(_ColumnBase):
+    """A foreign key: ``ref: table.column``; parents drawn uniformly or by zipf."""
+
+    ref: str
+    dist: Annotated[UniformDist | ZipfDist, Field(discriminator="kind")] | None = None
+
+    @field_validator("ref")
+    @classmethod
+    def _dotted(cls, value: str) -> str:
+        if value.count(".") != 1 or not all(value.split(".")):
+            raise ValueError(f"ref must be 'table.column', got {value!r}")
+        return value
+
+
+class ExprColumn(_Model):
+    """A derived value: an SQL expression over this row and its parents' rows."""
+
+    expr: str
+    description: str | None = None
+
+
+def _column_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        present = [k for k in ("type", "ref", "expr") if k in value]
+        return present[0] if len(present) == 1 else "invalid"
+    if isinstance(value, BaseModel):
+        return {TypeColumn: "type", RefColumn: "ref", ExprColumn: "expr"}.get(
+            type(value), "invalid"
+        )
+    return "invalid"
+
+
+class _InvalidColumn(_Model):
+    """Stands for a column with none or several of type/ref/expr; always refused."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            present = [k for k in ("type", "ref", "expr") if k in value]
+            if present:
+                raise ValueError(f"a column has exactly one of type, ref, expr; got {present}")
+        raise ValueError("a column needs one of 'type:', 'ref:' or 'expr:'")
+
+
+Column = Annotated[
+    Annotated[TypeColumn, Tag("type")]
+    | Annotated[RefColumn, Tag("ref")]
+    | Annotated[ExprColumn, Tag("expr")]
+    | Annotated[_InvalidColumn, Tag("invalid")],
+    Discriminator(_column_kind),
+]
+
+
+# --- tables ------------------------------------------------------------------
+
+
+class PerParent(_HasDist):
+    """How many child rows each parent row gets."""
+
+    table: str
+    dist: Dist | None = None
+    min: int = Field(default=0, ge=0)
+    max: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _min_le_max(self) -> PerParent:
+        if self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
+        if self.max is None and (self.dist is None or self.dist.kind in ("uniform", "zipf")):
+            raise ValueError("per_parent needs max when dist is uniform, zipf or absent")
+        return self
+
+
+class TableSpec(_Model):
+    """One table: a row count (root) or per-parent counts (child), and columns."""
+
+    rows: int | None = Field(default=None, ge=0)
+    per_parent: PerParent | None = None
+    columns: dict[str, Column]
+    unique: list[str] | list[list[str]] | None = None
+    checks: list[str] = Field(default_factory=list)
+    emit_scenario_column: bool = False
+    description: str | None = None
+
+    @model_validator(mode="after")
+    def _one_size(self) -> TableSpec:
+        if self.rows is None and self.per_parent is None:
+            raise ValueError("a table needs 'rows' or 'per_parent'")
+        if self.rows is not None and self.per_parent is not None:
+            raise ValueError("a table has 'rows' or 'per_parent', not both")
+        if not self.columns:
+            raise ValueError("a table needs at least one column")
+        return self
+
+    def unique_sets(self) -> list[list[str]]:
+        """Composite uniqueness rules as lists of column names."""
+        if not self.unique:
+            return []
+        if all(isinstance(item, str) for item in self.unique):
+            return [list(self.unique)]  # type: ignore[arg-type]
+        return [list(item) for item in self.unique]  # type: ignore[arg-type]
+
+
+# --- scenarios ---------------------------------------------------------------
+
+
+class Override(_Model):
+    """A constraint map in a scenario's ``set``: narrows the column for those rows."""
+
+    min: Bound | None = None
+    max: Bound | None = None
+    values: list[Scalar] | dict[str, float] | None = None
+    null_rate: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
+class Scenario(_Model):
+    """Extra rows (``count``) or a share of the rows that get ``set`` values."""
+
+    name: str
+    count: int | None = Field(default=None, ge=0)
+    share: float | None = Field(default=None, gt=0.0, le=1.0)
+    set: dict[str, Override | Scalar | None] = Field(default_factory=dict)
+    description: str | None = None
+
+    @field_validator("set", mode="before")
+    @classmethod
+    def _maps_are_overrides(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {
+                key: Override.model_validate(item) if isinstance(item, dict) else item
+                for key, item in value.items()
+            }
+        return value
+
+    @model_validator(mode="after")
+    def _count_or_share(self) -> Scenario:
+        if (self.count is None) == (self.share is None):
+            raise ValueError("a scenario has exactly one of 'count' or 'share'")
+        return self
+
+
+# --- the spec ------------------------------------------------------------------
+
+
+class Spec(_Model):
+    """A whole dataset: tables, their columns and rules, and scenarios."""
+
+    version: Literal[1] = 1
+    name: str = "dataset"
+    description: str | None = None
+    seed: int | None = None
+    locale: str = "en_US"
+    tables: dict[str, TableSpec]
+    scenarios: dict[str, list[Scenario]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _has_tables(self) -> Spec:
+        if not self.tables:
+            raise ValueError("a spec needs at least one table")
+        return self
+
+    @model_serializer(mode="wrap")
+    def _compact(self, handler: Any) -> Any:
+        return _drop_defaults(handler(self))
+
+
+def _drop_defaults(data: Any) -> Any:
+    """Dump without None values, so a dumped spec reads like a written one."""
+    if isinstance(data, dict):
+        return {k: _drop_defaults(v) for k, v in data.items() if v is not None}
+    if isinstance(data, list):
+        return [_drop_defaults(v) for v in data]
+    return data

@@ -1,0 +1,264 @@
+"""The ``synthwright`` command line (Typer + Rich).
+
+Exit status: 0 ok, 1 a run failed or data broke rules, 2 bad input. Errors are
+printed as ``location: message`` lines, never as tracebacks. ``--json`` prints
+one machine-readable document on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from .. import api
+from ..errors import DataError, GenerationError, SinkError, SpecError, SynthwrightError
+from . import _render
+
+app = typer.Typer(
+    name="synthwright",
+    help="Realistic, rule-true synthetic relational data on demand.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+FORMATS = ("parquet", "csv", "jsonl", "json", "sql", "xlsx", "xml")
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
+    """Print every problem of an error and return the Exit to raise."""
+    kind = type(exc).__name__
+    if as_json:
+        _emit_json({"ok": False, "error": kind, "problems": [
+            {"location": p.location, "message": p.message} for p in exc.problems
+        ]})
+    else:
+        title = {
+            "SpecError": "The spec has problems",
+            "DataError": "The data cannot be read",
+            "GenerationError": "Generation failed",
+            "SinkError": "Output could not be written",
+        }.get(kind, "Error")
+        err.print(f"[bold red]{title}[/] ({len(exc.problems)}):", highlight=False)
+        for p in exc.problems:
+            err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _looks_like_prompt(source: str) -> bool:
+    path = Path(source)
+    if path.exists() or source.endswith((".yaml", ".yml", ".json")):
+        return False
+    return " " in source.strip()
+
+
+def _load(source: str, as_json: bool) -> Any:
+    if _looks_like_prompt(source):
+        msg = (
+            "planning from words is not configured yet: write a spec file (see "
+            "`synthwright types` and examples/), or pass a path to one"
+        )
+        raise _fail(SpecError(msg, "prompt"), 2, as_json)
+    try:
+        return api.load_spec(source)
+    except SpecError as exc:
+        raise _fail(exc, 2, as_json) from None
+
+
+@app.command()
+def generate(
+    spec: str = typer.Argument(..., help="Spec file (YAML/JSON), or a quoted prompt."),
+    rows: int | None = typer.Option(None, "--rows", help="Rows for every root table."),
+    scale: float | None = typer.Option(None, "--scale", help="Multiply root row counts."),
+    seed: int | None = typer.Option(None, "--seed", help="Overrides the spec's seed."),
+    out_dir: Path = typer.Option(Path("out"), "--out", help="Output directory."),
+    fmt: str = typer.Option("parquet", "--format", help="|".join(FORMATS)),
+    db: str | None = typer.Option(None, "--db", help="Database URL (sqlite:///x.db, duckdb:///x.duckdb)."),
+    if_exists: str = typer.Option("fail", "--if-exists", help="fail|replace|append"),
+    dialect: str = typer.Option("postgres", "--dialect", help="SQL dialect for --format sql."),
+    verify: bool = typer.Option(False, "--verify", help="Re-check every rule on the output."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Generate data from a spec into files or a database."""
+    if fmt not in FORMATS:
+        raise _fail(SpecError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", "--format"), 2, as_json)
+    if if_exists not in ("fail", "replace", "append"):
+        raise _fail(SpecError("one of fail, replace, append", "--if-exists"), 2, as_json)
+    if rows is not None and rows < 0:
+        raise _fail(SpecError("must be >= 0", "--rows"), 2, as_json)
+    loaded = _load(spec, as_json)
+    with _render.progress(enabled=not as_json) as on_progress:
+        try:
+            ds = api.generate(loaded, seed=seed, rows=rows, scale=scale, on_progress=on_progress)
+            if db:
+                written = ds.to_db(db, if_exists=if_exists)
+            else:
+                options = {"dialect": dialect} if fmt == "sql" else {}
+                written = ds.write(out_dir, format=fmt, **options)
+        except SpecError as exc:
+            raise _fail(exc, 2, as_json) from None
+        except (GenerationError, SinkError) as exc:
+            raise _fail(exc, 1, as_json) from None
+    findings: list[Any] = []
+    if verify:
+        findings = api.check(str(db or out_dir), loaded) if not db else []
+    stats = ds.stats
+    if as_json:
+        _emit_json({
+            "ok": not findings,
+            "rows": stats.rows,
+            "seconds": round(stats.seconds, 3),
+            "rows_per_second": round(stats.rows_per_second),
+            "written": written,
+            "findings": [f.__dict__ for f in findings],
+        })
+    else:
+        _render.run_summary(out, stats, written)
+        if verify:
+            _render.findings(out, findings)
+    if findings:
+        raise typer.Exit(1)
+
+
+@app.command()
+def preview(
+    spec: str = typer.Argument(..., help="Spec file (YAML/JSON)."),
+    rows: int = typer.Option(10, "--rows", help="Rows to show per root table."),
+    seed: int | None = typer.Option(None, "--seed"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show a few generated rows of every table; writes nothing."""
+    loaded = _load(spec, as_json)
+    try:
+        ds = api.generate(loaded, seed=seed, rows=rows)
+        tables = ds.materialize()
+    except (SpecError,) as exc:
+        raise _fail(exc, 2, as_json) from None
+    except GenerationError as exc:
+        raise _fail(exc, 1, as_json) from None
+    if as_json:
+        _emit_json({name: t.slice(0, rows).to_pylist() for name, t in tables.items()})
+        return
+    for name in ds.table_names:
+        _render.table(out, name, tables[name], rows)
+
+
+@app.command()
+def validate(
+    spec: str = typer.Argument(..., help="Spec file (YAML/JSON)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Check a spec; list every problem with its location (exit 2 if any)."""
+    loaded = _load(spec, as_json)
+    if as_json:
+        _emit_json({"ok": True, "tables": list(loaded.tables)})
+    else:
+        out.print(f"[green]ok[/]: {spec} is valid ({len(loaded.tables)} tables)", highlight=False)
+
+
+@app.command()
+def check(
+    data: Path = typer.Argument(..., help="Directory of generated files (or a .duckdb/.db file)."),
+    spec: str = typer.Option(..., "--spec", help="The spec the data must satisfy."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Check data against every rule, key and constraint of a spec (exit 1 on findings)."""
+    loaded = _load(spec, as_json)
+    try:
+        findings = api.check(data, loaded)
+    except DataError as exc:
+        raise _fail(exc, 2, as_json) from None
+    if as_json:
+        _emit_json({"ok": not findings, "findings": [f.__dict__ for f in findings]})
+    else:
+        _render.findings(out, findings)
+    if findings:
+        raise typer.Exit(1)
+
+
+@app.command()
+def types(
+    name: str | None = typer.Argument(None, help="A type to describe in full."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The type catalogue: every type with its parameters (and examples for one type)."""
+    from .. import catalog
+
+    if name is None:
+        gens = catalog.all_generators()
+        if as_json:
+            _emit_json([_render.type_info(g) for g in gens])
+        else:
+            _render.catalogue(out, gens)
+        return
+    gen = catalog.get(name)
+    if gen is None:
+        import difflib
+
+        close = difflib.get_close_matches(name, catalog.names(), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise _fail(SpecError(f"unknown type {name!r}{hint}", "types"), 2, as_json)
+    info = _render.type_info(gen, examples=True)
+    if as_json:
+        _emit_json(info)
+    else:
+        _render.type_detail(out, info)
+
+
+@app.command()
+def plan(
+    prompt: str = typer.Argument(..., help="What data you need, in words."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Plan a spec from words (needs the planner: not configured in this version)."""
+    raise _fail(
+        SpecError("planning from words is not configured yet; write a spec file", "prompt"),
+        2,
+        as_json,
+    )
+
+
+@app.command()
+def demo(
+    out_dir: Path = typer.Option(Path("out"), "--out", help="Output directory."),
+    seed: int | None = typer.Option(None, "--seed"),
+) -> None:
+    """Generate the bundled shop example into ./out (Parquet + DuckDB) and check it."""
+    from importlib import resources
+
+    text = (resources.files("synthwright") / "examples" / "shop.yaml").read_text(encoding="utf-8")
+    spec = api.load_spec(text)
+    out.print(f"[bold]synthwright demo[/]: {spec.name} ({len(spec.tables)} tables) -> {out_dir}/")
+    started = time.perf_counter()
+    try:
+        with _render.progress(enabled=True) as on_progress:
+            ds = api.generate(spec, seed=seed, on_progress=on_progress)
+            ds.materialize()
+        written = ds.write(out_dir, format="parquet")
+        db_path = out_dir / f"{spec.name}.duckdb"
+        written += ds.to_db(f"duckdb:///{db_path}", if_exists="replace")
+    except SynthwrightError as exc:
+        raise _fail(exc, 1, False) from None
+    _render.run_summary(out, ds.stats, written)
+    findings = api.check(ds, spec)
+    out.print(f"total time incl. writing: {time.perf_counter() - started:.2f} s")
+    _render.findings(out, findings)
+    if findings:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console entry point."""
+    app()

@@ -484,6 +484,8 @@ class _Compiler:
         for name, cp in tp.columns.items():
             if cp.generator is None or not isinstance(cp.spec, TypeColumn) or not cp.spec.unique:
                 continue
+            if not cp.generator.unique_ok:
+                continue  # reported already
             cap = cp.generator.capacity(cp.spec)
             if cap is not None and cap < rows:
                 what = "rows" if tp.spec.rows is not None else "rows at most"

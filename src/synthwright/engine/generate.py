@@ -376,6 +376,8 @@ class Runner:
             rows = np.flatnonzero(scen == i)
             if len(rows):
                 values = self.override(cp, scenario, i, ctx, values, rows)
+        if cp.arrow_type is not None and values.type != cp.arrow_type:
+            values = values.cast(cp.arrow_type)  # every block has the planned type
         return values
 
     def override(

@@ -1,0 +1,91 @@
+"""Spec models: forms users write, round trips, the golden JSON Schema."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from synthwright.spec import (
+    NormalDist,
+    PoissonDist,
+    RefColumn,
+    Spec,
+    TypeColumn,
+    json_schema,
+    parse_text,
+    spec_from_data,
+    spec_to_yaml,
+)
+
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "spec.schema.json"
+
+
+def test_distribution_short_forms_parse(mini_spec: dict) -> None:
+    spec = spec_from_data(mini_spec)
+    age = spec.tables["customers"].columns["age"]
+    assert isinstance(age, TypeColumn) and isinstance(age.dist, NormalDist)
+    assert age.dist.mean == 38 and age.dist.std == 12
+    sub = spec.tables["orders"].columns["subtotal"]
+    assert isinstance(sub, TypeColumn) and sub.dist is not None and sub.dist.kind == "lognormal"
+    pp = spec.tables["orders"].per_parent
+    assert pp is not None and isinstance(pp.dist, PoissonDist) and pp.dist.lam == 2
+
+
+def test_yaml_round_trip_is_equal(mini_spec: dict) -> None:
+    spec = spec_from_data(mini_spec)
+    again = spec_from_data(parse_text(spec_to_yaml(spec)))
+    assert again == spec
+    assert "lognormal" in spec_to_yaml(spec)
+
+
+def test_column_kind_is_chosen_by_key(mini_spec: dict) -> None:
+    spec = spec_from_data(mini_spec)
+    assert isinstance(spec.tables["orders"].columns["customer_id"], RefColumn)
+
+
+@pytest.mark.parametrize(
+    ("column", "needle"),
+    [
+        ({"typo": 1}, "needs one of"),
+        ({"type": "int", "ref": "a.b"}, "exactly one of"),
+        ({"type": "int", "mn": 1}, "Extra inputs"),
+        ({"type": "int", "dist": {"normall": {}}}, "does not match"),
+        ({"type": "int", "null_rate": 1.5}, "less than 1"),
+        ({"ref": "nodot"}, "table.column"),
+        ({"type": "datetime", "within": "3 parsecs"}, "bad duration"),
+    ],
+)
+def test_bad_columns_are_refused(column: dict, needle: str) -> None:
+    data = {"tables": {"t": {"rows": 1, "columns": {"c": column}}}}
+    with pytest.raises(ValidationError) as info:
+        spec_from_data(data)
+    assert needle in str(info.value)
+
+
+def test_table_needs_exactly_one_size() -> None:
+    with pytest.raises(ValidationError, match="'rows' or 'per_parent'"):
+        spec_from_data({"tables": {"t": {"columns": {"id": {"type": "id"}}}}})
+    with pytest.raises(ValidationError, match="not both"):
+        spec_from_data(
+            {"tables": {"t": {"rows": 1, "per_parent": {"table": "x", "max": 2}, "columns": {"id": {"type": "id"}}}}}
+        )
+
+
+def test_scenario_needs_count_or_share() -> None:
+    base = {"tables": {"t": {"rows": 1, "columns": {"id": {"type": "id"}}}}}
+    with pytest.raises(ValidationError, match="exactly one of 'count' or 'share'"):
+        spec_from_data({**base, "scenarios": {"t": [{"name": "s", "count": 1, "share": 0.5}]}})
+
+
+def test_json_schema_matches_golden_file() -> None:
+    schema = json_schema()
+    text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text)
+    assert GOLDEN.exists(), "run with UPDATE_GOLDEN=1 to create the golden schema"
+    assert text == GOLDEN.read_text(), "spec schema changed: review and run UPDATE_GOLDEN=1"
+    assert Spec.model_json_schema()["title"] == "Spec"

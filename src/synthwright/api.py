@@ -204,18 +204,11 @@ def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) ->
 
 def _table_metas(plan: Plan) -> list[Any]:
     """Sink-facing description of each table: schema, keys, uniqueness."""
-    from .engine.compile import SCENARIO_COLUMN
     from .sinks import ForeignKey, TableMeta
-    from .spec import ExprColumn, TypeColumn
+    from .spec import TypeColumn
 
     metas = []
     for tp in plan.tables:
-        fields = []
-        for name, cp in tp.columns.items():
-            nullable = isinstance(cp.spec, ExprColumn) or cp.self_ref or cp.spec.null_rate > 0
-            fields.append(pa.field(name, cp.arrow_type or pa.string(), nullable=nullable))
-        if tp.spec.emit_scenario_column:
-            fields.append(pa.field(SCENARIO_COLUMN, pa.string()))
         unique = [
             (name,)
             for name, cp in tp.columns.items()
@@ -229,7 +222,7 @@ def _table_metas(plan: Plan) -> list[Any]:
         metas.append(
             TableMeta(
                 name=tp.name,
-                schema=pa.schema(fields),
+                schema=tp.schema(),
                 primary_key=tp.primary_key,
                 foreign_keys=fks,
                 unique=tuple(unique),

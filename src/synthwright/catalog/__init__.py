@@ -17,11 +17,7 @@ _MODULES = (
     "semantic_files",
 )
 for _name in _MODULES:
-    try:
-        import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # TEMPORARY while the catalogue is being written
-        if _exc.name != f"{__name__}.{_name}":
-            raise
+    import_module(f"{__name__}.{_name}")
 from ._base import COMMON_PARAMS, BlockContext, Generator, make_rng, stable_hash
 from ._registry import all_generators, get, names, register
 

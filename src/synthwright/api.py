@@ -85,7 +85,9 @@ class Dataset:
     whole tables when the data was not materialised yet.
     """
 
-    def __init__(self, spec: Spec, plan: Plan, seed: int, on_progress: ProgressCallback | None = None) -> None:
+    def __init__(
+        self, spec: Spec, plan: Plan, seed: int, on_progress: ProgressCallback | None = None
+    ) -> None:
         self.spec = spec
         self.plan = plan
         self.seed = seed
@@ -103,6 +105,10 @@ class Dataset:
         rows = Runner(self.plan, self.seed, on_batch, self.on_progress).run()
         self.stats = RunStats(rows=rows, seconds=time.perf_counter() - started)
         return self.stats
+
+    def stream(self, on_batch: Callable[[str, pa.RecordBatch], None]) -> RunStats:
+        """Generate and hand every batch to ``on_batch(table, batch)``; nothing is kept."""
+        return self._run(on_batch)
 
     def materialize(self) -> dict[str, pa.Table]:
         """Generate every table into memory (once) and return them."""
@@ -212,7 +218,9 @@ def _table_metas(plan: Plan) -> list[Any]:
         unique = [
             (name,)
             for name, cp in tp.columns.items()
-            if isinstance(cp.spec, TypeColumn) and cp.spec.unique and name != tp.primary_key
+            if isinstance(cp.spec, TypeColumn)
+            and (cp.spec.unique or cp.spec.type in ("id", "uuid"))
+            and name != tp.primary_key
         ] + [tuple(cols) for cols in tp.spec.unique_sets()]
         fks = tuple(
             ForeignKey(name, cp.ref_table, cp.ref_column)

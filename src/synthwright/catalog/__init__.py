@@ -6,6 +6,9 @@ Importing this package registers every built-in type. Base types live in
 
 from importlib import import_module
 
+from ._base import COMMON_PARAMS, BlockContext, Generator, make_rng, stable_hash
+from ._registry import all_generators, get, names, register
+
 # Imported to register their generators (the registry is filled at import).
 _MODULES = (
     "base_numeric",
@@ -18,8 +21,6 @@ _MODULES = (
 )
 for _name in _MODULES:
     import_module(f"{__name__}.{_name}")
-from ._base import COMMON_PARAMS, BlockContext, Generator, make_rng, stable_hash
-from ._registry import all_generators, get, names, register
 
 __all__ = [
     "COMMON_PARAMS",

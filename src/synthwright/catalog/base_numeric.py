@@ -125,7 +125,11 @@ class IdGenerator(Generator):
 class IntGenerator(OrderedGenerator):
     name = "int"
     summary = "Integer in [min, max] (default 0..1000), any distribution; unique by permutation."
-    example: ClassVar[dict[str, Any]] = {"min": 18, "max": 90, "dist": {"normal": {"mean": 38, "std": 12}}}
+    example: ClassVar[dict[str, Any]] = {
+        "min": 18,
+        "max": 90,
+        "dist": {"normal": {"mean": 38, "std": 12}},
+    }
 
     def arrow_type(self, col: TypeColumn) -> pa.DataType:
         return pa.int64()
@@ -461,6 +465,8 @@ class UuidGenerator(Generator):
         return pa.string()
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
-        high = ctx.rng().integers(0, 2**63, size=ctx.n, dtype=np.int64).astype(np.uint64) << np.uint64(1)
+        high = ctx.rng().integers(0, 2**63, size=ctx.n, dtype=np.int64).astype(
+            np.uint64
+        ) << np.uint64(1)
         low = _bijection62(ctx.row_index().astype(np.uint64), _key(ctx))
         return uuid_strings(high, low)

@@ -163,9 +163,7 @@ def render_slots(slots: tuple[Slot, ...], ctx: BlockContext, col: TypeColumn) ->
             keep[:, pos] = True
             pos += 1
             continue
-        count = (
-            np.full(n, slot.lo) if slot.lo == slot.hi else rng.integers(slot.lo, slot.hi + 1, n)
-        )
+        count = np.full(n, slot.lo) if slot.lo == slot.hi else rng.integers(slot.lo, slot.hi + 1, n)
         picks = rng.integers(0, len(alphabet), size=(n, slot.hi))
         matrix[:, pos : pos + slot.hi] = alphabet[picks]
         keep[:, pos : pos + slot.hi] = np.arange(slot.hi)[None, :] < count[:, None]
@@ -206,9 +204,12 @@ class StringGenerator(Generator):
     def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
         if col.pattern and col.regex:
             return [("regex", "give pattern or regex, not both")]
-        if col.min_length is not None and col.max_length is not None:
-            if col.min_length > col.max_length:
-                return [("min_length", "min_length is greater than max_length")]
+        if (
+            col.min_length is not None
+            and col.max_length is not None
+            and col.min_length > col.max_length
+        ):
+            return [("min_length", "min_length is greater than max_length")]
         try:
             slots = self.slots(col)
         except ValueError as exc:
@@ -278,7 +279,7 @@ def random_text(
     rng = rng or ctx.rng()
     words, sentences = text_pools(ctx.locale)
     pool = words if unit == "words" else sentences
-    sep = " " if unit != "paragraphs" else " "
+    sep = " "
     count = rng.integers(lo, hi + 1, ctx.n)
     parts = []
     for k in range(hi):
@@ -312,8 +313,10 @@ class TextGenerator(Generator):
 
     def counts(self, col: TypeColumn) -> tuple[int, int]:
         lo = 1 if col.min is None else col.min
-        hi = (3 if lo <= 3 else lo) if col.max is None else col.max
-        if not isinstance(lo, int) or not isinstance(hi, int):
+        if not isinstance(lo, int):
+            raise ValueError("text min/max count units and must be integers")
+        hi = max(3, lo) if col.max is None else col.max
+        if not isinstance(hi, int):
             raise ValueError("text min/max count units and must be integers")
         return lo, hi
 
@@ -347,7 +350,9 @@ class JsonGenerator(Generator):
         "score: float}); `category:a|b|c` picks from a list."
     )
     params = ("keys",)
-    example: ClassVar[dict[str, Any]] = {"keys": {"ip": "ipv4", "score": "float", "tag": "category:a|b"}}
+    example: ClassVar[dict[str, Any]] = {
+        "keys": {"ip": "ipv4", "score": "float", "tag": "category:a|b"}
+    }
 
     def arrow_type(self, col: TypeColumn) -> pa.DataType:
         return pa.string()
@@ -433,7 +438,9 @@ def render_template(template: str, ctx: BlockContext) -> pa.Array:
             values = ctx.parents.get(name)
         if values is None:
             raise ValueError(f"template refers to unknown column {name!r}")
-        pieces.append(pc.cast(values, pa.string()) if not pa.types.is_string(values.type) else values)
+        pieces.append(
+            pc.cast(values, pa.string()) if not pa.types.is_string(values.type) else values
+        )
         pos = match.end()
     if pos < len(template):
         pieces.append(template[pos:])
@@ -473,7 +480,11 @@ class LlmGenerator(Generator):
         if col.template:
             out = render_template(col.template, ctx)
         else:
-            refs = [r for r in template_columns(col.prompt or "") if r in ctx.columns or r in ctx.parents]
+            refs = [
+                r
+                for r in template_columns(col.prompt or "")
+                if r in ctx.columns or r in ctx.parents
+            ]
             body = random_text(ctx, "sentences", 1, 2)
             if refs:
                 lead = render_template(": ".join("{{" + r + "}}" for r in refs) + " - ", ctx)

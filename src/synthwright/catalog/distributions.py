@@ -29,7 +29,9 @@ from ..spec import (
     ZipfDist,
 )
 
-AnyDist = UniformDist | NormalDist | LognormalDist | ExponentialDist | PoissonDist | ZipfDist | BetaDist
+AnyDist = (
+    UniformDist | NormalDist | LognormalDist | ExponentialDist | PoissonDist | ZipfDist | BetaDist
+)
 
 MAX_TABLE = 2_000_000  # largest integer range sampled through an explicit pmf table
 

@@ -49,7 +49,9 @@ class FeistelPermutation:
         bits += bits % 2
         self.half = bits // 2
         self.mask = np.uint64((1 << self.half) - 1)
-        self.keys = [int(mix64(np.array([key + r], dtype=np.uint64), 0x5EED)[0]) for r in range(rounds)]
+        self.keys = [
+            int(mix64(np.array([key + r], dtype=np.uint64), 0x5EED)[0]) for r in range(rounds)
+        ]
 
     def _encrypt(self, x: np.ndarray) -> np.ndarray:
         half = np.uint64(self.half)
@@ -113,7 +115,9 @@ def fill_template(
     return strings_from_matrix(matrix)
 
 
-def weighted_choice(rng: np.random.Generator, weights: Sequence[float] | np.ndarray, n: int) -> np.ndarray:
+def weighted_choice(
+    rng: np.random.Generator, weights: Sequence[float] | np.ndarray, n: int
+) -> np.ndarray:
     """n indices into ``weights``, drawn with probability proportional to them."""
     w = np.asarray(weights, dtype=np.float64)
     cdf = np.cumsum(w)

@@ -77,7 +77,9 @@ def findings(console: Console, items: list[Any]) -> None:
     console.print(f"[bold red]check: {len(items)} findings[/]")
     for f in items:
         examples = f" e.g. {', '.join(f.examples)}" if getattr(f, "examples", None) else ""
-        console.print(f"  {f.location}: [{f.rule}] {f.message} ({f.count} rows){examples}", markup=False)
+        console.print(
+            f"  {f.location}: [{f.rule}] {f.message} ({f.count} rows){examples}", markup=False
+        )
 
 
 def type_info(gen: Any, examples: bool = False) -> dict[str, Any]:
@@ -114,14 +116,18 @@ def catalogue(console: Console, gens: list[Any]) -> None:
     view.add_column("unique")
     view.add_column("summary", overflow="fold")
     for g in gens:
-        view.add_row(g.name, g.category, ", ".join(g.params), "yes" if g.unique_ok else "", g.summary)
+        view.add_row(
+            g.name, g.category, ", ".join(g.params), "yes" if g.unique_ok else "", g.summary
+        )
     console.print(view)
 
 
 def type_detail(console: Console, info: dict[str, Any]) -> None:
     console.print(f"[bold]{info['name']}[/] ({info['category']})")
     console.print(info["summary"], highlight=False)
-    console.print(f"parameters: {', '.join(info['params']) or 'none'} (+ null_rate, unique, locale)")
+    console.print(
+        f"parameters: {', '.join(info['params']) or 'none'} (+ null_rate, unique, locale)"
+    )
     console.print(f"example spec: {info['example']}", highlight=False, markup=False)
     console.print("example values:")
     for v in info["examples"]:

@@ -41,9 +41,13 @@ def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
     """Print every problem of an error and return the Exit to raise."""
     kind = type(exc).__name__
     if as_json:
-        _emit_json({"ok": False, "error": kind, "problems": [
-            {"location": p.location, "message": p.message} for p in exc.problems
-        ]})
+        _emit_json(
+            {
+                "ok": False,
+                "error": kind,
+                "problems": [{"location": p.location, "message": p.message} for p in exc.problems],
+            }
+        )
     else:
         title = {
             "SpecError": "The spec has problems",
@@ -85,7 +89,9 @@ def generate(
     seed: int | None = typer.Option(None, "--seed", help="Overrides the spec's seed."),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Output directory."),
     fmt: str = typer.Option("parquet", "--format", help="|".join(FORMATS)),
-    db: str | None = typer.Option(None, "--db", help="Database URL (sqlite:///x.db, duckdb:///x.duckdb)."),
+    db: str | None = typer.Option(
+        None, "--db", help="Database URL (sqlite:///x.db, duckdb:///x.duckdb)."
+    ),
     if_exists: str = typer.Option("fail", "--if-exists", help="fail|replace|append"),
     dialect: str = typer.Option("postgres", "--dialect", help="SQL dialect for --format sql."),
     verify: bool = typer.Option(False, "--verify", help="Re-check every rule on the output."),
@@ -93,7 +99,11 @@ def generate(
 ) -> None:
     """Generate data from a spec into files or a database."""
     if fmt not in FORMATS:
-        raise _fail(SpecError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", "--format"), 2, as_json)
+        raise _fail(
+            SpecError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", "--format"),
+            2,
+            as_json,
+        )
     if if_exists not in ("fail", "replace", "append"):
         raise _fail(SpecError("one of fail, replace, append", "--if-exists"), 2, as_json)
     if rows is not None and rows < 0:
@@ -116,14 +126,16 @@ def generate(
         findings = api.check(str(db or out_dir), loaded) if not db else []
     stats = ds.stats
     if as_json:
-        _emit_json({
-            "ok": not findings,
-            "rows": stats.rows,
-            "seconds": round(stats.seconds, 3),
-            "rows_per_second": round(stats.rows_per_second),
-            "written": written,
-            "findings": [f.__dict__ for f in findings],
-        })
+        _emit_json(
+            {
+                "ok": not findings,
+                "rows": stats.rows,
+                "seconds": round(stats.seconds, 3),
+                "rows_per_second": round(stats.rows_per_second),
+                "written": written,
+                "findings": [f.__dict__ for f in findings],
+            }
+        )
     else:
         _render.run_summary(out, stats, written)
         if verify:
@@ -144,7 +156,7 @@ def preview(
     try:
         ds = api.generate(loaded, seed=seed, rows=rows)
         tables = ds.materialize()
-    except (SpecError,) as exc:
+    except SpecError as exc:
         raise _fail(exc, 2, as_json) from None
     except GenerationError as exc:
         raise _fail(exc, 1, as_json) from None

@@ -136,7 +136,9 @@ class _Compiler:
         plan = ColumnPlan(name=name, spec=col)
         gen = catalog.get(col.type)
         if gen is None:
-            self.problem(f"{loc}.type", f"unknown type {col.type!r}{_hint(col.type, catalog.names())}")
+            self.problem(
+                f"{loc}.type", f"unknown type {col.type!r}{_hint(col.type, catalog.names())}"
+            )
             return plan
         plan.generator = gen
         allowed = set(gen.params) | _FIELDS_COMMON
@@ -225,7 +227,7 @@ class _Compiler:
                 columns[col_name] = self.type_column(cloc, col_name, col, table)
             elif isinstance(col, RefColumn):
                 columns[col_name] = self.ref_column(cloc, col_name, col, name)
-            else:
+            elif isinstance(col, ExprColumn):
                 columns[col_name] = ColumnPlan(name=col_name, spec=col)
         links: dict[str, str] = {}
         for col_name, cp in columns.items():
@@ -258,10 +260,7 @@ class _Compiler:
                             "the per_parent link cannot be null",
                         )
                 self._check_per_parent(loc, table)
-        pk = next(
-            (c for c, col in table.columns.items() if isinstance(col, TypeColumn) and col.type == "id"),
-            None,
-        )
+        pk = _primary_key(table)
         return TablePlan(
             name=name,
             spec=table,
@@ -285,7 +284,11 @@ class _Compiler:
                     f"{loc}.per_parent.dist",
                     f"poisson(lam={pp.dist.lam}) almost never falls in [{pp.min}, {hi}]",
                 )
-        elif pp.dist is not None and pp.dist.kind not in ("uniform", "zipf", "poisson") and pp.max is None:
+        elif (
+            pp.dist is not None
+            and pp.dist.kind not in ("uniform", "zipf", "poisson")
+            and pp.max is None
+        ):
             self.problem(f"{loc}.per_parent.max", f"dist {pp.dist.kind} needs max")
 
     # -- references between columns -----------------------------------------
@@ -328,7 +331,8 @@ class _Compiler:
         parent = self.spec.tables[table]
         if column not in parent.columns:
             self.problem(
-                loc, f"unknown column {column!r} in table {table!r}{_hint(column, list(parent.columns))}"
+                loc,
+                f"unknown column {column!r} in table {table!r}{_hint(column, list(parent.columns))}",
             )
             return False
         if tp.links[table] not in cp.deps:
@@ -344,9 +348,7 @@ class _Compiler:
         for table, column in parsed.references:
             if table is None or table == tp.name:
                 if column not in tp.columns:
-                    self.problem(
-                        loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}"
-                    )
+                    self.problem(loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}")
                 elif column != cp.name:
                     cp.deps.append(column)
                 else:
@@ -424,7 +426,9 @@ class _Compiler:
                 return
             if state.get(name) == 1:
                 cycle = " -> ".join([*path[path.index(name) :], name])
-                self.problem(f"tables.{tp.name}.columns.{name}", f"columns depend on each other: {cycle}")
+                self.problem(
+                    f"tables.{tp.name}.columns.{name}", f"columns depend on each other: {cycle}"
+                )
                 return
             state[name] = 1
             for dep in tp.columns[name].deps:
@@ -514,16 +518,25 @@ class _Compiler:
             for col_name in cols:
                 cp2 = tp.columns.get(col_name)
                 if cp2 is None:
-                    self.problem(loc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}")
+                    self.problem(
+                        loc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}"
+                    )
                     cap = 0
                     continue
                 if cp2.kind == "ref" and cp2.ref_table:
                     parent_rows = self.max_rows(cp2.ref_table)
                     cap *= parent_rows or 0
-                elif cp2.kind == "type" and cp2.generator and cp2.spec.type in ("category", "bool", "int"):  # type: ignore[union-attr]
-                    cap *= cp2.generator.capacity(cp2.spec) or 0  # type: ignore[arg-type]
+                elif (
+                    isinstance(cp2.spec, TypeColumn)
+                    and cp2.generator
+                    and cp2.spec.type in ("category", "bool", "int")
+                ):
+                    cap *= cp2.generator.capacity(cp2.spec) or 0
                 else:
-                    self.problem(loc, f"{col_name}: composite unique supports ref, category, bool and int columns")
+                    self.problem(
+                        loc,
+                        f"{col_name}: composite unique supports ref, category, bool and int columns",
+                    )
                     cap = 0
             if cap and cap < rows and tp.spec.per_parent is None:
                 self.problem(loc, f"only {cap} distinct combinations possible for {rows} rows")
@@ -531,7 +544,10 @@ class _Compiler:
                 link = tp.link_column
                 others = [c for c in cols if c != link]
                 if link not in cols or len(others) != 1:
-                    self.problem(loc, "with per_parent, a composite unique pairs the link with one other column")
+                    self.problem(
+                        loc,
+                        "with per_parent, a composite unique pairs the link with one other column",
+                    )
 
     def scenarios(self, plans: dict[str, TablePlan]) -> None:
         for table_name, scenarios in self.spec.scenarios.items():
@@ -546,7 +562,9 @@ class _Compiler:
                     cp = tp.columns.get(col_name)
                     vloc = f"{sloc}.set.{col_name}"
                     if cp is None:
-                        self.problem(vloc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}")
+                        self.problem(
+                            vloc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}"
+                        )
                         continue
                     if cp.kind != "type":
                         self.problem(vloc, f"scenarios set typed columns, not {cp.kind} columns")
@@ -617,7 +635,9 @@ class _Compiler:
             try:
                 (out,) = evaluate([check], columns, parents)
                 if not (pa.types.is_boolean(out.type) or out.type == pa.null()):
-                    self.problem(f"tables.{tp.name}.checks[{i}]", "a check must be a boolean expression")
+                    self.problem(
+                        f"tables.{tp.name}.checks[{i}]", "a check must be a boolean expression"
+                    )
             except ExprError as exc:
                 self.problem(f"tables.{tp.name}.checks[{i}]", str(exc))
 
@@ -643,14 +663,26 @@ class _Compiler:
                         plans[table].retain.add(column)
             for check in tp.checks:
                 try:
-                    for table, column in parse_expr(check).references:
-                        if table in plans and table != tp.name:
-                            plans[table].retain.add(column)
+                    for ref_table, column in parse_expr(check).references:
+                        if ref_table is not None and ref_table in plans and ref_table != tp.name:
+                            plans[ref_table].retain.add(column)
                 except ExprError:
                     pass
         if self.problems:
             raise SpecError(self.problems)
         return Plan(spec=self.spec, tables=ordered)
+
+
+def _primary_key(table: TableSpec) -> str | None:
+    """The table's key: its id column, else its first uuid column, else its first unique one."""
+    typed = [
+        (n, c) for n, c in table.columns.items() if isinstance(c, TypeColumn) and c.null_rate == 0
+    ]
+    for wanted in ("id", "uuid"):
+        for name, col in typed:
+            if col.type == wanted:
+                return name
+    return next((name for name, col in typed if col.unique), None)
 
 
 def _is_key(col: Any) -> bool:

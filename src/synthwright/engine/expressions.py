@@ -10,6 +10,7 @@ table, so ``customers.signup_at`` resolves as a struct field: no joins.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import dataclass
 
@@ -108,8 +109,6 @@ def evaluate(
     except duckdb.Error as exc:
         raise ExprError(str(exc).split("\n")[0]) from exc
     finally:
-        try:
+        with contextlib.suppress(duckdb.Error):
             con.unregister("__block")
-        except duckdb.Error:
-            pass
     return [result.column(i).combine_chunks() for i in range(len(sqls))]

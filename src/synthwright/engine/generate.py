@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..catalog import BlockContext, make_rng, stable_hash
-from ..catalog.tools import FeistelPermutation, mix64
 from ..catalog.base_numeric import OrderedGenerator
 from ..catalog.distributions import sample_integers
+from ..catalog.tools import FeistelPermutation, mix64
 from ..errors import GenerationError
 from ..spec import ExprColumn, Override, RefColumn, Scenario, TypeColumn, ZipfDist
 from .compile import SCENARIO_COLUMN, ColumnPlan, Plan, TablePlan, scenario_column
@@ -120,7 +120,7 @@ class Runner:
                 pos += s.count
         for i, s in enumerate(tp.scenarios):
             if s.share is not None and base:
-                k = int(round(s.share * base))
+                k = round(s.share * base)
                 free = np.flatnonzero(scenario_of_row[:base] == -1)
                 if k > len(free):
                     raise GenerationError(
@@ -194,7 +194,9 @@ class Runner:
             empty = self.block(tp, lay, 0, 0, 0)
             self.on_batch(tp.name, empty)
         keep.columns = {
-            c: pa.concat_arrays(parts) if parts else pa.array([], tp.columns[c].arrow_type or pa.null())
+            c: pa.concat_arrays(parts)
+            if parts
+            else pa.array([], tp.columns[c].arrow_type or pa.null())
             for c, parts in retained.items()
         }
         self.kept[tp.name] = keep
@@ -203,7 +205,9 @@ class Runner:
                 self.on_batch(tp.name, batch)
         return lay.total
 
-    def fill_self_refs(self, tp: TablePlan, held: list[pa.RecordBatch], keep: _Kept) -> Iterator[pa.RecordBatch]:
+    def fill_self_refs(
+        self, tp: TablePlan, held: list[pa.RecordBatch], keep: _Kept
+    ) -> Iterator[pa.RecordBatch]:
         """Self-references point at an earlier row of the same table (row 0 has none)."""
         for block, batch in enumerate(held):
             start = block * BLOCK_SIZE
@@ -217,7 +221,10 @@ class Runner:
                 rows = np.arange(start, start + n, dtype=np.int64)
                 target = np.floor(rng.random(n) * np.maximum(rows, 1)).astype(np.int64)
                 values = keep.columns[cp.ref_column].take(pa.array(target))
-                null = (rows == 0) | (make_rng(self.seed, tp.name, name, "__null__", block).random(n) < cp.spec.null_rate)
+                null = (rows == 0) | (
+                    make_rng(self.seed, tp.name, name, "__null__", block).random(n)
+                    < cp.spec.null_rate
+                )
                 arrays[name] = pc.if_else(pa.array(null), pa.nulls(n, values.type), values)
             yield pa.RecordBatch.from_arrays(list(arrays.values()), schema=batch.schema)
 
@@ -296,14 +303,18 @@ class Runner:
             idx = self.draw_parents(tp, cp, ctx, parent.rows)
             parent_rows.setdefault(cp.ref_table, idx)
         if parent.rows == 0 and ctx.n:
-            raise GenerationError(f"{cp.ref_table} has no rows to refer to", f"tables.{tp.name}.columns.{cp.name}")
+            raise GenerationError(
+                f"{cp.ref_table} has no rows to refer to", f"tables.{tp.name}.columns.{cp.name}"
+            )
         values = parent.columns[cp.ref_column].take(pa.array(idx))
         if spec.null_rate > 0:
             null = ctx.rng("__null__" + cp.name).random(ctx.n) < spec.null_rate
             values = pc.if_else(pa.array(null), pa.nulls(ctx.n, values.type), values)
         return values
 
-    def draw_parents(self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, parent_rows: int) -> np.ndarray:
+    def draw_parents(
+        self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, parent_rows: int
+    ) -> np.ndarray:
         spec = cp.spec
         assert isinstance(spec, RefColumn)
         for cols in tp.spec.unique_sets():
@@ -312,7 +323,9 @@ class Runner:
         rng = ctx.rng()
         if isinstance(spec.dist, ZipfDist):
             rank = sample_integers(spec.dist, rng, ctx.n, 0, max(parent_rows - 1, 0))
-            perm = FeistelPermutation(max(parent_rows, 1), stable_hash(f"{self.seed}:{tp.name}.{cp.name}:rank"))
+            perm = FeistelPermutation(
+                max(parent_rows, 1), stable_hash(f"{self.seed}:{tp.name}.{cp.name}:rank")
+            )
             return perm(rank)
         return rng.integers(0, max(parent_rows, 1), ctx.n).astype(np.int64)
 
@@ -364,7 +377,9 @@ class Runner:
         (out,) = evaluate([cp.spec.expr], cols, grouped)
         return out
 
-    def typed_values(self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, scen: np.ndarray) -> pa.Array:
+    def typed_values(
+        self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, scen: np.ndarray
+    ) -> pa.Array:
         spec = cp.spec
         gen = cp.generator
         assert isinstance(spec, TypeColumn) and gen is not None
@@ -385,7 +400,13 @@ class Runner:
         return values
 
     def override(
-        self, cp: ColumnPlan, scenario: Scenario, i: int, ctx: BlockContext, values: pa.Array, rows: np.ndarray
+        self,
+        cp: ColumnPlan,
+        scenario: Scenario,
+        i: int,
+        ctx: BlockContext,
+        values: pa.Array,
+        rows: np.ndarray,
     ) -> pa.Array:
         spec = cp.spec
         assert isinstance(spec, TypeColumn) and cp.generator is not None
@@ -423,19 +444,37 @@ class Runner:
         for bound, is_lower in ((cp.lower, True), (cp.upper, False)):
             if bound is None:
                 continue
-            arr = ctx.columns[bound.column] if bound.table is None else ctx.parents[f"{bound.table}.{bound.column}"]
+            arr = (
+                ctx.columns[bound.column]
+                if bound.table is None
+                else ctx.parents[f"{bound.table}.{bound.column}"]
+            )
             valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False))
-            other = np.where(valid, _physical(pc.fill_null(arr, pa.scalar(0).cast(arr.type)) if arr.null_count else arr), 0)
+            other = np.where(
+                valid,
+                _physical(
+                    pc.fill_null(arr, pa.scalar(0).cast(arr.type)) if arr.null_count else arr
+                ),
+                0,
+            )
             if is_lower:
-                lower = np.where(valid, np.maximum(lower, other) if spec.min is not None else other, lower)
+                lower = np.where(
+                    valid, np.maximum(lower, other) if spec.min is not None else other, lower
+                )
                 if bound.within_units is not None:
                     cap = other + bound.within_units
-                    upper = np.where(valid, np.minimum(upper, cap) if spec.max is not None else cap, upper)
+                    upper = np.where(
+                        valid, np.minimum(upper, cap) if spec.max is not None else cap, upper
+                    )
             else:
-                upper = np.where(valid, np.minimum(upper, other) if spec.max is not None else other, upper)
+                upper = np.where(
+                    valid, np.minimum(upper, other) if spec.max is not None else other, upper
+                )
                 if bound.within_units is not None:
                     floor = other - bound.within_units
-                    lower = np.where(valid, np.maximum(lower, floor) if spec.min is not None else floor, lower)
+                    lower = np.where(
+                        valid, np.maximum(lower, floor) if spec.min is not None else floor, lower
+                    )
         bad = lower > upper
         if bad.any():
             raise GenerationError(
@@ -444,7 +483,9 @@ class Runner:
             )
         ctx.lower, ctx.upper = lower, upper
 
-    def enforce_checks(self, tp: TablePlan, cols: dict[str, pa.Array], parent_rows: dict[str, np.ndarray], n: int) -> None:
+    def enforce_checks(
+        self, tp: TablePlan, cols: dict[str, pa.Array], parent_rows: dict[str, np.ndarray], n: int
+    ) -> None:
         """Every check must hold on every row; a check the spec does not guarantee stops the run."""
         grouped: dict[str, dict[str, pa.Array]] = {}
         for table, idx in parent_rows.items():

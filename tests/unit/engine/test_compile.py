@@ -36,13 +36,24 @@ def test_all_problems_are_listed_at_once(mini_spec: dict) -> None:
     spec["tables"]["customers"]["columns"]["age"]["min"] = 95
     spec["tables"]["reviews"]["columns"]["product_id"] = {"ref": "prodcts.id"}
     found = problems(spec)
-    assert "tables.orders.columns.total.expr: unknown column 'subtotl' (did you mean 'subtotal'?)" in found
-    assert any(p.startswith("tables.customers.columns.age.min: min (95) is greater than max") for p in found)
-    assert "tables.reviews.columns.product_id.ref: unknown table 'prodcts' (did you mean 'products'?)" in found
+    assert (
+        "tables.orders.columns.total.expr: unknown column 'subtotl' (did you mean 'subtotal'?)"
+        in found
+    )
+    assert any(
+        p.startswith("tables.customers.columns.age.min: min (95) is greater than max")
+        for p in found
+    )
+    assert (
+        "tables.reviews.columns.product_id.ref: unknown table 'prodcts' (did you mean 'products'?)"
+        in found
+    )
 
 
 def test_impossible_uniqueness_is_refused_before_generation() -> None:
-    found = problems(one_table(c={"type": "category", "values": list("abcdefghij"), "unique": True}))
+    found = problems(
+        one_table(c={"type": "category", "values": list("abcdefghij"), "unique": True})
+    )
     assert found == ["tables.t.columns.c.unique: only 10 distinct values possible for 100 rows"]
     found = problems(one_table(code={"type": "string", "pattern": "#", "unique": True}))
     assert "only 10 distinct values" in found[0]
@@ -56,7 +67,9 @@ def test_type_that_cannot_be_unique() -> None:
 
 def test_parameter_not_for_the_type() -> None:
     found = problems(one_table(a={"type": "int", "scale": 2}))
-    assert found[0].startswith("tables.t.columns.a.scale: parameter 'scale' does not apply to type 'int'")
+    assert found[0].startswith(
+        "tables.t.columns.a.scale: parameter 'scale' does not apply to type 'int'"
+    )
 
 
 def test_per_parent_distribution_that_cannot_meet_its_range() -> None:
@@ -89,7 +102,9 @@ def test_reference_must_point_at_a_key() -> None:
             "c": {"rows": 5, "columns": {"p_n": {"ref": "p.n"}}},
         }
     }
-    assert problems(spec) == ["tables.c.columns.p_n.ref: p.n is not a key: reference an id, uuid or unique column"]
+    assert problems(spec) == [
+        "tables.c.columns.p_n.ref: p.n is not a key: reference an id, uuid or unique column"
+    ]
 
 
 def test_cycles_are_refused() -> None:
@@ -145,7 +160,9 @@ def test_check_must_be_boolean() -> None:
 def test_scenario_values_must_fit_the_column(mini_spec: dict) -> None:
     spec = copy.deepcopy(mini_spec)
     spec["scenarios"]["orders"][0]["set"]["status"] = "lost"
-    spec["scenarios"]["orders"].append({"name": "x", "count": 2, "set": {"subtotal": {"min": 1, "max": 9000}}})
+    spec["scenarios"]["orders"].append(
+        {"name": "x", "count": 2, "set": {"subtotal": {"min": 1, "max": 9000}}}
+    )
     found = problems(spec)
     assert "scenarios.orders[0].set.status: 'lost' is outside the column's values" in found
     assert any(p.startswith("scenarios.orders[1].set.subtotal: narrows outside") for p in found)

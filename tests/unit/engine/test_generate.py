@@ -39,10 +39,14 @@ def test_adding_a_column_leaves_the_others_unchanged(mini_spec: dict) -> None:
     wider["tables"]["orders"]["columns"]["extra"] = {"type": "int"}
     a, b = tables(mini_spec), tables(wider)
     for name in a:
-        assert a[name].equals(b[name].drop_columns(["extra"]) if "extra" in b[name].schema.names else b[name])
+        assert a[name].equals(
+            b[name].drop_columns(["extra"]) if "extra" in b[name].schema.names else b[name]
+        )
 
 
-def test_block_boundaries_do_not_change_values(monkeypatch: pytest.MonkeyPatch, mini_spec: dict) -> None:
+def test_block_boundaries_do_not_change_values(
+    monkeypatch: pytest.MonkeyPatch, mini_spec: dict
+) -> None:
     """Consumers may re-batch freely; the data is defined by the block grid only."""
     spec = copy.deepcopy(mini_spec)
     spec["tables"]["customers"]["rows"] = 5000
@@ -79,7 +83,9 @@ def test_per_parent_counts_within_bounds_and_poisson_mean(mini_spec: dict) -> No
     spec["tables"]["customers"]["rows"] = 4000
     spec["scenarios"] = {}
     t = tables(spec)
-    counts = np.bincount(np.array(t["orders"].column("customer_id").to_pylist()), minlength=4001)[1:]
+    counts = np.bincount(np.array(t["orders"].column("customer_id").to_pylist()), minlength=4001)[
+        1:
+    ]
     assert counts.min() >= 0 and counts.max() <= 6
     assert 1.85 < counts.mean() < 2.15
     items = t["order_items"].group_by("order_id").aggregate([("product_id", "count")])
@@ -90,7 +96,9 @@ def test_per_parent_counts_within_bounds_and_poisson_mean(mini_spec: dict) -> No
 
 def test_junction_pairs_never_repeat(mini_spec: dict) -> None:
     t = tables(mini_spec)["order_items"]
-    pairs = list(zip(t.column("order_id").to_pylist(), t.column("product_id").to_pylist(), strict=True))
+    pairs = list(
+        zip(t.column("order_id").to_pylist(), t.column("product_id").to_pylist(), strict=True)
+    )
     assert len(pairs) == len(set(pairs))
 
 
@@ -99,7 +107,11 @@ def test_plain_rows_junction_is_unique_by_construction() -> None:
         "tables": {
             "a": {"rows": 30, "columns": {"id": {"type": "id"}}},
             "b": {"rows": 20, "columns": {"id": {"type": "id"}}},
-            "ab": {"rows": 600, "unique": ["a_id", "b_id"], "columns": {"a_id": {"ref": "a.id"}, "b_id": {"ref": "b.id"}}},
+            "ab": {
+                "rows": 600,
+                "unique": ["a_id", "b_id"],
+                "columns": {"a_id": {"ref": "a.id"}, "b_id": {"ref": "b.id"}},
+            },
         }
     }
     t = tables(spec)["ab"]
@@ -109,13 +121,25 @@ def test_plain_rows_junction_is_unique_by_construction() -> None:
 
 def test_unique_columns_are_distinct(mini_spec: dict) -> None:
     t = tables(mini_spec)
-    for table, col in [("customers", "email"), ("customers", "id"), ("orders", "id"), ("products", "code")]:
+    for table, col in [
+        ("customers", "email"),
+        ("customers", "id"),
+        ("orders", "id"),
+        ("products", "code"),
+    ]:
         values = t[table].column(col)
         assert pc.count_distinct(values).as_py() == len(values), (table, col)
 
 
 def test_unique_int_covers_a_tight_domain() -> None:
-    spec = {"tables": {"t": {"rows": 1000, "columns": {"n": {"type": "int", "min": 1, "max": 1000, "unique": True}}}}}
+    spec = {
+        "tables": {
+            "t": {
+                "rows": 1000,
+                "columns": {"n": {"type": "int", "min": 1, "max": 1000, "unique": True}},
+            }
+        }
+    }
     assert sorted(tables(spec)["t"].column("n").to_pylist()) == list(range(1, 1001))
 
 
@@ -131,12 +155,21 @@ def test_constraints_hold(mini_spec: dict) -> None:
     assert set(c.column("country").to_pylist()) <= {"US", "DE"}
     prices = t["products"].column("price").to_pylist()
     assert all(Decimal(1) <= p <= Decimal(500) and p.as_tuple().exponent == -2 for p in prices)
-    assert all(len(code) == 6 and code.startswith("P-") for code in t["products"].column("code").to_pylist())
+    assert all(
+        len(code) == 6 and code.startswith("P-")
+        for code in t["products"].column("code").to_pylist()
+    )
 
 
 def test_after_within_and_expressions(mini_spec: dict) -> None:
     t = tables(mini_spec)
-    signup = dict(zip(t["customers"].column("id").to_pylist(), t["customers"].column("signup_at").to_pylist(), strict=True))
+    signup = dict(
+        zip(
+            t["customers"].column("id").to_pylist(),
+            t["customers"].column("signup_at").to_pylist(),
+            strict=True,
+        )
+    )
     o = t["orders"].to_pydict()
     for cid, at in zip(o["customer_id"], o["ordered_at"], strict=True):
         assert signup[cid] <= at <= signup[cid] + dt.timedelta(days=365)
@@ -160,7 +193,12 @@ def test_scenario_rows_are_added_with_their_values(mini_spec: dict) -> None:
 
 def test_share_scenario_overrides_a_fraction() -> None:
     spec = {
-        "tables": {"t": {"rows": 1000, "columns": {"id": {"type": "id"}, "s": {"type": "category", "values": ["a", "b"]}}}},
+        "tables": {
+            "t": {
+                "rows": 1000,
+                "columns": {"id": {"type": "id"}, "s": {"type": "category", "values": ["a", "b"]}},
+            }
+        },
         "scenarios": {"t": [{"name": "all_c", "share": 0.1, "set": {"s": "b"}}]},
     }
     t = tables(spec)["t"]
@@ -182,7 +220,13 @@ def test_zipf_references_favour_few_parents(mini_spec: dict) -> None:
 
 def test_unmet_check_stops_the_run_with_its_location() -> None:
     spec = {
-        "tables": {"t": {"rows": 100, "columns": {"a": {"type": "int", "min": 0, "max": 10}}, "checks": ["a > 5"]}}
+        "tables": {
+            "t": {
+                "rows": 100,
+                "columns": {"a": {"type": "int", "min": 0, "max": 10}},
+                "checks": ["a > 5"],
+            }
+        }
     }
     with pytest.raises(GenerationError) as info:
         tables(spec)

@@ -71,7 +71,15 @@ def test_table_needs_exactly_one_size() -> None:
         spec_from_data({"tables": {"t": {"columns": {"id": {"type": "id"}}}}})
     with pytest.raises(ValidationError, match="not both"):
         spec_from_data(
-            {"tables": {"t": {"rows": 1, "per_parent": {"table": "x", "max": 2}, "columns": {"id": {"type": "id"}}}}}
+            {
+                "tables": {
+                    "t": {
+                        "rows": 1,
+                        "per_parent": {"table": "x", "max": 2},
+                        "columns": {"id": {"type": "id"}},
+                    }
+                }
+            }
         )
 
 

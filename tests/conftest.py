@@ -28,8 +28,16 @@ def shop_spec(rows: int = 300) -> dict[str, Any]:
                     "country": {"type": "country_code", "values": {"US": 0.6, "DE": 0.4}},
                     "city": {"type": "city"},
                     "signup_at": {"type": "datetime", "min": "2023-01-01", "max": "2024-12-31"},
-                    "age": {"type": "int", "min": 18, "max": 90, "dist": {"normal": {"mean": 38, "std": 12}}},
-                    "plan": {"type": "category", "values": {"free": 0.6, "pro": 0.3, "enterprise": 0.1}},
+                    "age": {
+                        "type": "int",
+                        "min": 18,
+                        "max": 90,
+                        "dist": {"normal": {"mean": 38, "std": 12}},
+                    },
+                    "plan": {
+                        "type": "category",
+                        "values": {"free": 0.6, "pro": 0.3, "enterprise": 0.1},
+                    },
                     "vip": {"type": "bool", "p": 0.05},
                     "referred_by": {"ref": "customers.id", "null_rate": 0.8},
                 },
@@ -43,13 +51,31 @@ def shop_spec(rows: int = 300) -> dict[str, Any]:
                 },
             },
             "orders": {
-                "per_parent": {"table": "customers", "dist": {"poisson": {"lam": 2}}, "min": 0, "max": 6},
+                "per_parent": {
+                    "table": "customers",
+                    "dist": {"poisson": {"lam": 2}},
+                    "min": 0,
+                    "max": 6,
+                },
                 "columns": {
                     "id": {"type": "uuid"},
                     "customer_id": {"ref": "customers.id"},
-                    "ordered_at": {"type": "datetime", "after": "customers.signup_at", "within": "365d"},
-                    "status": {"type": "category", "values": ["pending", "shipped", "delivered", "cancelled"]},
-                    "subtotal": {"type": "decimal", "min": 5, "max": 2000, "scale": 2, "dist": "lognormal"},
+                    "ordered_at": {
+                        "type": "datetime",
+                        "after": "customers.signup_at",
+                        "within": "365d",
+                    },
+                    "status": {
+                        "type": "category",
+                        "values": ["pending", "shipped", "delivered", "cancelled"],
+                    },
+                    "subtotal": {
+                        "type": "decimal",
+                        "min": 5,
+                        "max": 2000,
+                        "scale": 2,
+                        "dist": "lognormal",
+                    },
                     "tax": {"expr": "round(subtotal * 0.08, 2)"},
                     "total": {"expr": "subtotal + tax"},
                 },
@@ -76,7 +102,11 @@ def shop_spec(rows: int = 300) -> dict[str, Any]:
         },
         "scenarios": {
             "orders": [
-                {"name": "big_cancelled", "count": 7, "set": {"status": "cancelled", "subtotal": {"min": 1000}}}
+                {
+                    "name": "big_cancelled",
+                    "count": 7,
+                    "set": {"status": "cancelled", "subtotal": {"min": 1000}},
+                }
             ]
         },
     }

@@ -19,7 +19,15 @@ from .spec import Spec, TypeColumn, parse_text, spec_from_data
 
 _MODEL_FIELDS: dict[str, list[str]] = {
     "column": sorted(TypeColumn.model_fields),
-    "table": ["rows", "per_parent", "columns", "unique", "checks", "emit_scenario_column", "description"],
+    "table": [
+        "rows",
+        "per_parent",
+        "columns",
+        "unique",
+        "checks",
+        "emit_scenario_column",
+        "description",
+    ],
     "spec": ["version", "name", "description", "seed", "locale", "tables", "scenarios"],
     "per_parent": ["table", "dist", "min", "max"],
     "scenario": ["name", "count", "share", "set", "description"],
@@ -37,9 +45,22 @@ def _location(loc: tuple[Any, ...]) -> str:
         if text in ("type", "ref", "expr", "invalid") and parts and parts[-2:-1] == ["columns"]:
             continue
         if text.startswith("function-") or text in (
-            "uniform", "normal", "lognormal", "exponential", "poisson", "zipf", "beta",
-            "Override", "str", "int", "float", "bool", "list[union[str,int,float,bool]]",
-            "dict[str,float]", "UniformDist", "ZipfDist",
+            "uniform",
+            "normal",
+            "lognormal",
+            "exponential",
+            "poisson",
+            "zipf",
+            "beta",
+            "Override",
+            "str",
+            "int",
+            "float",
+            "bool",
+            "list[union[str,int,float,bool]]",
+            "dict[str,float]",
+            "UniformDist",
+            "ZipfDist",
         ):
             continue
         parts.append(text)
@@ -81,7 +102,11 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
             tag = str(ctx.get("tag", ""))
             expected = str(ctx.get("expected_tags", "")).replace("'", "").split(", ")
             close = difflib.get_close_matches(tag, expected, n=1, cutoff=0.6)
-            msg = f"unknown distribution {tag!r}" + (f" (did you mean {close[0]!r}?)" if close else "") + f"; one of {', '.join(expected)}"
+            msg = (
+                f"unknown distribution {tag!r}"
+                + (f" (did you mean {close[0]!r}?)" if close else "")
+                + f"; one of {', '.join(expected)}"
+            )
         problems.append(Problem(loc, msg))
     return _dedupe(problems)
 
@@ -121,7 +146,9 @@ def spec_from_any(source: Spec | dict[str, Any] | str | Path) -> Spec:
 
 
 def _read(source: str | Path) -> tuple[str, str]:
-    if isinstance(source, Path) or ("\n" not in str(source) and str(source).endswith((".yaml", ".yml", ".json"))):
+    if isinstance(source, Path) or (
+        "\n" not in str(source) and str(source).endswith((".yaml", ".yml", ".json"))
+    ):
         path = Path(source)
         try:
             return path.read_text(encoding="utf-8"), str(path)

@@ -125,7 +125,7 @@ def test_generate_to_duckdb(tmp_path: Path) -> None:
     result = runner.invoke(app, ["generate", str(spec), "--db", f"duckdb:///{db}"])
     assert result.exit_code == 0, result.output
     con = duckdb.connect(str(db))
-    assert con.sql("select count(*) from customers").fetchone() == (30,)
+    assert con.execute("select count(*) from customers").fetchone() == (30,)
     again = runner.invoke(app, ["generate", str(spec), "--db", f"duckdb:///{db}"])
     assert again.exit_code != 0 and "customers" in again.output
 

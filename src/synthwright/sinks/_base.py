@@ -1,0 +1,286 @@
+"""The sink contract: table metadata, the `Sink` base class and its in-memory twin.
+
+A sink receives each table's record batches in dependency order (parents
+first) and either commits all of them or leaves no trace. The public methods
+live here once -- state checks, schema checks, translation of foreign errors
+and the automatic abort on failure -- so each concrete sink only implements
+four small hooks (`_open`, `_write`, `_commit`, `_rollback`) and cannot get
+the all-or-nothing promise subtly wrong.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ClassVar, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import pyarrow as pa
+
+from synthwright.errors import SinkError
+
+__all__ = ["ForeignKey", "MemorySink", "Sink", "TableMeta", "check_key_targets", "redact_url"]
+
+_S = TypeVar("_S", bound="Sink")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    """`column` of this table references `ref_table.ref_column` (a key of the parent)."""
+
+    column: str
+    ref_table: str
+    ref_column: str
+
+
+@dataclass(frozen=True)
+class TableMeta:
+    """What a sink needs to lay a table out; NOT NULL is a field with ``nullable=False``."""
+
+    name: str
+    schema: pa.Schema
+    primary_key: str | None = None
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    unique: tuple[tuple[str, ...], ...] = ()
+
+    def key_columns(self) -> set[str]:
+        """Columns that take part in a key (some databases need bounded types there)."""
+        cols = {fk.column for fk in self.foreign_keys}
+        if self.primary_key:
+            cols.add(self.primary_key)
+        for group in self.unique:
+            cols.update(group)
+        return cols
+
+
+def redact_url(url: str) -> str:
+    """`url` without ``user:password@``, so that no message ever carries credentials."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<url>"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+
+
+def _check_tables(tables: list[TableMeta]) -> None:
+    """Refuse metadata that names columns or tables it does not have, before any I/O."""
+    seen: dict[str, TableMeta] = {}
+    problems: list[str] = []
+    for meta in tables:
+        if meta.name in seen:
+            problems.append(f"table {meta.name!r} given twice")
+        seen[meta.name] = meta
+        names = set(meta.schema.names)
+        wanted = list(meta.key_columns())
+        problems += [
+            f"{meta.name}: key column {c!r} not in schema" for c in wanted if c not in names
+        ]
+        problems += [
+            f"{meta.name}.{fk.column}: references unknown table {fk.ref_table!r}"
+            for fk in meta.foreign_keys
+            if fk.ref_table not in seen
+        ]
+
+    if problems:
+        raise SinkError("; ".join(sorted(problems)), "sinks")
+
+
+def check_key_targets(tables: list[TableMeta]) -> None:
+    """Refuse foreign keys whose target is not a key, for sinks that declare keys.
+
+    Every SQL database refuses them (DuckDB when creating the table, SQLite at
+    the first insert); saying so up front names the column. File formats
+    without keys do not call this.
+    """
+    by_name = {t.name: t for t in tables}
+    problems = [
+        f"{meta.name}.{fk.column}: references {fk.ref_table}.{fk.ref_column}, "
+        "which is neither its primary key nor unique"
+        for meta in tables
+        for fk in meta.foreign_keys
+        if fk.ref_column != by_name[fk.ref_table].primary_key
+        and (fk.ref_column,) not in by_name[fk.ref_table].unique
+    ]
+    if problems:
+        raise SinkError("; ".join(problems), "sinks")
+
+
+class Sink(ABC):
+    """Writes tables all-or-nothing: ``open`` -> ``write_batch``... -> ``close`` | ``abort``.
+
+    - ``open(tables)`` once, with every table in dependency order (parents first).
+    - ``write_batch(table, batch)``: the batch's column names and types must match
+      the table's schema (nullability is checked against the data: no nulls in a
+      NOT NULL column).
+    - ``close()`` commits and returns what was written (paths or ``url#table``).
+    - ``abort()`` removes everything partial; it never raises and may be called
+      at any point, any number of times (after a successful close it does nothing).
+
+    Any failure inside ``open``/``write_batch``/``close`` aborts the sink by itself
+    before the error propagates (foreign errors become :class:`SinkError`), so a
+    caller that forgets ``abort`` still leaves nothing half-written. The easy way
+    is :meth:`session`::
+
+        with sink.session(tables) as s:
+            s.write_batch("customers", batch)
+        print(sink.written)
+    """
+
+    #: Foreign exception types translated into SinkError (subclasses extend this).
+    foreign_errors: ClassVar[tuple[type[BaseException], ...]] = (OSError, pa.ArrowException)
+
+    def __init__(self) -> None:
+        self._state = "new"
+        self._tables: dict[str, TableMeta] = {}
+        #: what the last successful ``close`` returned (set by ``session`` too)
+        self.written: list[str] = []
+
+    # -- hooks ---------------------------------------------------------------
+    @abstractmethod
+    def _open(self, tables: list[TableMeta]) -> None:
+        """Prepare to receive the tables (nothing visible to others yet)."""
+
+    @abstractmethod
+    def _write(self, meta: TableMeta, batch: pa.RecordBatch) -> None:
+        """Write one non-empty, already checked batch."""
+
+    @abstractmethod
+    def _commit(self) -> list[str]:
+        """Make everything visible at once; return the targets written."""
+
+    @abstractmethod
+    def _rollback(self) -> None:
+        """Best effort removal of everything partial; must not raise."""
+
+    def _location(self, table: str | None) -> str:
+        """Where an error happened, for messages (``sinks.<kind>`` or a table)."""
+        return table or "sinks"
+
+    # -- public protocol -------------------------------------------------------
+    def open(self, tables: list[TableMeta]) -> None:
+        """Start a write of `tables` (parents before children)."""
+        if self._state != "new":
+            raise SinkError(f"sink cannot be opened: it is {self._state}", self._location(None))
+        _check_tables(tables)
+        self._tables = {t.name: t for t in tables}
+        self._state = "open"
+        self._guarded(lambda: self._open(list(tables)), None)
+
+    def write_batch(self, table: str, batch: pa.RecordBatch) -> None:
+        """Write one batch of `table`; memory use is bounded by the batch."""
+        meta = self._require_open(table)
+        assert meta is not None
+        try:
+            _check_batch(meta, batch)
+        except SinkError:
+            self.abort()
+            raise
+        if batch.num_rows:
+            self._guarded(lambda: self._write(meta, batch), table)
+
+    def close(self) -> list[str]:
+        """Commit every table at once and return what was written."""
+        self._require_open(None)
+        written = self._guarded(self._commit, None)
+        self._state = "closed"
+        self.written = written
+        return written
+
+    def abort(self) -> None:
+        """Remove everything partial; safe at any point, never raises."""
+        if self._state in ("closed", "aborted"):
+            return
+        self._state = "aborted"
+        self._rollback()
+
+    @contextmanager
+    def session(self: _S, tables: list[TableMeta]) -> Iterator[_S]:
+        """Open; yield the sink; close on success (result in ``.written``), abort on error."""
+        self.open(tables)
+        try:
+            yield self
+        except BaseException:
+            self.abort()
+            raise
+        self.close()
+
+    # -- helpers ---------------------------------------------------------------
+    def _require_open(self, table: str | None) -> TableMeta | None:
+        if self._state != "open":
+            raise SinkError(f"sink is {self._state}, not open", self._location(table))
+        if table is None:
+            return None
+        try:
+            return self._tables[table]
+        except KeyError:
+            self.abort()
+            raise SinkError(f"unknown table {table!r}", self._location(None)) from None
+
+    def _guarded(self, fn: Callable[[], _T], table: str | None) -> _T:
+        """Run `fn`; on any failure abort first, translating foreign errors once."""
+        try:
+            return fn()
+        except SinkError:
+            self.abort()
+            raise
+        except self.foreign_errors as exc:
+            self.abort()
+            raise SinkError(f"could not write: {exc}", self._location(table)) from exc
+        except BaseException:
+            self.abort()
+            raise
+
+
+def _check_batch(meta: TableMeta, batch: pa.RecordBatch) -> None:
+    """A batch must have the table's columns and types; NOT NULL columns no nulls."""
+    want, got = meta.schema, batch.schema
+    if want.names != got.names:
+        raise SinkError(
+            f"batch columns {got.names} differ from the table's {want.names}", meta.name
+        )
+    for i, field in enumerate(want):
+        if not got.field(i).type.equals(field.type):
+            raise SinkError(
+                f"column {field.name!r} has type {got.field(i).type}, expected {field.type}",
+                meta.name,
+            )
+        if not field.nullable and batch.column(i).null_count:
+            raise SinkError(f"column {field.name!r} is NOT NULL but has nulls", meta.name)
+
+
+class MemorySink(Sink):
+    """Keeps each table as a ``pa.Table``; the in-memory twin for tests and the Python API."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._batches: dict[str, list[pa.RecordBatch]] = {}
+        self.tables: dict[str, pa.Table] = {}
+
+    def __getitem__(self, table: str) -> pa.Table:
+        return self.tables[table]
+
+    def _location(self, table: str | None) -> str:
+        return f"sinks.memory.{table}" if table else "sinks.memory"
+
+    def _open(self, tables: list[TableMeta]) -> None:
+        self._batches = {t.name: [] for t in tables}
+
+    def _write(self, meta: TableMeta, batch: pa.RecordBatch) -> None:
+        self._batches[meta.name].append(batch)
+
+    def _commit(self) -> list[str]:
+        self.tables = {
+            name: pa.Table.from_batches(batches, schema=self._tables[name].schema)
+            for name, batches in self._batches.items()
+        }
+        self._batches = {}
+        return list(self.tables)
+
+    def _rollback(self) -> None:
+        self._batches = {}
+        self.tables = {}

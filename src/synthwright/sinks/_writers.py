@@ -1,0 +1,190 @@
+"""One streaming writer per file format; each writes one table to one file.
+
+A writer is created with the table's path and metadata, takes batches in
+order (`write`) and finishes the file (`close`) or drops it (`discard`);
+memory stays bounded by one batch. `FileSink` owns where the files live.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import BinaryIO, Protocol
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from synthwright.errors import SinkError
+from synthwright.sinks import _text
+from synthwright.sinks._base import TableMeta
+
+__all__ = ["CsvWriter", "JsonWriter", "ParquetWriter", "TableWriter", "XmlWriter"]
+
+
+class TableWriter(Protocol):
+    """What FileSink needs of a per-table writer."""
+
+    def write(self, batch: pa.RecordBatch) -> None: ...
+
+    def close(self) -> None: ...
+
+    def discard(self) -> None: ...
+
+
+class ParquetWriter:
+    """Parquet via `pyarrow.parquet.ParquetWriter` (zstd; one row group per batch or more)."""
+
+    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+        self._writer = pq.ParquetWriter(str(path), meta.schema, compression="zstd")
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._writer.write_batch(batch)
+
+    def close(self) -> None:
+        self._writer.close()
+
+    def discard(self) -> None:
+        self._writer.close()
+
+
+def _text_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema after `_text.plain` (what the CSV writer is actually given)."""
+    fields = []
+    for field in schema:
+        probe = _text.plain(pa.array([], field.type))
+        fields.append(pa.field(field.name, probe.type, field.nullable))
+    return pa.schema(fields)
+
+
+class CsvWriter:
+    """CSV via `pyarrow.csv.CSVWriter`: header row, nulls empty, strings quoted when needed.
+
+    An empty string is written ``""`` and a null as nothing, so the two stay apart.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+        self._schema = _text_schema(meta.schema)
+        self._writer = pacsv.CSVWriter(str(path), self._schema)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        columns = [_text.plain(c) for c in batch.columns]
+        self._writer.write_batch(pa.RecordBatch.from_arrays(columns, schema=self._schema))
+
+    def close(self) -> None:
+        self._writer.close()
+
+    def discard(self) -> None:
+        self._writer.close()
+
+
+class _RowTextWriter:
+    """Base of the text formats that build one string per row in Arrow and append it."""
+
+    header = b""
+    footer = b""
+
+    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+        self._meta = meta
+        self._file: BinaryIO = open(path, "wb")  # noqa: SIM115
+        self._file.write(self.header)
+
+    def rows(self, batch: pa.RecordBatch) -> pa.Array:
+        raise NotImplementedError
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        self._file.write(_text.concat(self.rows(batch)))
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.write(self.footer)
+            self._file.close()
+
+    def discard(self) -> None:
+        self._file.close()
+
+
+def _json_objects(batch: pa.RecordBatch) -> pa.Array:
+    """One compact JSON object per row, keys in column order."""
+    import json
+
+    parts: list[pa.Array | str] = []
+    for i, (name, column) in enumerate(zip(batch.schema.names, batch.columns, strict=True)):
+        parts += [("{" if i == 0 else ",") + json.dumps(name, ensure_ascii=False) + ":"]
+        parts.append(_text.json_literals(column))
+    parts.append("}")
+    return _text.join_columns(parts if batch.num_columns else ["{}"], batch.num_rows)
+
+
+class JsonLinesWriter(_RowTextWriter):
+    """JSON Lines: one object per line (see `_text.json_literals` for values)."""
+
+    def rows(self, batch: pa.RecordBatch) -> pa.Array:
+        return _text.join_columns([_json_objects(batch), "\n"], batch.num_rows)
+
+
+class JsonWriter(_RowTextWriter):
+    """One JSON array per file, streamed: ``[`` then rows separated by ``,`` then ``]``."""
+
+    header = b"["
+    footer = b"\n]\n"
+
+    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+        super().__init__(path, meta)
+        self._first = True
+
+    def rows(self, batch: pa.RecordBatch) -> pa.Array:
+        return _text.join_columns([_json_objects(batch), ",\n"], batch.num_rows)
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        data = _text.concat(self.rows(batch))[:-2]  # no separator after the last row
+        self._file.write((b"\n" if self._first else b",\n") + data)
+        self._first = False
+
+
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
+
+
+class XmlWriter(_RowTextWriter):
+    """``<table name="t"><row><col>value</col>...</row></table>``, UTF-8.
+
+    A column becomes an element of its own name (names must be XML names; ``xml``
+    prefixes are allowed but unwise). Nulls are ``<col xsi:nil="true"/>``, so they
+    differ from empty strings (``<col></col>``). Text is escaped; characters that
+    XML 1.0 cannot carry at all (most control characters) raise SinkError.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+        bad = [n for n in meta.schema.names if not _XML_NAME.match(n)]
+        if bad:
+            raise SinkError(f"column names {bad} are not XML element names", f"{meta.name}.xml")
+        self.header = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<table xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="'
+            + _attr(meta.name)
+            + '">\n'
+        ).encode()
+        self.footer = b"</table>\n"
+        super().__init__(path, meta)
+
+    def rows(self, batch: pa.RecordBatch) -> pa.Array:
+        import pyarrow.compute as pc
+
+        parts: list[pa.Array | str] = ["<row>"]
+        for name, column in zip(batch.schema.names, batch.columns, strict=True):
+            values = _text.xml_escape(column)
+            if _text.is_texty(column.type) and _text.has_xml_illegal(values):
+                raise SinkError(
+                    f"column {name!r} holds control characters XML 1.0 cannot represent",
+                    f"{self._meta.name}.xml",
+                )
+            element = pc.binary_join_element_wise(f"<{name}>", values, f"</{name}>", "")
+            parts.append(pc.fill_null(element, f'<{name} xsi:nil="true"/>'))
+        parts.append("</row>\n")
+        return _text.join_columns(parts, batch.num_rows)
+
+
+def _attr(value: str) -> str:
+    return (
+        value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").replace(">", "&gt;")
+    )

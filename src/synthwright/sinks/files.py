@@ -1,0 +1,170 @@
+"""Files in a directory, one per table (``<table>.<ext>``), written all-or-nothing.
+
+Every file is first written into a hidden temporary directory inside the
+output directory (``.synthwright-tmp-<random>``, so the final moves stay on
+one file system and are atomic renames). Only `close` moves them into place
+with ``os.replace``; a file that already has the name is set aside first and
+put back should a later move fail. A failure or `abort` therefore leaves the
+output directory exactly as it was -- including a directory that did not
+exist before, which is removed again.
+
+Formats (see the writer modules for value details): ``parquet`` (zstd),
+``csv``, ``jsonl``, ``json`` (one array per table), ``xlsx`` (one workbook
+per table), ``xml`` and ``sql`` (a script per table for `dialect`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+import pyarrow as pa
+
+from synthwright.errors import SinkError
+from synthwright.sinks import sql
+from synthwright.sinks._base import Sink, TableMeta, check_key_targets
+from synthwright.sinks._writers import (
+    CsvWriter,
+    JsonLinesWriter,
+    JsonWriter,
+    ParquetWriter,
+    TableWriter,
+    XmlWriter,
+)
+
+__all__ = ["FORMATS", "FileSink"]
+
+FORMATS = ("parquet", "csv", "jsonl", "json", "xlsx", "xml", "sql")
+TMP_PREFIX = ".synthwright-tmp-"
+
+
+def _xlsx_writer(path: Path, meta: TableMeta) -> TableWriter:
+    from synthwright.sinks._xlsx import XlsxWriter  # xlsxwriter is an optional extra
+
+    return XlsxWriter(path, meta)
+
+
+def _xlsx_errors() -> tuple[type[BaseException], ...]:
+    try:
+        from xlsxwriter.exceptions import XlsxWriterException
+    except ImportError:  # pragma: no cover - extra not installed
+        return ()
+    return (XlsxWriterException,)
+
+
+class FileSink(Sink):
+    """Writes each table to ``out_dir/<table>.<format>``; see the module docstring.
+
+    Usage: ``with FileSink("out", "csv").session(tables) as s: s.write_batch(name, batch)``.
+    """
+
+    foreign_errors: ClassVar[tuple[type[BaseException], ...]] = (
+        *Sink.foreign_errors,
+        *_xlsx_errors(),
+    )
+
+    def __init__(
+        self, out_dir: str | os.PathLike[str], format: str = "parquet", *, dialect: str = "postgres"
+    ) -> None:
+        super().__init__()
+        if format not in FORMATS:
+            raise SinkError(
+                f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", "sinks"
+            )
+        if format == "sql":
+            sql.quote_ident("", dialect)  # refuses an unknown dialect now, not at open
+        self.out_dir = Path(out_dir)
+        self.format = format
+        self.dialect = dialect
+        self._tmp: Path | None = None
+        self._created: list[Path] = []
+        self._keep_tmp = False
+        self._writers: dict[str, TableWriter] = {}
+
+    def _location(self, table: str | None) -> str:
+        return f"{table}.{self.format}" if table else f"sinks.{self.format}"
+
+    def _factory(self) -> Callable[[Path, TableMeta], TableWriter]:
+        if self.format == "sql":
+            return lambda path, meta: sql.SqlScriptWriter(path, meta, self.dialect)
+        makers: dict[str, Callable[[Path, TableMeta], TableWriter]] = {
+            "parquet": ParquetWriter,
+            "csv": CsvWriter,
+            "jsonl": JsonLinesWriter,
+            "json": JsonWriter,
+            "xml": XmlWriter,
+            "xlsx": _xlsx_writer,
+        }
+        return makers[self.format]
+
+    def _open(self, tables: list[TableMeta]) -> None:
+        if self.format == "sql":
+            check_key_targets(tables)
+        for meta in tables:
+            name = meta.name
+            if not name or name in (".", "..") or "/" in name or os.sep in name or "\0" in name:
+                raise SinkError(
+                    f"table name {name!r} cannot be a file name", f"sinks.{self.format}"
+                )
+        missing = [p for p in (self.out_dir, *self.out_dir.parents) if not p.exists()]
+        self._created = missing  # deepest first: the order to remove them in
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self._tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.out_dir))
+        make = self._factory()
+        for meta in tables:
+            self._writers[meta.name] = make(self._tmp / self._file_name(meta.name), meta)
+
+    def _file_name(self, table: str) -> str:
+        return f"{table}.{self.format}"
+
+    def _write(self, meta: TableMeta, batch: pa.RecordBatch) -> None:
+        self._writers[meta.name].write(batch)
+
+    def _commit(self) -> list[str]:
+        assert self._tmp is not None
+        for writer in self._writers.values():
+            writer.close()
+        self._writers = {}
+        names = [self._file_name(t) for t in self._tables]
+        backup = self._tmp / ".previous"
+        backup.mkdir()
+        moved: list[tuple[Path, Path | None]] = []
+        try:
+            for name in names:
+                target, old = self.out_dir / name, None
+                if target.exists() or target.is_symlink():
+                    old = backup / name
+                    os.replace(target, old)
+                moved.append((target, old))
+                os.replace(self._tmp / name, target)
+        except BaseException:
+            for target, old in reversed(moved):
+                try:
+                    if old is not None:
+                        os.replace(old, target)
+                    else:
+                        target.unlink(missing_ok=True)
+                except OSError:
+                    self._keep_tmp = True  # it still holds a user's file: never delete it
+            raise
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        self._tmp = None
+        return [str(self.out_dir / name) for name in names]
+
+    def _rollback(self) -> None:
+        for writer in self._writers.values():
+            with contextlib.suppress(Exception):
+                writer.discard()
+        self._writers = {}
+        if self._tmp is not None and not self._keep_tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+        for path in [] if self._keep_tmp else self._created:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        self._created = []

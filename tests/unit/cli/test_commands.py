@@ -8,10 +8,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from tests.conftest import EXAMPLES, shop_spec
 from typer.testing import CliRunner
 
 from synthwright.cli import app
+from tests.conftest import EXAMPLES, shop_spec
 
 runner = CliRunner()
 

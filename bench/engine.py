@@ -121,12 +121,31 @@ def mimesis_rows(n: int) -> list[dict]:
     return rows
 
 
+def memory_check(rows: int) -> None:
+    """Stream a large table to Parquet; memory must stay flat in the row count."""
+    print(f"machine: {machine()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        t, _ = timed(
+            lambda: sw.generate(SPEC, rows=rows).write(Path(tmp) / "out", format="parquet")
+        )
+    print(f"streamed {rows:,} rows to Parquet in {t:.1f} s = {rows / t:,.0f} rows/s")
+    print(f"peak RSS: {peak_rss_mb():,.0f} MiB (target < 1,536 MiB at 10M rows)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--baseline-rows", type=int, default=20_000)
-    parser.add_argument("--parquet", action="store_true", default=True)
+    parser.add_argument(
+        "--memory-rows",
+        type=int,
+        default=0,
+        help="only stream this many rows to Parquet and report peak memory (e.g. 10000000)",
+    )
     args = parser.parse_args()
+    if args.memory_rows:
+        memory_check(args.memory_rows)
+        return
 
     print(f"machine: {machine()}")
     sw.generate(SPEC, rows=1000).materialize()  # warm the value pools once

@@ -148,7 +148,7 @@ def render_slots(slots: tuple[Slot, ...], ctx: BlockContext, col: TypeColumn) ->
     keep = np.zeros((n, width), dtype=bool)
     rng = ctx.rng()
     if col.unique:
-        sizes = [len(s.alphabet) for s in slots]
+        sizes = [len(s.alphabet) ** s.hi for s in slots]
         total = int(np.prod(np.array(sizes, dtype=object)))
         code = FeistelPermutation(total, stable_hash(f"{ctx.seed}:{ctx.table}.{ctx.column}"))(
             ctx.row_index()
@@ -156,12 +156,13 @@ def render_slots(slots: tuple[Slot, ...], ctx: BlockContext, col: TypeColumn) ->
     pos = 0
     for i, slot in enumerate(slots):
         alphabet = np.frombuffer(slot.alphabet, dtype=np.uint8)
-        if col.unique:
-            digit = np.array(code % len(alphabet), dtype=np.int64)
-            code = code // len(alphabet)
-            matrix[:, pos] = alphabet[digit]
-            keep[:, pos] = True
-            pos += 1
+        if col.unique:  # fixed length: each character is one mixed-radix digit
+            for _ in range(slot.hi):
+                digit = np.array(code % len(alphabet), dtype=np.int64)
+                code = code // len(alphabet)
+                matrix[:, pos] = alphabet[digit]
+                keep[:, pos] = True
+                pos += 1
             continue
         count = np.full(n, slot.lo) if slot.lo == slot.hi else rng.integers(slot.lo, slot.hi + 1, n)
         picks = rng.integers(0, len(alphabet), size=(n, slot.hi))
@@ -265,6 +266,8 @@ def _mimesis_text(locale: str) -> dict[str, Any]:
 def text_pools(locale: str) -> tuple[pa.Array, pa.Array]:
     """(words, sentences) of a locale from Mimesis' text data."""
     data = _mimesis_text(locale)
+    if not data.get("text") or not data.get("words"):  # some locales ship partial text data
+        data = {**_mimesis_text("en_US"), **{k: v for k, v in data.items() if v}}
     sentences = [s.strip() for s in data.get("text", []) if s.strip()]
     words = data.get("words") or [w.strip(".,;:").lower() for s in sentences for w in s.split()]
     if isinstance(words, dict):  # some locales split words by kind

@@ -33,10 +33,10 @@ class TableWriter(Protocol):
 
 
 class ParquetWriter:
-    """Parquet via `pyarrow.parquet.ParquetWriter` (zstd; one row group per batch or more)."""
+    """Parquet via `pyarrow.parquet.ParquetWriter` (snappy, the fast common default; a row group per batch)."""
 
     def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
-        self._writer = pq.ParquetWriter(str(path), meta.schema, compression="zstd")
+        self._writer = pq.ParquetWriter(str(path), meta.schema, compression="snappy")
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._writer.write_batch(batch)

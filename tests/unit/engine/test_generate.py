@@ -261,3 +261,21 @@ def test_all_base_types_generate() -> None:
     assert all(v.startswith("value ") for v in t.column("l").to_pylist())
     assert all(dt.time(8) <= v <= dt.time(9) for v in t.column("tm").to_pylist())
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d", v) for v in t.column("dts").to_pylist())
+
+
+def test_unique_regex_with_repeats_keeps_its_shape() -> None:
+    import re
+
+    spec = {
+        "tables": {
+            "t": {
+                "rows": 500,
+                "columns": {
+                    "c": {"type": "string", "regex": "[A-Z][0-9]{2}\\.[0-9]", "unique": True}
+                },
+            }
+        }
+    }
+    values = tables(spec)["t"].column("c").to_pylist()
+    assert len(set(values)) == 500
+    assert all(re.fullmatch(r"[A-Z][0-9]{2}\.[0-9]", v) for v in values)

@@ -30,6 +30,7 @@ from ..spec import (
     TypeColumn,
     parse_duration,
 )
+from .check_rules import fold_checks
 from .expressions import ExprError, evaluate, parse_expr
 
 SCENARIO_COLUMN = "_scenario"
@@ -218,8 +219,12 @@ class _Compiler:
 
     def table(self, name: str, table: TableSpec) -> TablePlan:
         loc = f"tables.{name}"
+        folded = fold_checks(name, table.checks, dict(table.columns))
+        for index, message in folded.problems:
+            self.problem(f"{loc}.checks[{index}]", message)
+        effective = {**table.columns, **folded.columns}
         columns: dict[str, ColumnPlan] = {}
-        for col_name, col in table.columns.items():
+        for col_name, col in effective.items():
             cloc = f"{loc}.columns.{col_name}"
             if col_name == SCENARIO_COLUMN:
                 self.problem(cloc, f"{SCENARIO_COLUMN!r} is reserved for scenario labels")

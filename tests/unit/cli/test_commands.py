@@ -211,7 +211,7 @@ def test_unmet_check_exits_1_and_leaves_no_output(tmp_path: Path) -> None:
             "t": {
                 "rows": 100,
                 "columns": {"a": {"type": "int", "min": 0, "max": 9}},
-                "checks": ["a > 5"],
+                "checks": ["a % 2 = 0"],
             }
         }
     }

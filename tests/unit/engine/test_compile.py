@@ -172,3 +172,14 @@ def test_unsupported_locale() -> None:
     spec = one_table()
     spec["locale"] = "xx_XX"
     assert problems(spec)[0].startswith("locale: unsupported locale 'xx_XX'")
+
+
+def test_checks_that_contradict_constraints_are_refused() -> None:
+    spec = one_table(
+        age={"type": "int", "min": 18, "max": 90}, s={"type": "category", "values": ["a", "b"]}
+    )
+    spec["tables"]["t"]["checks"] = ["age > 100", "s IN ('x', 'y')", "age BETWEEN 20 AND 30"]
+    assert problems(spec) == [
+        "tables.t.checks[0]: can never hold: age is limited to [18, 90]",
+        "tables.t.checks[1]: can never hold: s takes none of ['x', 'y']",
+    ]

@@ -31,7 +31,7 @@ class Folded:
     folded: set[int]  # indices of checks fully folded into constraints
 
 
-def _literal(node: exp.Expression) -> Any:
+def _literal(node: Any) -> Any:
     if isinstance(node, exp.Literal):
         if node.is_string:
             return node.this
@@ -45,7 +45,7 @@ def _literal(node: exp.Expression) -> Any:
     return None
 
 
-def _column(node: exp.Expression, table: str) -> tuple[str | None, str] | None:
+def _column(node: Any, table: str) -> tuple[str | None, str] | None:
     if isinstance(node, exp.Column):
         owner = node.table or None
         return (None if owner in (None, table) else owner, node.name)
@@ -55,7 +55,7 @@ def _column(node: exp.Expression, table: str) -> tuple[str | None, str] | None:
 _FLIP = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
 
 
-def _conjuncts(node: exp.Expression) -> list[exp.Expression]:
+def _conjuncts(node: Any) -> list[Any]:
     if isinstance(node, exp.Paren):
         return _conjuncts(node.this)
     if isinstance(node, exp.And):
@@ -104,7 +104,7 @@ def fold_checks(table: str, checks: list[str], columns: dict[str, Any]) -> Folde
 
 def _fold_one(
     table: str,
-    node: exp.Expression,
+    node: Any,
     current: Any,
     narrowed: dict[str, TypeColumn],
     problems: list[tuple[int, str]],
@@ -177,12 +177,10 @@ def _narrow(
     if op == "<":
         bound, op = bound - 1 if isinstance(bound, int) else bound, "<="
     update: dict[str, Any] = {}
-    if op in (">=", "="):
-        if col.min is None or _less(col, col.min, bound):
-            update["min"] = bound
-    if op in ("<=", "="):
-        if col.max is None or _less(col, bound, col.max):
-            update["max"] = bound
+    if op in (">=", "=") and (col.min is None or _less(col, col.min, bound)):
+        update["min"] = bound
+    if op in ("<=", "=") and (col.max is None or _less(col, bound, col.max)):
+        update["max"] = bound
     new = col.model_copy(update=update)
     if new.min is not None and new.max is not None and _less(new, new.max, new.min):
         problems.append((index, f"can never hold: {name} is limited to [{col.min}, {col.max}]"))

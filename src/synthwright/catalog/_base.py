@@ -14,6 +14,7 @@ first_name/last_name/email, the place behind city/state/postal_code) are
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -91,20 +92,7 @@ class BlockContext:
         """
         key = f"latent:{name}"
         if key not in self.shared:
-            own = BlockContext(
-                seed=self.seed,
-                table=self.table,
-                column=f"__{name}__",
-                block=self.block,
-                start=self.start,
-                n=self.n,
-                total_rows=self.total_rows,
-                locale=self.locale,
-                table_spec=self.table_spec,
-                columns=self.columns,
-                parents=self.parents,
-                shared=self.shared,
-            )
+            own = dataclasses.replace(self, column=f"__{name}__", lower=None, upper=None)
             self.shared[key] = build(own)
         return self.shared[key]
 

@@ -8,6 +8,7 @@ so ``unique`` is a Feistel permutation of the row index decoded in mixed radix.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import pyarrow.compute as pc
 
 from ..spec import TypeColumn
 from ._base import BlockContext, Generator, stable_hash
+from ._pools import MIMESIS_LOCALE
 from ._registry import register
 from .tools import FeistelPermutation, concat_strings, strings_from_matrix
 
@@ -237,24 +239,11 @@ class StringGenerator(Generator):
         return render_slots(self.slots(col), ctx, col)
 
 
-_MIMESIS_DIRS = {
-    "en_US": "en",
-    "en_GB": "en-gb",
-    "de_DE": "de",
-    "fr_FR": "fr",
-    "es_ES": "es",
-    "it_IT": "it",
-    "nl_NL": "nl",
-    "pt_BR": "pt-br",
-    "ja_JP": "ja",
-}
-
-
 def _mimesis_text(locale: str) -> dict[str, Any]:
     """Mimesis' text.json for a locale (falls back to English for unknown locales)."""
     from importlib import resources
 
-    folder = _MIMESIS_DIRS.get(locale.replace("-", "_"), "en")
+    folder = MIMESIS_LOCALE.get(locale.replace("-", "_"), "en")
     base = resources.files("mimesis") / "datasets" / folder / "text.json"
     if not base.is_file():
         base = resources.files("mimesis") / "datasets" / "en" / "text.json"
@@ -385,19 +374,7 @@ class JsonGenerator(Generator):
             field = self._field(spec)
             gen = get(field.type)
             assert gen is not None
-            sub = BlockContext(
-                seed=ctx.seed,
-                table=ctx.table,
-                column=f"{ctx.column}.{key}",
-                block=ctx.block,
-                start=ctx.start,
-                n=ctx.n,
-                total_rows=ctx.total_rows,
-                locale=ctx.locale,
-                table_spec=ctx.table_spec,
-                columns=ctx.columns,
-                shared=ctx.shared,
-            )
+            sub = dataclasses.replace(ctx, column=f"{ctx.column}.{key}", lower=None, upper=None)
             arr = gen.generate(field, sub)
             if pa.types.is_dictionary(arr.type):
                 arr = arr.cast(pa.string())

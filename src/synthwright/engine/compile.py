@@ -169,13 +169,13 @@ class _Compiler:
         return plan
 
     def _check_locale(self, loc: str, locale: str) -> None:
-        from ..catalog.base_text import _MIMESIS_DIRS
+        from ..catalog._pools import LOCALES
 
-        if locale.replace("-", "_") not in _MIMESIS_DIRS:
+        if locale.replace("-", "_") not in LOCALES:
             self.problem(
                 loc,
-                f"unsupported locale {locale!r}{_hint(locale, list(_MIMESIS_DIRS))}"
-                f" (supported: {', '.join(_MIMESIS_DIRS)})",
+                f"unsupported locale {locale!r}{_hint(locale, list(LOCALES))}"
+                f" (supported: {', '.join(LOCALES)})",
             )
 
     def ref_column(self, loc: str, name: str, col: RefColumn, table_name: str) -> ColumnPlan:
@@ -423,62 +423,32 @@ class _Compiler:
     # -- order ---------------------------------------------------------------
 
     def order_columns(self, tp: TablePlan) -> None:
-        order: list[str] = []
-        state: dict[str, int] = {}
-
-        def visit(name: str, path: list[str]) -> None:
-            if state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = " -> ".join([*path[path.index(name) :], name])
-                self.problem(
-                    f"tables.{tp.name}.columns.{name}", f"columns depend on each other: {cycle}"
-                )
-                return
-            state[name] = 1
-            for dep in tp.columns[name].deps:
-                if dep in tp.columns:
-                    visit(dep, [*path, name])
-            state[name] = 2
-            order.append(name)
-
-        for name in tp.columns:
-            visit(name, [])
+        deps = {n: [d for d in cp.deps if d in tp.columns] for n, cp in tp.columns.items()}
+        order, cycles = topological_order(deps)
+        for name, cycle in cycles:
+            self.problem(
+                f"tables.{tp.name}.columns.{name}", f"columns depend on each other: {cycle}"
+            )
         tp.order = order
 
     def order_tables(self, plans: dict[str, TablePlan]) -> list[TablePlan]:
-        edges: dict[str, set[str]] = {name: set() for name in plans}
+        edges: dict[str, list[str]] = {name: [] for name in plans}
         for name, tp in plans.items():
+            parents: set[str] = set()
             for cp in tp.columns.values():
                 if cp.ref_table and not cp.self_ref and cp.ref_table in plans:
-                    edges[name].add(cp.ref_table)
-                for table, _ in cp.parents:
-                    if table in plans and table != name:
-                        edges[name].add(table)
+                    parents.add(cp.ref_table)
+                parents.update(t for t, _ in cp.parents if t in plans and t != name)
             if tp.spec.per_parent and tp.spec.per_parent.table in plans:
-                edges[name].add(tp.spec.per_parent.table)
-        order: list[str] = []
-        state: dict[str, int] = {}
-
-        def visit(name: str, path: list[str]) -> None:
-            if state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = " -> ".join([*path[path.index(name) :], name])
-                self.problem(
-                    f"tables.{name}",
-                    f"tables reference each other in a cycle: {cycle}; break it with a "
-                    "nullable link that is filled later is not supported yet: remove one ref",
-                )
-                return
-            state[name] = 1
-            for parent in sorted(edges[name]):
-                visit(parent, [*path, name])
-            state[name] = 2
-            order.append(name)
-
-        for name in plans:
-            visit(name, [])
+                parents.add(tp.spec.per_parent.table)
+            edges[name] = sorted(parents)
+        order, cycles = topological_order(edges)
+        for name, cycle in cycles:
+            self.problem(
+                f"tables.{name}",
+                f"tables reference each other in a cycle: {cycle}; cycles between tables are "
+                "not supported: remove one of the refs (a self-reference is fine)",
+            )
         return [plans[n] for n in order]
 
     # -- capacity, scenarios, checks -----------------------------------------
@@ -676,6 +646,29 @@ class _Compiler:
         if self.problems:
             raise SpecError(self.problems)
         return Plan(spec=self.spec, tables=ordered)
+
+
+def topological_order(deps: dict[str, list[str]]) -> tuple[list[str], list[tuple[str, str]]]:
+    """Names with their dependencies first, and the cycles found as (name, "a -> b -> a")."""
+    order: list[str] = []
+    cycles: list[tuple[str, str]] = []
+    state: dict[str, int] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycles.append((name, " -> ".join([*path[path.index(name) :], name])))
+            return
+        state[name] = 1
+        for dep in deps[name]:
+            visit(dep, [*path, name])
+        state[name] = 2
+        order.append(name)
+
+    for name in deps:
+        visit(name, [])
+    return order, cycles
 
 
 def _primary_key(table: TableSpec) -> str | None:

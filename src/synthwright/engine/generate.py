@@ -12,6 +12,7 @@ data, ``on_progress`` for counts).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -416,7 +417,7 @@ class Runner:
         elif isinstance(value, Override):
             narrowed = scenario_column(spec, value)
             assert narrowed is not None
-            sub = BlockContext(**{**ctx.__dict__, "column": f"{cp.name}@{scenario.name}"})
+            sub = dataclasses.replace(ctx, column=f"{cp.name}@{scenario.name}")
             replacement = cp.generator.generate(narrowed, sub)
             if replacement.type != values.type:
                 replacement = replacement.cast(values.type)

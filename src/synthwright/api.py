@@ -119,7 +119,19 @@ class Dataset:
                 name: pa.Table.from_batches(parts) if parts else pa.table({})
                 for name, parts in batches.items()
             }
+            if self.verify:
+                self._verify(self._tables)
         return self._tables
+
+    def _verify(self, tables: dict[str, pa.Table]) -> None:
+        """Debug/test mode: re-check every rule on the generated tables."""
+        from .errors import GenerationError, Problem
+
+        findings = check(tables, self.spec)
+        if findings:
+            raise GenerationError(
+                [Problem(f.location, f"[{f.rule}] {f.message} ({f.count} rows)") for f in findings]
+            )
 
     def __getitem__(self, name: str) -> pa.Table:
         tables = self.materialize()
@@ -175,6 +187,7 @@ def generate(
     rows: int | None = None,
     scale: float | None = None,
     on_progress: ProgressCallback | None = None,
+    verify: bool = False,
 ) -> Dataset:
     """Compile a spec and return its Dataset (generated lazily, deterministically).
 
@@ -184,11 +197,13 @@ def generate(
         rows: replaces every root table's row count.
         scale: multiplies every root table's row count.
         on_progress: called with (table, rows done, rows total).
+        verify: debug/test mode: re-check every rule after generating in memory
+            and raise GenerationError listing any finding.
     """
     spec = _scaled(spec_from_any(source), rows, scale)
     plan = compile_spec(spec)
     effective = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
-    return Dataset(spec, plan, effective, on_progress)
+    return Dataset(spec, plan, effective, on_progress, verify)
 
 
 def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) -> list[Any]:

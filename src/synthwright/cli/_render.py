@@ -53,8 +53,7 @@ def run_summary(console: Console, stats: RunStats, written: list[str]) -> None:
         table.add_row(name, f"{rows:,}")
     console.print(table)
     console.print(
-        f"{stats.total_rows:,} rows in {stats.seconds:.2f} s "
-        f"({stats.rows_per_second:,.0f} rows/s)",
+        f"{stats.total_rows:,} rows in {stats.seconds:.2f} s ({stats.rows_per_second:,.0f} rows/s)",
         highlight=False,
     )
     if written:

@@ -312,3 +312,8 @@ def test_simple_checks_are_met_by_construction() -> None:
         for s, e in zip(t.column("start").to_pylist(), t.column("end").to_pylist(), strict=True)
     )
     assert sw.check({"t": t}, spec) == []
+
+
+def test_verify_mode_rechecks_generated_data(mini_spec: dict) -> None:
+    ds = sw.generate(mini_spec, verify=True)
+    assert ds["orders"].num_rows > 0  # no findings: no error

@@ -86,12 +86,18 @@ class Dataset:
     """
 
     def __init__(
-        self, spec: Spec, plan: Plan, seed: int, on_progress: ProgressCallback | None = None
+        self,
+        spec: Spec,
+        plan: Plan,
+        seed: int,
+        on_progress: ProgressCallback | None = None,
+        verify: bool = False,
     ) -> None:
         self.spec = spec
         self.plan = plan
         self.seed = seed
         self.on_progress = on_progress
+        self.verify = verify
         self._tables: dict[str, pa.Table] | None = None
         self.stats = RunStats()
 

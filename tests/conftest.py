@@ -115,3 +115,14 @@ def shop_spec(rows: int = 300) -> dict[str, Any]:
 @pytest.fixture
 def mini_spec() -> dict[str, Any]:
     return shop_spec()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sessions, caches and config go to a temp dir; no LLM unless a test configures one."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("SYNTHWRIGHT_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("SYNTHWRIGHT_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("SYNTHWRIGHT_CONFIG", str(home / "config.yaml"))
+    for name in ("SYNTHWRIGHT_LLM", "SYNTHWRIGHT_MODEL", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+        monkeypatch.delenv(name, raising=False)

@@ -6,7 +6,7 @@
 [1, 2, 3]
 """
 
-from .api import Dataset, RunStats, check, generate, load_spec, validate
+from .api import Dataset, RunStats, check, generate, load_spec, plan, validate
 from .errors import DataError, GenerationError, Problem, SinkError, SpecError, SynthwrightError
 from .spec import Spec
 
@@ -26,5 +26,6 @@ __all__ = [
     "check",
     "generate",
     "load_spec",
+    "plan",
     "validate",
 ]

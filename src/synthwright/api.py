@@ -28,7 +28,7 @@ from .spec import Spec, spec_to_yaml
 
 SpecLike = Spec | dict[str, Any] | str | Path
 
-__all__ = ["Dataset", "RunStats", "check", "generate", "load_spec", "validate"]
+__all__ = ["Dataset", "RunStats", "check", "generate", "load_spec", "plan", "validate"]
 
 
 def load_spec(source: SpecLike) -> Spec:
@@ -128,6 +128,14 @@ class Dataset:
             if self.verify:
                 self._verify(self._tables)
         return self._tables
+
+    def replace_tables(self, tables: dict[str, pa.Table]) -> None:
+        """Swap in edited tables (e.g. LLM-written text) before ``write``/``to_db``."""
+        current = self.materialize()
+        missing = set(current) - set(tables)
+        if missing:
+            raise KeyError(f"replace_tables lacks tables: {', '.join(sorted(missing))}")
+        self._tables = {name: tables[name] for name in current}
 
     def _verify(self, tables: dict[str, pa.Table]) -> None:
         """Debug/test mode: re-check every rule on the generated tables."""
@@ -258,6 +266,17 @@ def _table_metas(plan: Plan) -> list[Any]:
             )
         )
     return metas
+
+
+def plan(prompt: str, *, answers: dict[str, str] | None = None) -> Any:
+    """Plan a spec from words: the LLM agent when one is configured, else offline rules.
+
+    Returns a PlanResult (``.spec`` always valid, ``.assumptions``, ``.questions``,
+    ``.source`` "offline" or "llm", ``.usage``).
+    """
+    from .planner.agent import plan_auto
+
+    return plan_auto(prompt, answers=answers)
 
 
 def spec_yaml(spec: Spec) -> str:

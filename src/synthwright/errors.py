@@ -7,7 +7,9 @@ translated once, at the edge where they are called (``raise ... from exc``)::
     ├── SpecError(ValueError)          bad spec: every problem, each with a location
     ├── GenerationError(RuntimeError)  a run that could not finish (a rule unmet)
     ├── SinkError(OSError)             output could not be written (nothing half-written)
-    └── DataError(ValueError)          data given to `check` could not be read
+    ├── DataError(ValueError)          data given to `check`/`profile` could not be read
+    ├── LLMError(RuntimeError)         a provider call failed after retries
+    └── LLMConfigError(ValueError)     the LLM configuration is unusable (bad input)
 
 Each error carries `problems`: a list of :class:`Problem` (location + message),
 so a user sees all of them at once and a CLI can print them one per line.
@@ -20,6 +22,8 @@ from dataclasses import dataclass
 __all__ = [
     "DataError",
     "GenerationError",
+    "LLMConfigError",
+    "LLMError",
     "Problem",
     "SinkError",
     "SpecError",
@@ -63,3 +67,25 @@ class SinkError(SynthwrightError, OSError):
 
 class DataError(SynthwrightError, ValueError):
     """Data handed to `check` could not be read or matched to the spec."""
+
+
+class LLMError(SynthwrightError, RuntimeError):
+    """A provider call failed (after retries) or answered something unusable."""
+
+    def __init__(
+        self,
+        message: str | list[Problem],
+        location: str = "llm",
+        *,
+        status: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, location)
+        self.status = status
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class LLMConfigError(SynthwrightError, ValueError):
+    """The LLM configuration is unusable (bad input: exit status 2)."""

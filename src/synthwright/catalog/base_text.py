@@ -151,7 +151,8 @@ def render_slots(slots: tuple[Slot, ...], ctx: BlockContext, col: TypeColumn) ->
     rng = ctx.rng()
     if col.unique:
         sizes = [len(s.alphabet) ** s.hi for s in slots]
-        total = int(np.prod(np.array(sizes, dtype=object)))
+        # distinct codes decode to distinct strings; a domain past 2^62 needs no more codes
+        total = min(int(np.prod(np.array(sizes, dtype=object))), 2**62)
         code = FeistelPermutation(total, stable_hash(f"{ctx.seed}:{ctx.table}.{ctx.column}"))(
             ctx.row_index()
         ).astype(object)

@@ -8,6 +8,7 @@ one machine-readable document on stdout.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +19,7 @@ from rich.console import Console
 
 from .. import api
 from ..errors import DataError, GenerationError, SinkError, SpecError, SynthwrightError
+from ..spec import spec_to_yaml
 from . import _render
 
 app = typer.Typer(
@@ -70,15 +72,42 @@ def _looks_like_prompt(source: str) -> bool:
 
 def _load(source: str, as_json: bool) -> Any:
     if _looks_like_prompt(source):
-        msg = (
-            "planning from words is not configured yet: write a spec file (see "
-            "`synthwright types` and examples/), or pass a path to one"
-        )
-        raise _fail(SpecError(msg, "prompt"), 2, as_json)
+        msg = 'this command takes a spec file; plan from words with `synthwright plan "..."`'
+        raise _fail(SpecError(msg, "spec"), 2, as_json)
     try:
         return api.load_spec(source)
     except SpecError as exc:
         raise _fail(exc, 2, as_json) from None
+
+
+def _plan(prompt: str, config: Any, as_json: bool) -> Any:
+    """Plan a spec from words (agent when an LLM is configured, else offline rules)."""
+    from ..errors import LLMError
+    from ..planner.agent import plan_auto
+
+    if not prompt.strip():
+        raise _fail(SpecError("the prompt is empty", "prompt"), 2, as_json)
+    try:
+        result = plan_auto(prompt, config=config)
+    except LLMError as exc:
+        raise _fail(exc, 1, as_json) from None
+    except SpecError as exc:
+        raise _fail(exc, 2, as_json) from None
+    if not as_json:
+        err.print(f"[bold]Planned from words[/] ({result.source}); spec used:", highlight=False)
+        err.print(spec_to_yaml(result.spec), highlight=False, markup=False, soft_wrap=True)
+        for line in result.assumptions:
+            err.print(f"  assumed: {line}", highlight=False, markup=False, soft_wrap=True)
+        for q in result.questions:
+            default = f" (default: {q.default})" if q.default else ""
+            err.print(f"  open question: {q.text}{default}", highlight=False, markup=False)
+    return result
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 @app.command()
@@ -88,30 +117,60 @@ def generate(
     scale: float | None = typer.Option(None, "--scale", help="Multiply root row counts."),
     seed: int | None = typer.Option(None, "--seed", help="Overrides the spec's seed."),
     out_dir: Path = typer.Option(Path("out"), "--out", help="Output directory."),
-    fmt: str = typer.Option("parquet", "--format", help="|".join(FORMATS)),
+    fmt: str | None = typer.Option(None, "--format", help="|".join(FORMATS) + " (default parquet)"),
     db: str | None = typer.Option(
-        None, "--db", help="Database URL (sqlite:///x.db, duckdb:///x.duckdb)."
+        None,
+        "--db",
+        help="Database URL (sqlite:///x.db, duckdb:///x.duckdb, postgresql://, mysql://).",
     ),
-    if_exists: str = typer.Option("fail", "--if-exists", help="fail|replace|append"),
+    if_exists: str = typer.Option("fail", "--if-exists", help="fail|replace|append|truncate"),
     dialect: str = typer.Option("postgres", "--dialect", help="SQL dialect for --format sql."),
     verify: bool = typer.Option(False, "--verify", help="Re-check every rule on the output."),
+    llm: str | None = typer.Option(
+        None, "--llm", help="openai|anthropic|none (planning, llm columns)."
+    ),
+    model: str | None = typer.Option(None, "--model", help="LLM model name."),
+    allow_data_to_llm: bool = typer.Option(
+        False, "--allow-data-to-llm", help="Allow sample/user data in LLM prompts."
+    ),
+    max_llm_tokens: int | None = typer.Option(
+        None, "--max-llm-tokens", help="Token budget for llm text columns."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
-    """Generate data from a spec into files or a database."""
-    if fmt not in FORMATS:
+    """Generate data from a spec (or a quoted prompt) into files or a database."""
+    from .cmd_llm import config_from_options, usage_line
+
+    if fmt is not None and fmt not in FORMATS:
         raise _fail(
             SpecError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", "--format"),
             2,
             as_json,
         )
-    if if_exists not in ("fail", "replace", "append"):
-        raise _fail(SpecError("one of fail, replace, append", "--if-exists"), 2, as_json)
+    if if_exists not in ("fail", "replace", "append", "truncate"):
+        raise _fail(SpecError("one of fail, replace, append, truncate", "--if-exists"), 2, as_json)
     if rows is not None and rows < 0:
         raise _fail(SpecError("must be >= 0", "--rows"), 2, as_json)
-    loaded = _load(spec, as_json)
+    config = config_from_options(llm, model, allow_data_to_llm, as_json)
+    planned = None
+    if _looks_like_prompt(spec):
+        planned = _plan(spec, config, as_json)
+        loaded = planned.spec
+        if fmt is None and planned.output_format in FORMATS:
+            fmt = planned.output_format
+        elif fmt is None and planned.output_format in ("sqlite", "duckdb") and not db:
+            ext = "db" if planned.output_format == "sqlite" else "duckdb"
+            db = f"{planned.output_format}:///{out_dir / f'{loaded.name}.{ext}'}"
+            out_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        loaded = _load(spec, as_json)
+    fmt = fmt or "parquet"
+    llm_report: dict[str, Any] = {}
     with _render.progress(enabled=not as_json) as on_progress:
         try:
             ds = api.generate(loaded, seed=seed, rows=rows, scale=scale, on_progress=on_progress)
+            if config.enabled and _has_llm_columns(loaded):
+                llm_report = _fill_llm_text(ds, config, max_llm_tokens, allow_data_to_llm)
             if db:
                 written = ds.to_db(db, if_exists=if_exists)
             else:
@@ -120,11 +179,22 @@ def generate(
         except SpecError as exc:
             raise _fail(exc, 2, as_json) from None
         except (GenerationError, SinkError) as exc:
+            code = 2 if getattr(exc, "bad_input", False) else 1
+            raise _fail(exc, code, as_json) from None
+        except SynthwrightError as exc:
             raise _fail(exc, 1, as_json) from None
+    if planned is not None:
+        from ..planner.sessions import save_session
+
+        if not db:
+            _write_atomic(out_dir / "spec.yaml", spec_to_yaml(loaded))
+            written.append(str(out_dir / "spec.yaml"))
+        save_session(spec, planned, status="generated")
     findings: list[Any] = []
-    if verify:
-        findings = api.check(str(db or out_dir), loaded) if not db else []
+    if verify and not db:
+        findings = api.check(str(out_dir), loaded)
     stats = ds.stats
+    usage = llm_report.get("usage") or (planned.usage if planned is not None else {})
     if as_json:
         _emit_json(
             {
@@ -134,14 +204,44 @@ def generate(
                 "rows_per_second": round(stats.rows_per_second),
                 "written": written,
                 "findings": [f.__dict__ for f in findings],
+                "planned": planned.source if planned is not None else None,
+                "llm": llm_report or None,
+                "usage": usage or None,
             }
         )
     else:
         _render.run_summary(out, stats, written)
+        if usage and usage.get("calls"):
+            out.print(usage_line(usage), highlight=False)
         if verify:
             _render.findings(out, findings)
     if findings:
         raise typer.Exit(1)
+
+
+def _has_llm_columns(spec: Any) -> bool:
+    from ..spec import TypeColumn
+
+    return any(
+        isinstance(col, TypeColumn) and col.type == "llm"
+        for table in spec.tables.values()
+        for col in table.columns.values()
+    )
+
+
+def _fill_llm_text(ds: Any, config: Any, max_tokens: int | None, allow: bool) -> dict[str, Any]:
+    """Replace offline template text of `type: llm` columns with the configured LLM's text."""
+    from ..llm import DataPolicy, fill_llm_columns, make_client
+
+    tables, report = fill_llm_columns(
+        ds.materialize(),
+        ds.spec,
+        make_client(config),
+        max_tokens_total=max_tokens,
+        policy=DataPolicy(allow_data_to_llm=allow or config.allow_data_to_llm),
+    )
+    ds.replace_tables(tables)
+    return report
 
 
 @app.command()
@@ -230,19 +330,6 @@ def types(
 
 
 @app.command()
-def plan(
-    prompt: str = typer.Argument(..., help="What data you need, in words."),
-    as_json: bool = typer.Option(False, "--json"),
-) -> None:
-    """Plan a spec from words (needs the planner: not configured in this version)."""
-    raise _fail(
-        SpecError("planning from words is not configured yet; write a spec file", "prompt"),
-        2,
-        as_json,
-    )
-
-
-@app.command()
 def demo(
     out_dir: Path = typer.Option(Path("out"), "--out", help="Output directory."),
     seed: int | None = typer.Option(None, "--seed"),
@@ -269,6 +356,24 @@ def demo(
     _render.findings(out, findings)
     if findings:
         raise typer.Exit(1)
+
+
+def _register_commands() -> None:
+    """Commands that live in their own modules (one module per command group)."""
+    from . import cmd_introspect, cmd_llm, cmd_plan
+
+    cmd_introspect.register(app)
+    cmd_llm.register(app)
+    cmd_plan.register(app, planner=_auto_planner)
+
+
+def _auto_planner(prompt: str, *, answers: dict[str, str] | None = None) -> Any:
+    from ..planner.agent import plan_auto
+
+    return plan_auto(prompt, answers=answers)
+
+
+_register_commands()
 
 
 def main() -> None:

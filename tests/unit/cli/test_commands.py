@@ -63,10 +63,23 @@ def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "no such spec file" in result.output
 
 
-def test_prompt_gets_a_clear_message() -> None:
-    result = runner.invoke(app, ["generate", "500 customers with orders"])
-    assert result.exit_code == 2
-    assert "planning from words is not configured yet" in result.output
+def test_prompt_plans_generates_and_saves_the_spec(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(
+        app, ["generate", "200 customers with name and email, each has 1-3 orders", "--out", str(out), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["planned"] == "offline"
+    assert report["rows"]["customers"] == 200
+    saved = yaml.safe_load((out / "spec.yaml").read_text())
+    assert set(saved["tables"]) >= {"customers", "orders"}
+    assert runner.invoke(app, ["check", str(out), "--spec", str(out / "spec.yaml")]).exit_code == 0
+
+
+def test_validate_refuses_a_prompt() -> None:
+    result = runner.invoke(app, ["validate", "500 customers with orders"])
+    assert result.exit_code == 2 and "plan from words" in result.output
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl", "json", "sql", "xml", "xlsx"])

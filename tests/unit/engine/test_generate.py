@@ -317,3 +317,9 @@ def test_simple_checks_are_met_by_construction() -> None:
 def test_verify_mode_rechecks_generated_data(mini_spec: dict) -> None:
     ds = sw.generate(mini_spec, verify=True)
     assert ds["orders"].num_rows > 0  # no findings: no error
+
+
+def test_unique_pattern_with_a_huge_domain() -> None:
+    spec = {"tables": {"t": {"rows": 300, "columns": {"c": {"type": "string", "regex": "[A-Z0-9]{16}", "unique": True}}}}}
+    values = tables(spec)["t"].column("c").to_pylist()
+    assert len(set(values)) == 300 and all(len(v) == 16 for v in values)

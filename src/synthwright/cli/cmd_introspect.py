@@ -1,0 +1,122 @@
+"""``synthwright introspect URL [-o spec.yaml]``: read a database schema into a spec.
+
+Prints the spec as YAML (or writes it atomically with ``-o``) followed by
+notes on what had to be adapted. Exit status: 0 ok, 1 the spec could not be
+built, 2 bad input (bad URL, unreachable database, unknown table, unwritable
+output). Credentials in the URL never appear in any output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from ..errors import DataError, SpecError, SynthwrightError
+
+__all__ = ["register"]
+
+_NOT_WRITTEN = "The spec could not be written"
+_out = Console()
+_err = Console(stderr=True)
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _fail(exc: SynthwrightError, code: int, as_json: bool, title: str = "") -> typer.Exit:
+    """Print every problem as ``location: message`` and return the Exit to raise."""
+    if as_json:
+        _emit_json(
+            {
+                "ok": False,
+                "error": type(exc).__name__,
+                "problems": [{"location": p.location, "message": p.message} for p in exc.problems],
+            }
+        )
+    else:
+        if not title:
+            title = "The database cannot be read" if isinstance(exc, DataError) else "Error"
+        _err.print(f"[bold red]{title}[/] ({len(exc.problems)}):", highlight=False)
+        for problem in exc.problems:
+            _err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file in the same folder (all or nothing)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise DataError(f"folder {str(folder)!r} does not exist", "-o")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+
+
+def introspect(
+    url: str = typer.Argument(..., help="sqlite:///x.db, duckdb:///x.duckdb, postgresql://..."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write the spec here."),
+    rows: int = typer.Option(1000, "--rows", help="Row count of every root table."),
+    table: list[str] | None = typer.Option(
+        None, "--table", help="Only this table (repeatable); referenced tables come along."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Read an existing database schema into a spec (types, keys, checks, semantic types)."""
+    from ..introspect import inspect_database
+
+    if rows < 0:
+        raise _fail(DataError("must be >= 0", "--rows"), 2, as_json)
+    try:
+        result = inspect_database(url, tables=table or None, rows=rows)
+    except DataError as exc:
+        raise _fail(exc, 2, as_json) from None
+    except SpecError as exc:
+        raise _fail(exc, 1, as_json) from None
+    text = result.to_yaml()
+    if output is not None:
+        try:
+            _write_atomically(output, text)
+        except DataError as exc:
+            raise _fail(exc, 2, as_json, _NOT_WRITTEN) from None
+        except OSError as exc:
+            problem = DataError(f"cannot write {str(output)!r}: {exc.strerror or exc}", "-o")
+            raise _fail(problem, 2, as_json, _NOT_WRITTEN) from None
+    if as_json:
+        _emit_json(
+            {
+                "ok": True,
+                "tables": list(result.spec.tables),
+                "spec": result.to_data(),
+                "notes": result.notes,
+                "written": str(output) if output is not None else None,
+            }
+        )
+        return
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        _out.print(f"[green]wrote[/] {output} ({len(result.spec.tables)} tables)", highlight=False)
+    if result.notes:
+        _err.print(f"[bold]notes[/] ({len(result.notes)}):", highlight=False)
+        for note in result.notes:
+            _err.print(f"  {note}", highlight=False, markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``introspect`` to the command line."""
+    app.command("introspect")(introspect)

@@ -171,11 +171,37 @@ class Dataset:
         return self._to_sink(sink)
 
     def to_db(self, url: str, *, if_exists: str = "fail") -> list[str]:
-        """Load every table into a database (``sqlite:///x.db``, ``duckdb:///x.duckdb``)."""
+        """Load every table into a database, all or nothing.
+
+        ``url``: ``sqlite:///x.db``, ``duckdb:///x.duckdb``, ``postgresql://...``,
+        ``mysql://...``. ``if_exists``: fail, replace, append (``id`` keys continue
+        after the existing maximum; children follow their new parents), truncate.
+        """
         from .sinks import open_sink
 
         sink = open_sink(url, if_exists=if_exists)
-        return self._to_sink(sink)
+        dataset = self._continued(url) if if_exists == "append" else self
+        return dataset._to_sink(sink)
+
+    def _continued(self, url: str) -> Dataset:
+        """This dataset with ``id`` keys starting after the database's current maxima."""
+        from .sinks import existing_max_ids
+        from .spec import TypeColumn
+
+        maxima = existing_max_ids(url, _table_metas(self.plan))
+        spec = self.spec.model_copy(deep=True)
+        changed = False
+        for tp in self.plan.tables:
+            col = spec.tables[tp.name].columns.get(tp.primary_key) if tp.primary_key else None
+            top = maxima.get(tp.name, 0)
+            if top and isinstance(col, TypeColumn) and col.type == "id":
+                start = col.min if isinstance(col.min, int) else 1
+                if start <= top:
+                    col.min = top + 1
+                    changed = True
+        if not changed:
+            return self
+        return Dataset(spec, compile_spec(spec), self.seed, self.on_progress, self.verify)
 
     def _to_sink(self, sink: Any) -> list[str]:
         metas = _table_metas(self.plan)

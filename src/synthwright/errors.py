@@ -7,6 +7,7 @@ translated once, at the edge where they are called (``raise ... from exc``)::
     ├── SpecError(ValueError)          bad spec: every problem, each with a location
     ├── GenerationError(RuntimeError)  a run that could not finish (a rule unmet)
     ├── SinkError(OSError)             output could not be written (nothing half-written)
+    │   └── SinkInputError             the target refused before anything changed (bad input)
     ├── DataError(ValueError)          data given to `check`/`profile` could not be read
     ├── LLMError(RuntimeError)         a provider call failed after retries
     └── LLMConfigError(ValueError)     the LLM configuration is unusable (bad input)
@@ -26,6 +27,7 @@ __all__ = [
     "LLMError",
     "Problem",
     "SinkError",
+    "SinkInputError",
     "SpecError",
     "SynthwrightError",
 ]
@@ -63,6 +65,14 @@ class GenerationError(SynthwrightError, RuntimeError):
 
 class SinkError(SynthwrightError, OSError):
     """Output could not be written; partial output was removed."""
+
+
+class SinkInputError(SinkError):
+    """The target refused the request before anything was changed (bad input, not a bad run).
+
+    Raised for an unreachable server, refused credentials, an unknown
+    database, a malformed URL and an existing table under ``if_exists='fail'``.
+    """
 
 
 class DataError(SynthwrightError, ValueError):

@@ -18,7 +18,14 @@ import typer
 from rich.console import Console
 
 from .. import api
-from ..errors import DataError, GenerationError, SinkError, SpecError, SynthwrightError
+from ..errors import (
+    DataError,
+    GenerationError,
+    SinkError,
+    SinkInputError,
+    SpecError,
+    SynthwrightError,
+)
 from ..spec import spec_to_yaml
 from . import _render
 
@@ -179,7 +186,7 @@ def generate(
         except SpecError as exc:
             raise _fail(exc, 2, as_json) from None
         except (GenerationError, SinkError) as exc:
-            code = 2 if getattr(exc, "bad_input", False) else 1
+            code = 2 if isinstance(exc, SinkInputError) else 1
             raise _fail(exc, code, as_json) from None
         except SynthwrightError as exc:
             raise _fail(exc, 1, as_json) from None

@@ -5,16 +5,26 @@ all inserts -- runs in one transaction, committed by `close`; a failure or
 `abort` rolls it back, and a database file that did not exist before is
 removed again. ``if_exists``:
 
-- ``fail`` (default): any of the tables already exists -> SinkError naming
+- ``fail`` (default): any of the tables already exists -> SinkInputError naming
   it, before anything is changed;
 - ``replace``: existing tables are dropped (children before parents) and
   created afresh, inside the same transaction;
-- ``append``: rows are added to existing tables (missing ones are created).
+- ``append``: rows are added to existing tables (missing ones are created);
+- ``truncate``: existing tables are emptied (SQLite: ``DELETE``, children
+  first) and loaded, inside the same transaction. DuckDB refuses to delete
+  parent rows whose children were deleted earlier in the same transaction,
+  so there the tables are dropped and created afresh, as for ``replace``.
 
 DuckDB inserts straight from Arrow (the batch is registered as a view); SQLite
 goes through ``executemany`` with ISO-8601 text for temporal values and exact
 decimal text (stored under the column's NUMERIC affinity), as in the SQL
-scripts of :mod:`synthwright.sinks.sql`. PostgreSQL and MySQL come later.
+scripts of :mod:`synthwright.sinks.sql`.
+
+:func:`open_database` picks the sink for any database URL: this one for
+SQLite/DuckDB, :mod:`~synthwright.sinks.postgres` for ``postgresql://``,
+:mod:`~synthwright.sinks.mysql` for ``mysql://``/``mariadb://`` (their
+drivers are imported only then). :func:`existing_max_ids` does the same for
+the key look-up that ``append`` needs.
 """
 
 from __future__ import annotations
@@ -31,11 +41,80 @@ import pyarrow as pa
 from synthwright.errors import SinkError
 from synthwright.sinks import _text, sql
 from synthwright.sinks._base import Sink, TableMeta, check_key_targets, redact_url
+from synthwright.sinks._server import SinkInputError
 
-__all__ = ["IF_EXISTS", "SCHEMES", "DatabaseSink"]
+__all__ = [
+    "IF_EXISTS",
+    "SCHEMES",
+    "DatabaseSink",
+    "SinkInputError",
+    "database_kind",
+    "existing_max_ids",
+    "open_database",
+]
 
 SCHEMES = ("sqlite", "duckdb")
-IF_EXISTS = ("fail", "replace", "append")
+IF_EXISTS = ("fail", "replace", "append", "truncate")
+_POSTGRES = ("postgresql", "postgres")
+_MYSQL = ("mysql", "mariadb")
+_SUPPORTED = (
+    "supported schemes are postgresql://user@host/db, mysql://user@host/db "
+    "(or mariadb://), sqlite:///path.db and duckdb:///path.duckdb"
+)
+
+
+def database_kind(url: str) -> str:
+    """``sqlite``, ``duckdb``, ``postgres`` or ``mysql`` for a database URL.
+
+    A driver suffix (``postgresql+psycopg://``, ``mysql+pymysql://``) is allowed.
+
+    Raises:
+        SinkInputError: not a URL of a supported database (credentials not shown).
+    """
+    scheme = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else ""
+    if scheme in SCHEMES:
+        return scheme
+    if scheme in _POSTGRES:
+        return "postgres"
+    if scheme in _MYSQL:
+        return "mysql"
+    raise SinkInputError(
+        f"unsupported database URL {redact_url(url)!r}: {_SUPPORTED}", "sinks.database"
+    )
+
+
+def open_database(url: str, *, if_exists: str = "fail", **options: Any) -> Sink:
+    """The sink for a database URL (nothing is connected before ``open``)."""
+    kind = database_kind(url)
+    if kind == "postgres":
+        from synthwright.sinks.postgres import PostgresSink
+
+        return PostgresSink(url, if_exists=if_exists, **options)
+    if kind == "mysql":
+        from synthwright.sinks.mysql import MySqlSink
+
+        return MySqlSink(url, if_exists=if_exists, **options)
+    return DatabaseSink(url, if_exists=if_exists, **options)
+
+
+def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
+    """Largest integer primary key of each of `tables` that already exists at `url`.
+
+    Tables that do not exist (or have no integer primary key) are left out; an
+    empty table gives 0. ``append`` generates keys from max + 1 onwards.
+    """
+    kind = database_kind(url)
+    if kind == "postgres":
+        from synthwright.sinks import postgres
+
+        return postgres.existing_max_ids(url, tables)
+    if kind == "mysql":
+        from synthwright.sinks import mysql
+
+        return mysql.existing_max_ids(url, tables)
+    return _local_max_ids(url, tables)
+
+
 _BATCH_VIEW = "__synthwright_batch"
 
 
@@ -44,12 +123,12 @@ def _parse(url: str) -> tuple[str, str]:
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        raise SinkError(f"not a database URL: {redact_url(url)!r}", "sinks.database") from exc
+        raise SinkInputError(f"not a database URL: {redact_url(url)!r}", "sinks.database") from exc
     scheme = parts.scheme.split("+", 1)[0].lower()
     if scheme not in SCHEMES:
-        raise SinkError(
-            f"unsupported database URL {redact_url(url)!r}: supported schemes are "
-            "sqlite:///path.db and duckdb:///path.duckdb (PostgreSQL and MySQL come later)",
+        raise SinkInputError(
+            f"unsupported database URL {redact_url(url)!r}: DatabaseSink takes "
+            "sqlite:///path.db and duckdb:///path.duckdb (use open_database for the others)",
             "sinks.database",
         )
     rest = url.split("://", 1)[1] if "://" in url else ""
@@ -69,7 +148,7 @@ class DatabaseSink(Sink):
     def __init__(self, url: str, *, if_exists: str = "fail") -> None:
         super().__init__()
         if if_exists not in IF_EXISTS:
-            raise SinkError(
+            raise SinkInputError(
                 f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}",
                 "sinks.database",
             )
@@ -104,15 +183,20 @@ class DatabaseSink(Sink):
         existing = self._existing({t.name for t in tables})
         if existing and self.if_exists == "fail":
             first = next(t.name for t in tables if t.name.lower() in existing)
-            raise SinkError(
-                f"table {first!r} already exists (use if_exists='replace' or 'append')",
+            raise SinkInputError(
+                f"table {first!r} already exists (use if_exists='replace', 'append' or 'truncate')",
                 self._location(first),
             )
-        if self.if_exists == "replace":
+        truncate_by_drop = self.if_exists == "truncate" and self.scheme == "duckdb"
+        if self.if_exists == "replace" or truncate_by_drop:
             for meta in reversed(tables):  # children before parents
                 if meta.name.lower() in existing:
                     self._exec(sql.drop_table(meta.name, self._dialect))
             existing = set()
+        elif self.if_exists == "truncate":
+            for meta in reversed(tables):  # children before parents
+                if meta.name.lower() in existing:
+                    self._exec(f"DELETE FROM {sql.quote_ident(meta.name, self._dialect)}")
         for meta in tables:
             if meta.name.lower() not in existing:
                 self._exec(sql.create_table(meta, self._dialect))
@@ -188,3 +272,35 @@ def _for_sqlite(arr: pa.Array) -> list[Any]:
     if pa.types.is_decimal(t) or (pa.types.is_temporal(t) and not pa.types.is_duration(t)):
         return list(_text.text(arr).to_pylist())
     return list(_text.plain(arr).to_pylist())
+
+
+def _local_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
+    """`existing_max_ids` for SQLite and DuckDB files (a missing file has no tables)."""
+    scheme, path = _parse(url)
+    if path != ":memory:" and not os.path.exists(path):
+        return {}
+    keyed = [
+        t
+        for t in tables
+        if t.primary_key and pa.types.is_integer(t.schema.field(t.primary_key).type)
+    ]
+    sink = DatabaseSink(url)
+    try:
+        if scheme == "sqlite":
+            sink._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            sink._con = duckdb.connect(path, read_only=True)
+        present = sink._existing({t.name for t in keyed})
+        out: dict[str, int] = {}
+        for meta in keyed:
+            if meta.name.lower() in present:
+                key = sql.quote_ident(str(meta.primary_key), scheme)
+                name = sql.quote_ident(meta.name, scheme)
+                row = sink._con.execute(f"SELECT max({key}) FROM {name}").fetchone()
+                out[meta.name] = int(row[0]) if row and row[0] is not None else 0
+        return out
+    except (sqlite3.Error, duckdb.Error) as exc:
+        raise SinkError(f"cannot read keys: {exc}", sink.url) from exc
+    finally:
+        if sink._con is not None:
+            sink._con.close()

@@ -170,7 +170,7 @@ def test_append_adds_rows(tmp_path: Path, scheme: str) -> None:
     "make",
     [
         lambda: DatabaseSink("postgresql://bob:s3cret@db.example/shop"),
-        lambda: open_sink("mysql://bob:s3cret@db.example/shop"),
+        lambda: open_sink("oracle://bob:s3cret@db.example/shop"),
     ],
 )
 def test_unsupported_schemes_name_the_supported_ones(make: Callable[[], Any]) -> None:

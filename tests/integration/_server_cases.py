@@ -126,9 +126,7 @@ class ServerCases:
         parents = set(back["parents"].column("id").to_pylist())
         assert set(back["children"].column("parent_id").to_pylist()) <= parents
 
-    def test_append_continues_keys_after_the_existing_maximum(
-        self, url: str, counts: Counts
-    ) -> None:
+    def test_append_shifts_keys_that_would_clash(self, url: str, counts: Counts) -> None:
         sw.generate(small_spec(50), seed=1).to_db(url)
         before = counts(url)
         ds = sw.generate(small_spec(10), seed=2)  # its ids start at 1: they are shifted

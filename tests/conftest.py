@@ -118,7 +118,9 @@ def mini_spec() -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_user_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Sessions, caches and config go to a temp dir; no LLM unless a test configures one."""
     home = tmp_path_factory.mktemp("user")
     monkeypatch.setenv("SYNTHWRIGHT_DATA_DIR", str(home / "data"))

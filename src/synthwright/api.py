@@ -241,9 +241,39 @@ def generate(
             and raise GenerationError listing any finding.
     """
     spec = _scaled(spec_from_any(source), rows, scale)
-    plan = compile_spec(spec)
     effective = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    if any(table.profile is not None for table in spec.tables.values()):
+        return _generate_profiled(spec, effective, on_progress, verify)
+    plan = compile_spec(spec)
     return Dataset(spec, plan, effective, on_progress, verify)
+
+
+def _generate_profiled(
+    spec: Spec, seed: int, on_progress: ProgressCallback | None, verify: bool
+) -> Dataset:
+    """Tables with a fitted ``profile:`` are drawn through their copula (see synthwright.profile)."""
+    from .profile.generate import generate_from_profile
+    from .profile.to_spec import ProfiledSpec
+
+    profiles = {n: t.profile for n, t in spec.tables.items() if t.profile is not None}
+    bare = spec.model_copy(deep=True)
+    for table in bare.tables.values():
+        table.profile = None
+    started = time.perf_counter()
+    tables = generate_from_profile(ProfiledSpec(spec=bare, profiles=profiles), seed=seed)
+    ds = Dataset(bare, compile_spec(bare), seed, on_progress, verify)
+    ds._tables = {}
+    for tp in ds.plan.tables:
+        table = tables[tp.name]
+        schema = tp.schema()
+        # the copula may hand back a wider physical type (double for a decimal): the plan rules
+        ds._tables[tp.name] = table.select(schema.names).cast(schema)
+    ds.stats = RunStats(
+        rows={n: t.num_rows for n, t in ds._tables.items()}, seconds=time.perf_counter() - started
+    )
+    if verify:
+        ds._verify(ds._tables)
+    return ds
 
 
 def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) -> list[Any]:

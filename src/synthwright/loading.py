@@ -27,6 +27,7 @@ _MODEL_FIELDS: dict[str, list[str]] = {
         "checks",
         "emit_scenario_column",
         "description",
+        "profile",
     ],
     "spec": ["version", "name", "description", "seed", "locale", "tables", "scenarios"],
     "per_parent": ["table", "dist", "min", "max"],

@@ -132,7 +132,11 @@ class Sink(ABC):
     """
 
     #: Foreign exception types translated into SinkError (subclasses extend this).
-    foreign_errors: ClassVar[tuple[type[BaseException], ...]] = (OSError, pa.ArrowException)
+    foreign_errors: ClassVar[tuple[type[BaseException], ...]] = (
+        OSError,
+        ValueError,  # pyarrow writers raise it for a batch that does not fit the file
+        pa.ArrowException,
+    )
 
     def __init__(self) -> None:
         self._state = "new"

@@ -10,7 +10,7 @@ problem with its location.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -22,6 +22,9 @@ from pydantic import (
     model_serializer,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    from ._profile import TableProfile
 
 Scalar = str | int | float | bool
 Bound = int | float | str
@@ -288,6 +291,7 @@ class TableSpec(_Model):
     checks: list[str] = Field(default_factory=list)
     emit_scenario_column: bool = False
     description: str | None = None
+    profile: TableProfile | None = None  # fitted from sample data by `synthwright profile`
 
     @model_validator(mode="after")
     def _one_size(self) -> TableSpec:

@@ -66,7 +66,14 @@ def test_missing_spec_file_exits_2(tmp_path: Path) -> None:
 def test_prompt_plans_generates_and_saves_the_spec(tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = runner.invoke(
-        app, ["generate", "200 customers with name and email, each has 1-3 orders", "--out", str(out), "--json"]
+        app,
+        [
+            "generate",
+            "200 customers with name and email, each has 1-3 orders",
+            "--out",
+            str(out),
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)

@@ -320,6 +320,13 @@ def test_verify_mode_rechecks_generated_data(mini_spec: dict) -> None:
 
 
 def test_unique_pattern_with_a_huge_domain() -> None:
-    spec = {"tables": {"t": {"rows": 300, "columns": {"c": {"type": "string", "regex": "[A-Z0-9]{16}", "unique": True}}}}}
+    spec = {
+        "tables": {
+            "t": {
+                "rows": 300,
+                "columns": {"c": {"type": "string", "regex": "[A-Z0-9]{16}", "unique": True}},
+            }
+        }
+    }
     values = tables(spec)["t"].column("c").to_pylist()
     assert len(set(values)) == 300 and all(len(v) == 16 for v in values)

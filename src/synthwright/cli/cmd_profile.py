@@ -1,0 +1,181 @@
+"""``synthwright profile`` and ``synthwright report``: sample -> spec, and fidelity/privacy.
+
+Exit status as everywhere: 0 ok, 1 a failed run, 2 bad input (unreadable
+data, a bad spec). Errors are printed one per line as ``location: message``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import DataError, SpecError, SynthwrightError
+
+__all__ = ["register"]
+
+_out = Console()
+_err = Console(stderr=True)
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+
+
+def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
+    """Print every problem of an error and return the Exit to raise."""
+    if as_json:
+        _emit_json(
+            {
+                "ok": False,
+                "error": type(exc).__name__,
+                "problems": [{"location": p.location, "message": p.message} for p in exc.problems],
+            }
+        )
+    else:
+        title = {"DataError": "The data cannot be read", "SpecError": "The spec has problems"}.get(
+            type(exc).__name__, "Error"
+        )
+        _err.print(f"[bold red]{title}[/] ({len(exc.problems)}):", highlight=False)
+        for p in exc.problems:
+            _err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DataError(f"cannot write {path}: {exc.strerror or exc}", str(path)) from exc
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``profile`` and ``report`` to a Typer app."""
+
+    @app.command()
+    def profile(
+        samples: list[str] = typer.Argument(
+            ..., help="Files (CSV, Parquet, JSON/JSONL, xlsx), directories or a database URL."
+        ),
+        output: Path | None = typer.Option(None, "-o", "--output", help="Write the spec here."),
+        max_rows: int = typer.Option(200_000, "--max-rows", help="Rows sampled per table."),
+        rare: int = typer.Option(5, "--rare", help="Categories seen fewer times are not copied."),
+        name: str = typer.Option("profiled", "--name", help="Name of the dataset in the spec."),
+        as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    ) -> None:
+        """Profile sample data into a spec with fitted profile: sections."""
+        from ..profile import profile as run_profile
+
+        if max_rows < 1:
+            raise _fail(SpecError("must be at least 1", "--max-rows"), 2, as_json)
+        if rare < 1:
+            raise _fail(SpecError("must be at least 1", "--rare"), 2, as_json)
+        try:
+            fitted = run_profile(samples, max_rows=max_rows, rare_k=rare, name=name)
+            text = fitted.to_yaml()
+            if output is not None:
+                _write_atomic(output, text)
+        except (DataError, SpecError) as exc:
+            raise _fail(exc, 2, as_json) from None
+        summary: dict[str, dict[str, Any]] = {
+            name: {
+                "rows": p.source_rows if p.source_rows is not None else p.sample_rows,
+                "sampled": p.sample_rows,
+                "primary_key": p.primary_key,
+                "links": [f"{lk.column} -> {lk.parent}.{lk.parent_column}" for lk in p.links],
+                "columns": {c: cp.semantic or cp.kind for c, cp in p.columns.items()},
+            }
+            for name, p in fitted.profiles.items()
+        }
+        if as_json:
+            _emit_json(
+                {
+                    "ok": True,
+                    "written": str(output) if output else None,
+                    "tables": summary,
+                    "notes": fitted.notes,
+                }
+            )
+            return
+        if output is None:
+            sys.stdout.write(text)
+            return
+        view = Table(title=f"profiled -> {output}")
+        for head in ("table", "rows", "key", "links", "columns"):
+            view.add_column(head)
+        for table, info in summary.items():
+            view.add_row(
+                table,
+                str(info["rows"]),
+                str(info["primary_key"] or "-"),
+                "\n".join(info["links"]) or "-",
+                str(len(info["columns"])),
+            )
+        _out.print(view)
+        for note in fitted.notes:
+            _out.print(f"note: {note}", highlight=False, markup=False)
+
+    @app.command()
+    def report(
+        real: str = typer.Option(
+            ..., "--real", help="Real data: files, a directory or a database URL."
+        ),
+        synthetic: str = typer.Option(..., "--synthetic", help="Synthetic data, same table names."),
+        html: Path | None = typer.Option(None, "--html", help="Write an offline HTML report here."),
+        spec: Path | None = typer.Option(
+            None, "--spec", help="The profiled spec (names keys and links)."
+        ),
+        holdout: str | None = typer.Option(
+            None, "--holdout", help="Real rows kept out of profiling."
+        ),
+        max_rows: int = typer.Option(200_000, "--max-rows", help="Rows read per table."),
+        as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    ) -> None:
+        """Fidelity (shapes, pair trends, cardinality, integrity) and privacy of synthetic data."""
+        from ..profile import ProfiledSpec, read_sample
+        from ..profile.html import render_html
+        from ..profile.report import quality_report
+
+        try:
+            fitted = ProfiledSpec.from_yaml(spec) if spec is not None else None
+            real_tables = read_sample(real, max_rows=max_rows).tables
+            syn_tables = read_sample(synthetic, max_rows=max_rows).tables
+            hold = read_sample(holdout, max_rows=max_rows).tables if holdout else None
+            result = quality_report(real_tables, syn_tables, spec=fitted, holdout=hold)
+            if html is not None:
+                _write_atomic(html, render_html(result))
+        except (DataError, SpecError) as exc:
+            raise _fail(exc, 2, as_json) from None
+        if as_json:
+            _emit_json({"ok": True, **result.to_dict(), "html": str(html) if html else None})
+            return
+        view = Table(title="fidelity")
+        view.add_column("score")
+        view.add_column("value", justify="right")
+        for key, value in result.summary().items():
+            view.add_row(key.replace("_", " "), "-" if value is None else f"{value:.3f}")
+        _out.print(view)
+        priv = Table(title="privacy")
+        for head in ("table", "DCR median", "closer to training", "exact copies", "rare leaked"):
+            priv.add_column(head, justify="right")
+        for p in result.privacy:
+            priv.add_row(
+                p.table,
+                "-" if p.dcr_median is None else f"{p.dcr_median:.3f}",
+                "-" if p.closer_to_training is None else f"{p.closer_to_training:.3f}",
+                f"{p.exact_copies:.2%}",
+                f"{p.rare_leaked}/{p.rare_categories}",
+            )
+        _out.print(priv)
+        if html is not None:
+            _out.print(f"wrote {html}", highlight=False)

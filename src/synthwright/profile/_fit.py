@@ -1,0 +1,125 @@
+"""Marginal distributions of numeric columns: a named family when it fits, else quantiles.
+
+Families are fitted in closed form (moments or maximum likelihood) on at
+most ``FIT_ROWS`` values, and judged by the Kolmogorov-Smirnov statistic.
+A family is kept for the profile only when its KS statistic is small
+(``max(0.02, 1.36/sqrt(n))``); otherwise the column keeps empirical
+quantiles, which always reproduce the sample's shape. The best family is
+also what the plain spec's ``dist:`` says, so a spec without the profile
+still looks like the data.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from ..spec._profile import FamilyMarginal, QuantileMarginal
+
+__all__ = ["FIT_ROWS", "FamilyFit", "best_family", "frozen", "quantile_points"]
+
+FIT_ROWS = 5_000
+QUANTILES = 201
+
+
+@dataclass(frozen=True)
+class FamilyFit:
+    family: str
+    params: dict[str, float]
+    ks: float
+
+
+def frozen(family: str, params: dict[str, float]) -> stats.rv_continuous:
+    """The scipy distribution of a fitted family (``params`` as stored in the profile)."""
+    dist = {
+        "normal": stats.norm,
+        "lognormal": stats.lognorm,
+        "exponential": stats.expon,
+        "uniform": stats.uniform,
+        "beta": stats.beta,
+        "gamma": stats.gamma,
+    }[family]
+    return dist(**params)
+
+
+def _candidates(x: np.ndarray) -> list[tuple[str, dict[str, float]]]:
+    lo, hi = float(x.min()), float(x.max())
+    mean, std = float(x.mean()), float(x.std())
+    out: list[tuple[str, dict[str, float]]] = [
+        ("normal", {"loc": mean, "scale": max(std, 1e-12)}),
+        ("uniform", {"loc": lo, "scale": max(hi - lo, 1e-12)}),
+        ("exponential", {"loc": lo, "scale": max(mean - lo, 1e-12)}),
+    ]
+    if lo > 0:
+        logs = np.log(x)
+        out.append(
+            ("lognormal", {"s": max(float(logs.std()), 1e-6), "scale": math.exp(logs.mean())})
+        )
+        var = std**2
+        if var > 0:
+            out.append(("gamma", {"a": mean**2 / var, "scale": var / mean}))
+    span = hi - lo
+    if span > 0:
+        y = (x - lo) / span
+        m, v = float(y.mean()), float(y.var())
+        if 0 < v < m * (1 - m):
+            common = m * (1 - m) / v - 1
+            a, b = m * common, (1 - m) * common
+            out.append(("beta", {"a": a, "b": b, "loc": lo, "scale": span}))
+    return out
+
+
+def best_family(
+    values: np.ndarray, rng_seed: int = 0, families: tuple[str, ...] | None = None
+) -> FamilyFit | None:
+    """The family with the smallest KS statistic on (a sample of) the values."""
+    x = values[np.isfinite(values)].astype(np.float64)
+    if len(x) < 20 or float(x.max()) == float(x.min()):
+        return None
+    if len(x) > FIT_ROWS:
+        x = np.random.default_rng(rng_seed).choice(x, FIT_ROWS, replace=False)
+    best: FamilyFit | None = None
+    for family, params in _candidates(x):
+        if families is not None and family not in families:
+            continue
+        with np.errstate(all="ignore"):
+            ks = float(stats.kstest(x, frozen(family, params).cdf).statistic)
+        if not math.isfinite(ks):
+            continue
+        if best is None or ks < best.ks:
+            best = FamilyFit(family, {k: float(v) for k, v in params.items()}, ks)
+    return best
+
+
+def good_enough(fit: FamilyFit, n: int) -> bool:
+    """Whether a family reproduces the sample as well as its quantiles would."""
+    return fit.ks <= max(0.02, 1.36 / math.sqrt(max(min(n, FIT_ROWS), 1)))
+
+
+def quantile_points(x: np.ndarray) -> np.ndarray:
+    """Empirical quantiles at equally spaced probabilities (at most QUANTILES points)."""
+    k = int(min(QUANTILES, max(2, len(x))))
+    return np.quantile(x, np.linspace(0.0, 1.0, k), method="linear")
+
+
+def numeric_marginal(
+    x: np.ndarray, lo: float, hi: float
+) -> tuple[FamilyMarginal | QuantileMarginal, FamilyFit | None]:
+    """The profile's marginal of a numeric sample and the best family (for the plain spec)."""
+    fit = best_family(x)
+    if fit is not None and good_enough(fit, len(x)):
+        return (
+            FamilyMarginal(
+                family=fit.family,  # type: ignore[arg-type]
+                params=fit.params,
+                min=lo,
+                max=hi,
+                ks=round(fit.ks, 4),
+            ),
+            fit,
+        )
+    points = quantile_points(x)
+    return QuantileMarginal(points=[float(p) for p in points]), fit

@@ -1,0 +1,210 @@
+"""Sample -> profiles: infer columns, find relations, fit one copula per table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+
+from ..catalog import make_rng
+from ..spec._profile import CategoryMarginal, CopulaProfile, TableProfile, children_column
+from .copula import category_codes, fit_correlation, normal_scores
+from .infer import InferOptions, profile_table
+from .read import DEFAULT_MAX_ROWS, read_sample
+from .relations import discover_links, link_parent_index
+from .to_spec import ProfiledSpec, build_spec
+
+__all__ = ["COPULA_KINDS", "fit_copulas", "profile", "profile_tables", "table_order"]
+
+COPULA_KINDS = ("numeric", "datetime", "date", "bool", "categorical")
+MAX_GIVEN = 24
+
+
+def profile(
+    sources: Sequence[str | Path] | str | Path,
+    *,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    rare_k: int = 5,
+    name: str = "profiled",
+) -> ProfiledSpec:
+    """Profile files, a directory or a database URL into a spec with ``profile:`` sections.
+
+    Raises:
+        DataError: a source could not be read (every problem listed).
+    """
+    sample = read_sample(sources, max_rows=max_rows)
+    result = profile_tables(sample.tables, source_rows=sample.source_rows, rare_k=rare_k, name=name)
+    result.notes[:0] = sample.notes
+    return result
+
+
+def profile_tables(
+    tables: dict[str, pa.Table],
+    *,
+    source_rows: dict[str, int | None] | None = None,
+    rare_k: int = 5,
+    name: str = "profiled",
+) -> ProfiledSpec:
+    """Profile in-memory Arrow tables (one sample per table)."""
+    options = InferOptions(rare_k=rare_k)
+    profiles: dict[str, TableProfile] = {}
+    typed: dict[str, pa.Table] = {}
+    for table_name, table in tables.items():
+        rows = (source_rows or {}).get(table_name)
+        profiles[table_name], typed[table_name] = profile_table(
+            table_name, table, source_rows=rows, options=options
+        )
+    discover_links(typed, profiles)
+    fit_copulas(typed, profiles)
+    spec, notes = build_spec(profiles, name=name)
+    return ProfiledSpec(spec=spec, profiles=profiles, notes=notes)
+
+
+def table_order(profiles: dict[str, TableProfile]) -> list[str]:
+    """Tables with every parent before its children (links never form a cycle)."""
+    done: list[str] = []
+    seen: set[str] = set()
+
+    def visit(table: str) -> None:
+        if table in seen:
+            return
+        seen.add(table)
+        for lk in profiles[table].links:
+            if lk.parent != table and lk.parent in profiles:
+                visit(lk.parent)
+        done.append(table)
+
+    for table in profiles:
+        visit(table)
+    return done
+
+
+def fit_copulas(tables: dict[str, pa.Table], profiles: dict[str, TableProfile]) -> None:
+    """One Gaussian copula per table over its modelled columns and child counts."""
+    scores: dict[str, np.ndarray] = {}
+    for table in table_order(profiles):
+        prof = profiles[table]
+        data = tables[table]
+        linked = {lk.column for lk in prof.links}
+        columns = [
+            col
+            for col, cp in prof.columns.items()
+            if cp.kind in COPULA_KINDS and cp.marginal is not None and col not in linked
+        ]
+        blocks = _scores(table, data, prof, columns)
+        if _order_categories(data, prof, columns, blocks):
+            blocks = _scores(table, data, prof, columns)
+        columns = list(columns)
+        for child, child_prof in profiles.items():
+            for lk in child_prof.links:
+                if lk.parent != table or child == table:
+                    continue
+                keys = data.column(lk.parent_column).combine_chunks()
+                idx = link_parent_index(tables[child].column(lk.column).combine_chunks(), keys)
+                counts = np.bincount(idx[idx >= 0], minlength=len(keys))
+                name = children_column(child, lk.column)
+                columns.append(name)
+                blocks.append(normal_scores(pa.array(counts), lk.counts, make_rng(0, table, name)))
+        if not columns:
+            continue
+        own = np.column_stack(blocks) if blocks else np.empty((data.num_rows, 0))
+        parent, given_names, given = _given(prof, tables, profiles, scores)
+        matrix = np.hstack([own, given]) if given is not None else own
+        corr = fit_correlation(matrix)
+        scores[table] = own
+        prof.copula = CopulaProfile(
+            columns=columns,
+            parent=parent,
+            given=given_names,
+            correlation=[[round(float(v), 4) for v in row] for row in corr],
+        )
+
+
+def _scores(table: str, data: pa.Table, prof: TableProfile, columns: list[str]) -> list[np.ndarray]:
+    return [
+        normal_scores(
+            data.column(c).combine_chunks(), prof.columns[c].marginal, make_rng(0, table, c)
+        )
+        for c in columns
+    ]
+
+
+def _order_categories(
+    data: pa.Table, prof: TableProfile, columns: list[str], blocks: list[np.ndarray]
+) -> bool:
+    """Order each category column along the column it says most about.
+
+    A Gaussian copula sees a category column through the order of its
+    categories. Ordering them by the mean score of the column with the
+    largest correlation ratio (eta squared) puts a model next to models with
+    as many seats, a manufacturer next to manufacturers of similar planes,
+    so the copula's correlations carry their association. Without a partner
+    the order is by the first principal component of all scores.
+    """
+    cats = [
+        i
+        for i, c in enumerate(columns)
+        if isinstance(prof.columns[c].marginal, CategoryMarginal)
+        and prof.columns[c].kind == "categorical"
+        and len(prof.columns[c].marginal.values) > 2  # type: ignore[union-attr]
+    ]
+    if not cats or len(columns) < 2:
+        return False
+    scores = np.column_stack(blocks)
+    present = ~np.isnan(scores)
+    filled = np.nan_to_num(scores)
+    _, vecs = np.linalg.eigh(fit_correlation(scores))
+    latent = filled @ vecs[:, -1]
+    for i in cats:
+        m = prof.columns[columns[i]].marginal
+        assert isinstance(m, CategoryMarginal)
+        codes = category_codes(data.column(columns[i]).combine_chunks(), m)
+        k = len(m.values) + 1
+        best, target = 0.0, latent
+        for j in range(len(columns)):
+            if j == i:
+                continue
+            ok = present[:, j]
+            if ok.sum() < 10:
+                continue
+            z = filled[ok, j]
+            counts = np.bincount(codes[ok], minlength=k)
+            means = np.bincount(codes[ok], weights=z, minlength=k) / np.maximum(counts, 1)
+            total = float(((z - z.mean()) ** 2).sum())
+            between = float((counts * (means - z.mean()) ** 2).sum())
+            # penalise many categories: eta squared grows with their number by chance
+            eta = between / total - (k - 1) / max(ok.sum() - 1, 1) if total > 0 else 0.0
+            if eta > best:
+                best, target = eta, np.where(present[:, j], scores[:, j], 0.0)
+        sums = np.bincount(codes, weights=target, minlength=k)
+        counts = np.bincount(codes, minlength=k)
+        means = sums[: len(m.values)] / np.maximum(counts[: len(m.values)], 1)
+        order = np.argsort(means, kind="stable")
+        m.values = [m.values[o] for o in order]
+        m.weights = [m.weights[o] for o in order]
+    return True
+
+
+def _given(
+    prof: TableProfile,
+    tables: dict[str, pa.Table],
+    profiles: dict[str, TableProfile],
+    scores: dict[str, np.ndarray],
+) -> tuple[str | None, list[str], np.ndarray | None]:
+    """The primary parent's scores for every row of the child (NaN for orphans)."""
+    link = prof.primary_link()
+    if link is None or link.parent not in scores:
+        return None, [], None
+    parent_prof = profiles[link.parent]
+    assert parent_prof.copula is not None
+    names = parent_prof.copula.columns[:MAX_GIVEN]
+    keys = tables[link.parent].column(link.parent_column).combine_chunks()
+    child = next(t for t, p in profiles.items() if p is prof)
+    idx = link_parent_index(tables[child].column(link.column).combine_chunks(), keys)
+    parent_scores = scores[link.parent][:, : len(names)]
+    given = np.full((len(idx), len(names)), np.nan)
+    ok = idx >= 0
+    given[ok] = parent_scores[idx[ok]]
+    return link.parent, names, given

@@ -1,0 +1,202 @@
+"""Pydantic models of the ``profile:`` section of a table (spec v1, later key).
+
+A profile is what was *fitted* from sample data: per column a marginal
+distribution (a named family, empirical quantiles, or category weights with
+an ``other`` share standing for the rare categories that are never copied),
+per relation the child-count distribution, and per table one Gaussian
+copula (a correlation matrix over the normal scores of the modelled
+columns, optionally conditioned on the parent table's copula).
+
+These models are plain data like the rest of the spec (``extra="forbid"``,
+a ``kind`` discriminator per marginal) and import only the spec package, so
+they can move into ``synthwright.spec`` unchanged when ``TableSpec`` gains
+its ``profile`` field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ._models import TypeColumn
+
+__all__ = [
+    "CategoryMarginal",
+    "ColumnProfile",
+    "CopulaProfile",
+    "FamilyMarginal",
+    "LinkProfile",
+    "Marginal",
+    "QuantileMarginal",
+    "TableProfile",
+    "children_column",
+]
+
+Scalar = str | int | float | bool
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class QuantileMarginal(_Model):
+    """Empirical quantiles at equally spaced probabilities 0, 1/(k-1), ..., 1.
+
+    Sampling interpolates linearly between them. Datetimes and dates are ISO
+    strings, numbers stay numbers, so the section stays readable.
+    """
+
+    kind: Literal["quantiles"] = "quantiles"
+    points: list[float] | list[str] = Field(min_length=2)
+
+
+class FamilyMarginal(_Model):
+    """A named family fitted by maximum likelihood, chosen by the KS statistic.
+
+    ``params`` are scipy.stats' (``loc``, ``scale`` and the shape ``s``, ``a``,
+    ``b``); draws are truncated to [min, max] by inverse CDF, never clipped.
+    """
+
+    kind: Literal["family"] = "family"
+    family: Literal["normal", "lognormal", "exponential", "uniform", "beta", "gamma"]
+    params: dict[str, float]
+    min: float
+    max: float
+    ks: float = Field(ge=0.0, le=1.0, description="KS statistic of the fit on the sample")
+
+
+class CategoryMarginal(_Model):
+    """Weighted categories in copula order, plus the share of rare ones.
+
+    Categories seen fewer than k times in the sample are never written here;
+    their share is ``other`` and those rows get values from ``other_column``
+    (a generator of the type catalogue), so rare real values never leak.
+    """
+
+    kind: Literal["categories"] = "categories"
+    values: list[Scalar]
+    weights: list[float]
+    other: float = Field(default=0.0, ge=0.0, le=1.0)
+    other_column: TypeColumn | None = None
+
+    @model_validator(mode="after")
+    def _aligned(self) -> CategoryMarginal:
+        if len(self.values) != len(self.weights):
+            raise ValueError("values and weights must have the same length")
+        if any(w < 0 for w in self.weights):
+            raise ValueError("weights must be >= 0")
+        if sum(self.weights) + self.other <= 0:
+            raise ValueError("weights and other must add up to more than 0")
+        return self
+
+
+Marginal = Annotated[
+    QuantileMarginal | FamilyMarginal | CategoryMarginal, Field(discriminator="kind")
+]
+
+ColumnKind = Literal[
+    "numeric",
+    "datetime",
+    "date",
+    "bool",
+    "categorical",
+    "key",
+    "semantic",
+    "text",
+    "string",
+    "empty",
+]
+
+
+class ColumnProfile(_Model):
+    """What the sample says about one column (statistics plus the fitted marginal)."""
+
+    kind: ColumnKind
+    dtype: str = Field(description="Arrow type of the sample column")
+    semantic: str | None = Field(default=None, description="catalogue type the values look like")
+    confidence: float | None = Field(default=None, ge=0.0, le=1.0)
+    null_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    distinct: int = Field(default=0, ge=0)
+    unique: bool = False
+    min: Scalar | None = None
+    max: Scalar | None = None
+    decimals: int | None = Field(default=None, ge=0, description="round draws to this")
+    integer: bool = False
+    pattern: str | None = Field(default=None, description="regex most values match")
+    length: list[int] | None = Field(default=None, description="min and max string length")
+    format: str | None = Field(default=None, description="strptime format of date strings")
+    resolution: Literal["us", "s", "m", "h", "d"] | None = Field(
+        default=None, description="datetimes are multiples of this unit"
+    )
+    marginal: Marginal | None = None
+
+
+class LinkProfile(_Model):
+    """A foreign key found by value inclusion, with its child-count distribution.
+
+    ``counts`` is the distribution of children per parent row (including
+    parents without children); the parent's copula carries it as the column
+    ``children_column(child, column)`` so counts follow the parent's values.
+    """
+
+    column: str
+    parent: str
+    parent_column: str
+    inclusion: float = Field(ge=0.0, le=1.0, description="share of child values found in parent")
+    coverage: float = Field(ge=0.0, le=1.0, description="share of parent keys that have children")
+    null_rate: float = Field(default=0.0, ge=0.0, le=1.0)
+    primary: bool = Field(default=False, description="the link that lays out the table's rows")
+    ratio: float = Field(ge=0.0, description="child rows per parent row in the sample")
+    counts: Marginal
+
+
+class CopulaProfile(_Model):
+    """Correlation of normal scores over ``columns`` (+ the parent's ``given`` columns).
+
+    The matrix is over ``columns + given`` in that order; generation draws
+    the table's scores conditioned on the parent row's scores.
+    """
+
+    columns: list[str]
+    parent: str | None = None
+    given: list[str] = Field(default_factory=list)
+    correlation: list[list[float]]
+
+    @model_validator(mode="after")
+    def _square(self) -> CopulaProfile:
+        size = len(self.columns) + len(self.given)
+        if len(self.correlation) != size or any(len(row) != size for row in self.correlation):
+            raise ValueError(f"correlation must be {size}x{size} (columns + given)")
+        if self.given and self.parent is None:
+            raise ValueError("given columns need a parent")
+        return self
+
+
+class TableProfile(_Model):
+    """The ``profile:`` section of one table."""
+
+    sample_rows: int = Field(ge=0, description="rows profiled")
+    source_rows: int | None = Field(default=None, ge=0, description="rows in the source")
+    primary_key: str | None = None
+    columns: dict[str, ColumnProfile]
+    links: list[LinkProfile] = Field(default_factory=list)
+    copula: CopulaProfile | None = None
+
+    def link(self, column: str) -> LinkProfile | None:
+        """The link of a foreign-key column, if any."""
+        return next((lk for lk in self.links if lk.column == column), None)
+
+    def primary_link(self) -> LinkProfile | None:
+        return next((lk for lk in self.links if lk.primary), None)
+
+
+def children_column(child: str, column: str) -> str:
+    """Name of the pseudo column in a parent's copula that counts one link's children."""
+    return f"children:{child}.{column}"
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """Plain data without None values (what goes into YAML)."""
+    data: dict[str, Any] = model.model_dump(mode="json", exclude_none=True)
+    return data

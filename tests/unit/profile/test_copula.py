@@ -1,0 +1,70 @@
+"""Correlations survive: the copula recovers them and generation reproduces them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from synthwright.profile import generate_from_profile, profile_tables
+from synthwright.profile.copula import conditional, nearest_correlation, sample_scores
+
+
+def _corr(table: pa.Table, a: str, b: str) -> float:
+    x = np.asarray(table.column(a).to_numpy(), dtype=float)
+    y = np.asarray(table.column(b).to_numpy(), dtype=float)
+    return float(np.corrcoef(x, y)[0, 1])
+
+
+def test_profile_recovers_correlation(known: pa.Table) -> None:
+    cop = profile_tables({"t": known}).profiles["t"].copula
+    assert cop is not None
+    i, j = cop.columns.index("x"), cop.columns.index("y")
+    assert cop.correlation[i][j] == pytest.approx(0.7, abs=0.04)
+    k = cop.columns.index("z")
+    assert abs(cop.correlation[i][k]) < 0.06
+
+
+def test_generation_reproduces_marginals_and_correlation(known: pa.Table) -> None:
+    fitted = profile_tables({"t": known})
+    out = generate_from_profile(fitted, seed=11)["t"]
+    assert out.num_rows == known.num_rows
+    assert out.schema.field("x").type == pa.float64()
+    assert _corr(out, "x", "y") == pytest.approx(_corr(known, "x", "y"), abs=0.05)
+    x = out.column("x").to_numpy()
+    assert x.mean() == pytest.approx(50, abs=0.6) and x.std() == pytest.approx(10, abs=0.6)
+    plan = out.column("plan").cast(pa.string())
+    pro = pc.equal(plan, "pro")
+    hi = np.asarray(pc.greater(out.column("x"), 55).to_numpy(zero_copy_only=False))
+    share_pro_hi = np.asarray(pro.to_numpy(zero_copy_only=False))[hi].mean()
+    share_pro_lo = np.asarray(pro.to_numpy(zero_copy_only=False))[~hi].mean()
+    assert share_pro_hi > share_pro_lo + 0.3  # the category follows x
+    score_nulls = out.column("score").null_count / out.num_rows
+    assert score_nulls == pytest.approx(0.1, abs=0.02)
+    assert set(pc.unique(plan).to_pylist()) >= {"pro", "free", "team"}
+    assert not {"secret-a", "secret-b", "secret-c"} & set(plan.to_pylist())
+
+
+def test_generation_is_deterministic(known: pa.Table) -> None:
+    fitted = profile_tables({"t": known.slice(0, 2000)})
+    a = generate_from_profile(fitted, seed=3)["t"]
+    b = generate_from_profile(fitted, seed=3)["t"]
+    c = generate_from_profile(fitted, seed=4)["t"]
+    assert a.equals(b)
+    assert not a.column("x").equals(c.column("x"))
+    bigger = generate_from_profile(fitted, seed=3, rows=5000)["t"]
+    assert bigger.num_rows == 5000
+
+
+def test_nearest_correlation_and_conditional_sampling() -> None:
+    bad = np.array([[1.0, 0.9, -0.9], [0.9, 1.0, 0.9], [-0.9, 0.9, 1.0]])
+    fixed = nearest_correlation(bad)
+    assert np.linalg.eigvalsh(fixed).min() > 0
+    assert np.allclose(np.diag(fixed), 1.0)
+    corr = np.array([[1.0, 0.8], [0.8, 1.0]])
+    cond = conditional(corr, 1)
+    given = np.random.default_rng(0).standard_normal((20000, 1))
+    z = sample_scores(cond, 20000, np.random.default_rng(1), given)
+    assert np.corrcoef(z[:, 0], given[:, 0])[0, 1] == pytest.approx(0.8, abs=0.05)
+    assert z.std() == pytest.approx(1.0, abs=0.05)

@@ -228,6 +228,8 @@ class StringGenerator(Generator):
         return []
 
     def capacity(self, col: TypeColumn) -> int | None:
+        if col.values:
+            return len(col.values)
         slots = self.slots(col)
         total = 1
         for s in slots:
@@ -237,6 +239,11 @@ class StringGenerator(Generator):
         return total
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        if col.values:  # a closed list of strings, weighted like category
+            from .base_numeric import CategoryGenerator
+
+            picked = CategoryGenerator().generate(col, ctx)
+            return picked.cast(pa.string())
         return render_slots(self.slots(col), ctx, col)
 
 

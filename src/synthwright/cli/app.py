@@ -367,10 +367,11 @@ def demo(
 
 def _register_commands() -> None:
     """Commands that live in their own modules (one module per command group)."""
-    from . import cmd_introspect, cmd_llm, cmd_plan, cmd_profile
+    from . import cmd_introspect, cmd_llm, cmd_plan, cmd_profile, cmd_serve
 
     cmd_introspect.register(app)
     cmd_profile.register(app)
+    cmd_serve.register(app)
     cmd_llm.register(app)
     cmd_plan.register(app, planner=_auto_planner)
 

@@ -52,11 +52,22 @@ BLOCK_SIZE = 65_536
 _OTHER = "__other__"
 
 
-def allocate(total: int, weights: np.ndarray) -> np.ndarray:
-    """Integers proportional to ``weights`` that add up to ``total`` (largest remainders)."""
+def allocate(total: int, weights: np.ndarray, lo: int = 0, hi: int | None = None) -> np.ndarray:
+    """Integers proportional to ``weights`` that add up to ``total``, each in [lo, hi].
+
+    Largest remainders first; then rows pushed past a bound are clipped and the
+    difference goes to (or comes from) the rows with room, those furthest from
+    their exact share first. ``total`` is clamped to what the bounds can hold,
+    so a child table laid out here never breaks its own ``per_parent`` limits.
+    """
     w = np.maximum(np.nan_to_num(np.asarray(weights, dtype=np.float64)), 0.0)
     if len(w) == 0:
         return np.zeros(0, dtype=np.int64)
+    lo = max(int(lo), 0)
+    cap = np.iinfo(np.int64).max if hi is None else max(int(hi), lo)
+    total = max(int(total), lo * len(w))
+    if hi is not None:
+        total = min(total, cap * len(w))
     if w.sum() <= 0:
         w = np.ones(len(w))
     exact = w * (total / w.sum())
@@ -65,6 +76,17 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     if rest > 0:
         order = np.argsort(-(exact - base), kind="stable")[:rest]
         base[order] += 1
+    base = np.clip(base, lo, cap)
+    diff = total - int(base.sum())
+    while diff != 0:
+        room = base < cap if diff > 0 else base > lo
+        rows = np.flatnonzero(room)
+        gap = (exact - base)[rows]
+        rows = rows[np.argsort(-gap if diff > 0 else gap, kind="stable")][: abs(diff)]
+        if len(rows) == 0:  # unreachable: total was clamped to what the bounds hold
+            break
+        base[rows] += 1 if diff > 0 else -1
+        diff += -len(rows) if diff > 0 else len(rows)
     return base
 
 
@@ -150,7 +172,7 @@ def _layout(
         n_parent = layouts[parent].rows
         weights = _child_weights(profiles, parent, table, link_col, layouts[parent])
         if link is not None and weights is not None:
-            counts = allocate(round(link.ratio * n_parent), weights)
+            counts = allocate(round(link.ratio * n_parent), weights, pp.min, pp.max)
         else:
             counts = _engine_counts(spec, table, n_parent, seed)
         parent_rows = np.repeat(np.arange(n_parent, dtype=np.int64), counts)

@@ -4,11 +4,16 @@ A column of a child table refers to a key of a parent table when (almost)
 all its values are keys of the parent: at least 90% of its rows and 80% of
 its distinct values are found there (real extracts have a few orphans;
 80% and 70% when the column's name points at the parent).
-Inclusion alone is weak evidence for small integers (``quantity`` 1..5 lies
-inside any ``id`` range), so it must be backed by the name (``customer_id``
--> ``customers.id``, ``tailnum`` -> ``planes.tailnum``) or by the values
-themselves: a patterned code with at least 3 distinct values, or integers
-with at least 20 distinct values covering at least 20% of the parent keys.
+Inclusion alone is weak evidence for small integers (``quantity`` 1..5 and
+``age`` 18..90 lie inside any ``id`` 1..N range), so it must be backed by the
+name (``customer_id`` -> ``customers.id``, ``tailnum`` -> ``planes.tailnum``)
+or by the values themselves: a patterned code with at least 3 distinct
+values, or integers with at least 20 distinct values covering at least 20%
+of the parent keys that, when the keys are a dense ``1..N`` range, do not
+look like a measurement: no run of unused keys at either end that random
+references would have hit (``age`` never refers to ids below 18), and no
+smooth shape of the counts per value (a bell or a decay, where references
+give independent counts per key).
 
 For every link the number of children of each parent row (zeros included)
 is kept as a distribution; a child table whose link has no nulls and no
@@ -30,6 +35,10 @@ __all__ = ["discover_links", "link_parent_index"]
 MIN_ROW_INCLUSION = 0.9
 MIN_DISTINCT_INCLUSION = 0.8
 NAMED_SLACK = 0.1  # a name that points at the parent allows more orphans
+DENSE_KEYS = 0.9  # share of its span a parent key fills to count as a 1..N range
+EDGE_GAP_CHANCE = 1e-3  # below this, the unused keys at the ends are no accident
+SMOOTH_SHAPE = 0.5  # lag-1 autocorrelation of counts per value of a measurement
+MIN_ROWS_PER_VALUE = 5.0  # rows per value needed before judging the shape
 _LINKABLE = ("key", "numeric", "categorical", "string", "semantic")
 
 
@@ -111,7 +120,7 @@ def _candidate(
         if pa.types.is_string(valid.type):
             if not coded or len(distinct) < 3:
                 return None
-        elif len(distinct) < 20 or coverage < 0.2:
+        elif len(distinct) < 20 or coverage < 0.2 or _measurement_like(valid, key_values):
             return None
     return _Candidate(
         child,
@@ -123,6 +132,62 @@ def _candidate(
         round(coverage, 6),
         round(values.null_count / len(values), 6),
     )
+
+
+def _edge_gap_chance(distinct: np.ndarray, keys: np.ndarray) -> float:
+    """Chance that references hitting ``distinct`` keys at random miss every edge key.
+
+    References scatter their misses over the parent keys; a measurement such as
+    ``age`` 18..90 inside ``id`` 1..150 misses every key below 18 and above 90.
+    With a share ``f`` of the keys hit, ``g`` missed keys in a row at the ends
+    of the key order happen with chance about ``(1 - f) ** g``.
+    """
+    if len(keys) == 0 or len(distinct) == 0:
+        return 1.0
+    lo, hi = distinct.min(), distinct.max()
+    gaps = int((keys < lo).sum() + (keys > hi).sum())
+    hit = min(len(distinct) / len(keys), 1.0)
+    return float((1.0 - hit) ** gaps)
+
+
+def _smoothness(values: np.ndarray) -> float:
+    """Lag-1 autocorrelation of the row counts per value over the values' range.
+
+    A measurement has a smooth shape (a bell, a decay): neighbouring values
+    have similar counts. References count the rows of each parent, which are
+    independent of their neighbours' (Poisson noise around the popularity).
+    Returns 0 when there are too few rows per value to tell.
+    """
+    lo = int(values.min())
+    counts = np.bincount(values - lo).astype(np.float64)
+    if len(counts) < 10 or counts.mean() < MIN_ROWS_PER_VALUE:
+        return 0.0
+    a, b = counts[:-1] - counts.mean(), counts[1:] - counts.mean()
+    denom = float(np.sqrt((a * a).sum() * (b * b).sum()))
+    return float((a * b).sum() / denom) if denom > 0 else 0.0
+
+
+def _measurement_like(valid: pa.Array, key_values: pa.Array) -> bool:
+    """Whether included integers look like a measurement rather than references.
+
+    Only for a parent key that is a dense integer range (``1..N``), into which
+    any bounded integer column falls: the values are a measurement when they
+    leave a run of keys unused at either end that random references would
+    have hit, or when their counts follow a smooth shape.
+    """
+    keys = np.asarray(key_values.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if len(keys) == 0:
+        return False
+    span = int(keys.max()) - int(keys.min()) + 1
+    if len(keys) / span < DENSE_KEYS:
+        return False  # sparse keys: inclusion is rare by chance
+    values = np.asarray(valid.to_numpy(zero_copy_only=False), dtype=np.int64)
+    values = values[np.isin(values, keys)]  # orphans say nothing about the keys
+    if len(values) == 0:
+        return False
+    if _edge_gap_chance(np.unique(values), keys) < EDGE_GAP_CHANCE:
+        return True
+    return _smoothness(values) >= SMOOTH_SHAPE
 
 
 def link_parent_index(child_values: pa.Array, key_values: pa.Array) -> np.ndarray:

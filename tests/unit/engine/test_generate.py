@@ -330,3 +330,13 @@ def test_unique_pattern_with_a_huge_domain() -> None:
     }
     values = tables(spec)["t"].column("c").to_pylist()
     assert len(set(values)) == 300 and all(len(v) == 16 for v in values)
+
+
+def test_string_with_values_picks_from_them() -> None:
+    spec = {
+        "tables": {
+            "t": {"rows": 200, "columns": {"s": {"type": "string", "values": {"x": 3, "y": 1}}}}
+        }
+    }
+    values = tables(spec)["t"].column("s").to_pylist()
+    assert set(values) == {"x", "y"} and values.count("x") > values.count("y")

@@ -1,0 +1,96 @@
+"""``synthwright serve``: the HTTP + gRPC test-data service in one process.
+
+Flags win over ``SYNTHWRIGHT_*`` environment variables, which win over the
+defaults (see `synthwright.service.settings`). Bad settings exit 2 with
+``location: message`` lines; SIGTERM/SIGINT shut down gracefully (exit 0).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+
+from ..errors import Problem, SpecError, SynthwrightError
+
+__all__ = ["register"]
+
+err = Console(stderr=True)
+
+
+def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
+    if as_json:
+        problems = [{"location": p.location, "message": p.message} for p in exc.problems]
+        sys.stdout.write(
+            json.dumps({"ok": False, "error": type(exc).__name__, "problems": problems}) + "\n"
+        )
+    else:
+        err.print(f"[bold red]Cannot serve[/] ({len(exc.problems)}):", highlight=False)
+        for p in exc.problems:
+            err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to `app`."""
+
+    @app.command()
+    def serve(
+        http_port: int | None = typer.Option(None, "--http-port", help="HTTP port (default 8081)."),
+        grpc_port: int | None = typer.Option(None, "--grpc-port", help="gRPC port (default 9001)."),
+        host: str | None = typer.Option(None, "--host", help="Interface (default 127.0.0.1)."),
+        redis_url: str | None = typer.Option(None, "--redis-url", help="Redis for the cache."),
+        max_records: int | None = typer.Option(None, "--max-records", help="Unary limit (1000)."),
+        timeout: float | None = typer.Option(None, "--timeout", help="Per-request seconds (30)."),
+        llm: str | None = typer.Option(None, "--llm", help="LLM writer as module:callable."),
+        tracing: str | None = typer.Option(None, "--tracing", help="otlp|console|none."),
+        otlp_endpoint: str | None = typer.Option(None, "--otlp-endpoint", help="OTLP/HTTP URL."),
+        schema_dir: str | None = typer.Option(None, "--schema-dir", help="Extra schema files."),
+        log_level: str | None = typer.Option(None, "--log-level", help="debug|info|warning|error."),
+        as_json: bool = typer.Option(False, "--json", help="Errors as JSON."),
+    ) -> None:
+        """Serve test data over HTTP (FastAPI) and gRPC until SIGTERM/SIGINT."""
+        import asyncio
+
+        from pydantic import ValidationError
+
+        try:
+            from ..service import load_settings
+            from ..service.logging import configure_logging
+        except ImportError as exc:  # the service extra is not installed
+            missing = SpecError(
+                f"the service needs extra packages ({exc.name}): pip install 'synthwright[service]'",
+                "serve",
+            )
+            raise _fail(missing, 2, as_json) from None
+        try:
+            settings = load_settings(
+                http_port=http_port,
+                grpc_port=grpc_port,
+                host=host,
+                redis_url=redis_url,
+                max_records_unary=max_records,
+                request_timeout_s=timeout,
+                llm=llm,
+                tracing=tracing,
+                otlp_endpoint=otlp_endpoint,
+                schema_dir=schema_dir,
+                log_level=log_level,
+            )
+        except ValidationError as exc:
+            problems = [
+                Problem("--" + ".".join(str(p) for p in e["loc"]).replace("_", "-"), e["msg"])
+                for e in exc.errors()
+            ]
+            raise _fail(SpecError(problems), 2, as_json) from None
+        configure_logging(settings.log_level)
+        from ..service.server import serve as run
+
+        try:
+            asyncio.run(run(settings))
+        except SynthwrightError as exc:
+            raise _fail(exc, 2, as_json) from None
+        except OSError as exc:
+            raise _fail(SpecError(str(exc), "serve"), 1, as_json) from None

@@ -1,0 +1,192 @@
+"""Per request: the fast rule-based path, or the LLM path, with the reason why.
+
+Rule-based is the default: it serves volume and simple schemas in
+milliseconds. The LLM path is taken when the request asks for realism that
+rules cannot give — context, "realistic"/"coherent" hints, production_like —
+*and* the records have free-text fields (text/llm types, described strings) for
+an LLM to write, *and* the volume is small enough. The LLM is a pluggable
+callable (`LlmWriter`): it gets the rule-based records and writes the free-text
+fields. When none is configured, or it fails, times out or answers badly, the
+rule-based values stay and the metadata says so. Retrieval-based paths (a later
+issue) add a `Path` value and a branch in `decide`.
+
+A writer is configured as ``--llm module:callable`` (``SYNTHWRIGHT_LLM``); the
+callable takes an `LlmTask` and returns an `LlmResult` (or an awaitable of one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pyarrow as pa
+
+from ..errors import SpecError
+from .build import Build
+from .models import GenerateRequest
+
+__all__ = [
+    "REALISM_HINTS",
+    "LlmResult",
+    "LlmTask",
+    "LlmWriter",
+    "Path",
+    "Route",
+    "apply_llm",
+    "decide",
+    "load_writer",
+]
+
+Path = Literal["rule_based", "llm"]
+REALISM_HINTS = ("realistic", "coherent", "natural", "believable", "human")
+
+
+@dataclass(frozen=True)
+class LlmTask:
+    """What the LLM is asked: write `fields` (name -> description) for each record."""
+
+    entity: str
+    context: str | None
+    hints: list[str]
+    fields: dict[str, str]
+    records: list[dict[str, Any]]
+    seed: int
+
+
+@dataclass
+class LlmResult:
+    """One value per record for every field asked, and the tokens it cost."""
+
+    values: dict[str, list[str]]
+    tokens_used: int = 0
+
+
+LlmWriter = Callable[[LlmTask], "LlmResult | Awaitable[LlmResult]"]
+
+
+@dataclass
+class Route:
+    """The path taken and why (both reported in the response metadata)."""
+
+    path: Path
+    reason: str
+    wants_llm: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _signals(request: GenerateRequest) -> list[str]:
+    found = []
+    if request.context:
+        found.append("context given")
+    hinted = [h for h in request.hints if any(w in h.lower() for w in REALISM_HINTS)]
+    if hinted:
+        found.append(f"hints {hinted}")
+    if request.flags.production_like:
+        found.append("production_like")
+    return found
+
+
+def decide(
+    request: GenerateRequest, build: Build, *, llm_configured: bool, llm_max_records: int
+) -> Route:
+    """The path for a request; `wants_llm` is True when the LLM path would be taken if it works."""
+    signals = _signals(request)
+    if not signals:
+        return Route("rule_based", "no context or realism hints: the fast rule-based path")
+    if not build.free_text:
+        return Route(
+            "rule_based",
+            f"{', '.join(signals)}, but no free-text fields for an LLM to write: rule-based",
+        )
+    if build.record_count > llm_max_records:
+        return Route(
+            "rule_based",
+            f"volume: {build.record_count} records > {llm_max_records} for the LLM path: rule-based",
+        )
+    wanted = f"{', '.join(signals)}; free-text fields {sorted(build.free_text)}"
+    if not llm_configured:
+        return Route(
+            "rule_based",
+            f"LLM path wanted ({wanted}) but no LLM is configured: fell back to rule-based",
+            wants_llm=True,
+        )
+    return Route("llm", f"LLM path: {wanted}", wants_llm=True)
+
+
+def load_writer(target: str | None) -> LlmWriter | None:
+    """The callable named ``module:attribute``; None for no LLM. SpecError when it cannot load."""
+    if not target or target.lower() == "none":
+        return None
+    module_name, _, attr = target.partition(":")
+    if not attr:
+        raise SpecError("use module:callable", "llm")
+    try:
+        obj = getattr(importlib.import_module(module_name), attr)
+    except (ImportError, AttributeError) as exc:
+        raise SpecError(f"cannot load {target!r}: {exc}", "llm") from exc
+    if not callable(obj):
+        raise SpecError(f"{target!r} is not callable", "llm")
+    writer: LlmWriter = obj
+    return writer
+
+
+async def _call(writer: LlmWriter, task: LlmTask, timeout_s: float) -> LlmResult:
+    async def run() -> Any:
+        if inspect.iscoroutinefunction(writer):
+            return await writer(task)  # type: ignore[misc]
+        result = await asyncio.to_thread(writer, task)
+        return await result if inspect.isawaitable(result) else result
+
+    return await asyncio.wait_for(run(), timeout_s)  # type: ignore[no-any-return]
+
+
+async def apply_llm(
+    writer: LlmWriter, table: pa.Table, build: Build, request: GenerateRequest, timeout_s: float
+) -> tuple[pa.Table, int, str | None]:
+    """Records with the LLM's free-text values, tokens used, and None — or the table
+    unchanged, 0 and the reason the LLM's answer could not be used."""
+    fields = {k: v for k, v in build.free_text.items() if k in table.column_names}
+    structured = table.drop_columns(
+        [c for c in table.column_names if c in fields or c == "_scenario"]
+    )
+    task = LlmTask(
+        entity=request.entity or build.table,
+        context=request.context,
+        hints=list(request.hints),
+        fields=fields,
+        records=[_jsonable(r) for r in structured.to_pylist()],
+        seed=build.seed,
+    )
+    try:
+        result = await _call(writer, task, timeout_s)
+    except TimeoutError:
+        return table, 0, f"the LLM timed out after {timeout_s:g} s"
+    except Exception as exc:
+        return table, 0, f"the LLM failed: {type(exc).__name__}: {exc}"
+    if not isinstance(result, LlmResult):
+        return table, 0, f"the LLM writer returned {type(result).__name__}, not LlmResult"
+    n = table.num_rows
+    for name in fields:
+        values = result.values.get(name)
+        if values is None or len(values) != n or not all(isinstance(v, str) for v in values):
+            got = "nothing" if values is None else f"{len(values)} values"
+            return (
+                table,
+                result.tokens_used,
+                f"the LLM answered {got} for {name!r}, need {n} strings",
+            )
+    for name in fields:
+        index = table.column_names.index(name)
+        table = table.set_column(index, name, pa.array(result.values[name], pa.string()))
+    return table, result.tokens_used, None
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v if isinstance(v, str | int | float | bool | type(None)) else str(v)
+        for k, v in row.items()
+    }

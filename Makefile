@@ -33,6 +33,10 @@ test: lint typecheck pytest
 bench: install-dev
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/relational.py
+	$(BIN)/python bench/db.py
+	$(BIN)/python bench/planner.py
+	$(BIN)/python bench/fidelity.py
+	$(BIN)/python bench/service.py
 
 clean:
 	rm -rf $(VENV) out build *.egg-info .pytest_cache .mypy_cache .ruff_cache

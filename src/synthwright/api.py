@@ -98,17 +98,21 @@ class Dataset:
         self.seed = seed
         self.on_progress = on_progress
         self.verify = verify
+        self.existing: dict[str, pa.Table] = {}  # rows of `existing: true` tables
         self._tables: dict[str, pa.Table] | None = None
         self.stats = RunStats()
 
     @property
     def table_names(self) -> list[str]:
-        """Tables in dependency order (parents first)."""
-        return [t.name for t in self.plan.tables]
+        """Generated tables in dependency order (parents first)."""
+        return [t.name for t in self.plan.tables if not t.spec.existing]
 
     def _run(self, on_batch: Callable[[str, pa.RecordBatch], None]) -> RunStats:
         started = time.perf_counter()
-        rows = Runner(self.plan, self.seed, on_batch, self.on_progress).run()
+        rows = Runner(
+            self.plan, self.seed, on_batch, self.on_progress, existing=self.existing
+        ).run()
+        rows = {name: rows[name] for name in self.table_names}
         self.stats = RunStats(rows=rows, seconds=time.perf_counter() - started)
         return self.stats
 
@@ -185,10 +189,16 @@ class Dataset:
 
     def _continued(self, url: str) -> Dataset:
         """This dataset with ``id`` keys starting after the database's current maxima."""
-        from .sinks import existing_max_ids
+        from .sinks import existing_max_ids, read_columns
         from .spec import TypeColumn
 
-        maxima = existing_max_ids(url, _table_metas(self.plan))
+        metas = {m.name: m for m in _table_metas(self.plan)}
+        existing = {
+            tp.name: read_columns(url, metas[tp.name], sorted(tp.retain))
+            for tp in self.plan.tables
+            if tp.spec.existing and tp.retain
+        }
+        maxima = existing_max_ids(url, list(metas.values()))
         spec = self.spec.model_copy(deep=True)
         changed = False
         for tp in self.plan.tables:
@@ -199,9 +209,11 @@ class Dataset:
                 if start <= top:
                     col.min = top + 1
                     changed = True
-        if not changed:
-            return self
-        return Dataset(spec, compile_spec(spec), self.seed, self.on_progress, self.verify)
+        dataset = self
+        if changed:
+            dataset = Dataset(spec, compile_spec(spec), self.seed, self.on_progress, self.verify)
+        dataset.existing = existing
+        return dataset
 
     def _to_sink(self, sink: Any) -> list[str]:
         metas = _table_metas(self.plan)

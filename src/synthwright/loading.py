@@ -28,6 +28,7 @@ _MODEL_FIELDS: dict[str, list[str]] = {
         "emit_scenario_column",
         "description",
         "profile",
+        "existing",
     ],
     "spec": ["version", "name", "description", "seed", "locale", "tables", "scenarios"],
     "per_parent": ["table", "dist", "min", "max"],

@@ -195,3 +195,14 @@ def assert_refused_without_secret(url: str, secret: str) -> None:
     assert secret not in text and "cannot connect" in text
     chained = info.value.__cause__
     assert chained is None or secret not in str(chained)
+
+    def test_append_children_of_existing_parents(self, url: str, counts: Counts) -> None:
+        sw.generate(small_spec(30), seed=1).to_db(url)
+        before = counts(url)
+        spec = small_spec(30)
+        parents = spec["tables"]["parents"]
+        spec["tables"]["parents"] = {"existing": True, "columns": parents["columns"]}
+        sw.generate(spec, seed=5).to_db(url, if_exists="append")
+        after = counts(url)
+        assert after["parents"] == before["parents"]
+        assert after["children"] > before["children"]  # keyed after the max, FKs enforced by the db

@@ -458,6 +458,8 @@ class _Compiler:
         if table is None or name in seen:
             return None
         extra = sum(s.count or 0 for s in self.spec.scenarios.get(name, []))
+        if table.existing:
+            return None  # known only when the database is read
         if table.rows is not None:
             return table.rows + extra
         pp = table.per_parent
@@ -530,6 +532,9 @@ class _Compiler:
             tp = plans.get(table_name)
             if tp is None:
                 self.problem(loc, f"unknown table {table_name!r}{_hint(table_name, list(plans))}")
+                continue
+            if tp.spec.existing:
+                self.problem(loc, "an existing table is not generated: it takes no scenarios")
                 continue
             for i, scenario in enumerate(scenarios):
                 sloc = f"{loc}[{i}]"
@@ -719,7 +724,9 @@ def expected_rows(spec: Spec) -> dict[str, float]:
             return out[name]
         table = spec.tables[name]
         extra = sum(s.count or 0 for s in spec.scenarios.get(name, []))
-        if table.rows is not None:
+        if table.existing:
+            out[name] = 0.0
+        elif table.rows is not None:
             out[name] = float(table.rows + extra)
         else:
             pp = table.per_parent

@@ -76,12 +76,14 @@ class Runner:
         on_batch: BatchCallback,
         on_progress: ProgressCallback | None = None,
         verify_checks: bool = True,
+        existing: dict[str, pa.Table] | None = None,
     ) -> None:
         self.plan = plan
         self.seed = int(seed)
         self.on_batch = on_batch
         self.on_progress = on_progress
         self.verify_checks = verify_checks
+        self.existing = existing or {}
         self.kept: dict[str, _Kept] = {}
 
     def run(self) -> dict[str, int]:
@@ -172,6 +174,9 @@ class Runner:
     # -- tables -------------------------------------------------------------------
 
     def table(self, tp: TablePlan) -> int:
+        if tp.spec.existing:
+            self.adopt_existing(tp)
+            return 0
         lay = self.layout(tp)
         self._layout = lay
         self._schema = tp.schema()
@@ -205,6 +210,22 @@ class Runner:
             for batch in self.fill_self_refs(tp, held, keep):
                 self.on_batch(tp.name, batch)
         return lay.total
+
+    def adopt_existing(self, tp: TablePlan) -> None:
+        """Rows already in the target database: children point at them; nothing is emitted."""
+        data = self.existing.get(tp.name)
+        if data is None:
+            raise GenerationError(
+                "an existing table is read from the target database: generate with "
+                "--db URL --if-exists append (or Dataset.to_db(url, if_exists='append'))",
+                f"tables.{tp.name}.existing",
+            )
+        missing = sorted(tp.retain - set(data.column_names))
+        if missing:
+            raise GenerationError(f"existing rows lack columns {missing}", f"tables.{tp.name}")
+        self.kept[tp.name] = _Kept(
+            rows=data.num_rows, columns={c: data.column(c).combine_chunks() for c in tp.retain}
+        )
 
     def fill_self_refs(
         self, tp: TablePlan, held: list[pa.RecordBatch], keep: _Kept

@@ -41,6 +41,7 @@ __all__ = [
     "TableMeta",
     "existing_max_ids",
     "open_sink",
+    "read_columns",
 ]
 
 
@@ -71,6 +72,13 @@ def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
     from synthwright.sinks.database import existing_max_ids as _max_ids
 
     return _max_ids(url, tables)
+
+
+def read_columns(url: str, meta: TableMeta, columns: list[str]) -> Any:
+    """Columns of an existing table as an Arrow table typed by ``meta.schema``."""
+    from synthwright.sinks.database import read_columns as _read
+
+    return _read(url, meta, columns)
 
 
 def __getattr__(name: str) -> Any:

@@ -304,3 +304,61 @@ def _local_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
     finally:
         if sink._con is not None:
             sink._con.close()
+
+
+def read_columns(url: str, meta: TableMeta, columns: list[str]) -> pa.Table:
+    """Some columns of an existing table, typed by ``meta.schema`` (for ``existing: true``).
+
+    Children generated with ``if_exists='append'`` point at rows that are
+    already in the database; this reads the keys (and any column they need).
+
+    Raises:
+        SinkInputError: the database cannot be reached or has no such table.
+        SinkError: the query failed or the values do not fit the declared types.
+    """
+    kind = database_kind(url)
+    if kind == "postgres":
+        from synthwright.sinks import postgres
+
+        con: Any = postgres.connect(url)
+        quote = postgres._q
+    elif kind == "mysql":
+        from synthwright.sinks import mysql
+
+        con = mysql.connect(url)
+        quote = mysql._q
+    else:
+        scheme, path = _parse(url)
+        if path != ":memory:" and not os.path.exists(path):
+            raise SinkInputError(f"no database file at {path}", f"tables.{meta.name}")
+        if scheme == "sqlite":
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        else:
+            con = duckdb.connect(path, read_only=True)
+
+        def quote(name: str) -> str:
+            return sql.quote_ident(name, scheme)
+
+    select = ", ".join(quote(c) for c in columns)
+    try:
+        cursor = con.cursor()
+        cursor.execute(f"SELECT {select} FROM {quote(meta.name)}")
+        rows = cursor.fetchall()
+    except Exception as exc:  # each driver has its own error tree: translate them all here
+        raise SinkInputError(
+            f"cannot read existing table {meta.name!r}: {str(exc).splitlines()[0]}",
+            f"tables.{meta.name}",
+        ) from exc
+    finally:
+        con.close()
+    arrays = []
+    for i, name in enumerate(columns):
+        values = [row[i] for row in rows]
+        try:
+            arrays.append(pa.array(values).cast(meta.schema.field(name).type))
+        except (pa.ArrowException, ValueError, TypeError) as exc:
+            raise SinkError(
+                f"existing column {meta.name}.{name} does not fit {meta.schema.field(name).type}",
+                f"tables.{meta.name}.columns.{name}",
+            ) from exc
+    return pa.table(arrays, names=columns)

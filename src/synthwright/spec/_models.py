@@ -292,9 +292,18 @@ class TableSpec(_Model):
     emit_scenario_column: bool = False
     description: str | None = None
     profile: TableProfile | None = None  # fitted from sample data by `synthwright profile`
+    # rows already in the target database: not generated; children of this run point at
+    # them (with `--db URL --if-exists append`)
+    existing: bool = False
 
     @model_validator(mode="after")
     def _one_size(self) -> TableSpec:
+        if self.existing:
+            if self.rows is not None or self.per_parent is not None:
+                raise ValueError("an existing table takes neither 'rows' nor 'per_parent'")
+            if not self.columns:
+                raise ValueError("a table needs at least one column")
+            return self
         if self.rows is None and self.per_parent is None:
             raise ValueError("a table needs 'rows' or 'per_parent'")
         if self.rows is not None and self.per_parent is not None:

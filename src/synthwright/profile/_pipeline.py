@@ -20,6 +20,7 @@ __all__ = ["COPULA_KINDS", "fit_copulas", "profile", "profile_tables", "table_or
 
 COPULA_KINDS = ("numeric", "datetime", "date", "bool", "categorical")
 MAX_GIVEN = 24
+SCENARIO_COLUMN = "_scenario"  # the engine's scenario label column, reserved in specs
 
 
 def profile(
@@ -51,15 +52,20 @@ def profile_tables(
     options = InferOptions(rare_k=rare_k)
     profiles: dict[str, TableProfile] = {}
     typed: dict[str, pa.Table] = {}
+    notes: list[str] = []
     for table_name, table in tables.items():
+        if SCENARIO_COLUMN in table.column_names:
+            # a spec may not name it; the spec's emit_scenario_column makes it
+            table = table.drop_columns([SCENARIO_COLUMN])
+            notes.append(f"{table_name}.{SCENARIO_COLUMN}: scenario labels, not profiled")
         rows = (source_rows or {}).get(table_name)
         profiles[table_name], typed[table_name] = profile_table(
             table_name, table, source_rows=rows, options=options
         )
     discover_links(typed, profiles)
     fit_copulas(typed, profiles)
-    spec, notes = build_spec(profiles, name=name)
-    return ProfiledSpec(spec=spec, profiles=profiles, notes=notes)
+    spec, spec_notes = build_spec(profiles, name=name)
+    return ProfiledSpec(spec=spec, profiles=profiles, notes=notes + spec_notes)
 
 
 def table_order(profiles: dict[str, TableProfile]) -> list[str]:

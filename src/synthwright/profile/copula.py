@@ -82,7 +82,8 @@ def normal_scores(arr: pa.Array, marginal: Marginal | None, rng: np.random.Gener
 
 
 def _numeric_values(marginal: CategoryMarginal) -> bool:
-    return all(isinstance(v, int | float | bool) for v in marginal.values)
+    """Whether the categories are numbers (an empty list, every value rare, is not)."""
+    return bool(marginal.values) and all(isinstance(v, int | float | bool) for v in marginal.values)
 
 
 def category_codes(arr: pa.Array, marginal: CategoryMarginal) -> np.ndarray:

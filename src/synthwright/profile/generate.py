@@ -6,13 +6,15 @@ per table in dependency order:
 
 1. **Rows.** A child's row count is ``ratio x parent rows``, spread over the
    parent rows in proportion to the child counts drawn in the parent's
-   copula (largest remainders), so heavy parents stay heavy and the counts
-   follow the parent's own values.
+   copula (largest remainders, kept within the spec's ``per_parent`` min
+   and max), so heavy parents stay heavy and the counts follow the parent's
+   own values.
 2. **Scores.** Correlated normal scores for the table's modelled columns,
    conditioned on the parent row's scores, one block of 65,536 rows at a
    time from ``make_rng(seed, table, "__copula__", block)``.
-3. **Values.** Each score goes through its column's marginal; rare-category
-   rows take the value of a hidden column of the ``other_column`` type;
+3. **Values.** Each score goes through its column's marginal; the share of
+   rare categories goes to the categories the spec lists (only a column
+   whose spec lists none takes them from a hidden ``other_column``);
    foreign keys are the parent keys of the rows assigned above; nulls come
    from ``make_rng(seed, table, "__copula_null__:<column>", block)``
    (missingness is independent of the values: putting nulls at one end of
@@ -22,6 +24,9 @@ Limits of this interim path (gone once the engine does it per block):
 ``expr:`` and ``after:`` columns see the engine's values of profiled
 columns, not the replaced ones; scenarios are not applied to profiled
 tables; composite-unique links keep the engine's keys.
+
+Every rule the profiled spec states holds on what this makes (checked by
+``synthwright check`` in the tests).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from scipy import special
 
 from ..catalog import make_rng
 from ..errors import GenerationError
-from ..spec import RefColumn, Spec
+from ..spec import RefColumn, Spec, TypeColumn
 from ..spec._profile import CategoryMarginal, ColumnProfile, TableProfile, children_column
 from .copula import (
     Conditional,
@@ -264,10 +269,17 @@ def _engine_spec(
             continue
         for col, cp in prof.columns.items():
             m = cp.marginal
+            if _closed(ts.columns.get(col)):
+                continue  # rare rows take listed categories (see _draw)
             if isinstance(m, CategoryMarginal) and m.other > 0 and m.other_column is not None:
                 ts.columns[f"{_OTHER}{col}"] = m.other_column.model_copy()
     data.scenarios = {t: s for t, s in data.scenarios.items() if t not in profiles}
     return data
+
+
+def _closed(column: Any) -> bool:
+    """Whether a spec column allows only the values it lists."""
+    return isinstance(column, TypeColumn) and column.values is not None
 
 
 def _null_mask(seed: int, table: str, column: str, n: int, rate: float) -> np.ndarray:
@@ -346,7 +358,7 @@ def _replace(
             u = special.ndtr(lay.scores[:, cop.columns.index(col)])
             null = _null_mask(seed, table, col, n, cp.null_rate)
             try:
-                columns[col] = _draw(cp, u, null, columns, col)
+                columns[col] = _draw(cp, u, null, columns, col, _closed(ts.columns[col]))
             except (ValueError, pa.ArrowException) as exc:
                 raise GenerationError(str(exc), f"tables.{table}.profile.columns.{col}") from exc
     keep = [c for c in data.column_names if not c.startswith(_OTHER)]
@@ -354,12 +366,30 @@ def _replace(
 
 
 def _draw(
-    cp: ColumnProfile, u: np.ndarray, null: np.ndarray, columns: dict[str, pa.Array], col: str
+    cp: ColumnProfile,
+    u: np.ndarray,
+    null: np.ndarray,
+    columns: dict[str, pa.Array],
+    col: str,
+    closed: bool,
 ) -> pa.Array:
+    """One column's values from its uniforms.
+
+    A category column whose spec lists its values (``closed``) folds the share
+    of rare categories into the listed ones (in proportion to their weights;
+    the uniforms are rescaled, so the copula's order is kept): the data must
+    meet the spec it came with. An open column takes the rare rows from the
+    hidden ``other_column``.
+    """
     m = cp.marginal
     target = columns[col].type
     if isinstance(m, CategoryMarginal) and cp.kind == "categorical":
+        folded = closed and bool(m.values) and m.other > 0
+        if folded:
+            u = u * (1.0 - m.other / (sum(m.weights) + m.other))
         codes = from_uniform(u, m, cp)
+        if folded:  # u may round to 1.0 far in the tail
+            codes = np.minimum(codes, len(m.values) - 1)
         labels = pa.array([None if v is None else str(v) for v in m.values] + [None], pa.string())
         values = labels.take(pa.array(codes))
         other = columns.get(f"{_OTHER}{col}")

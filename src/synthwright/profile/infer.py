@@ -4,8 +4,9 @@ Rules (documented in the README):
 
 - **Rare categories** (seen fewer than ``rare_k`` times, default 5) are never
   written into the profile or the spec: their share becomes the marginal's
-  ``other`` and those rows are generated from ``other_column`` (the semantic
-  type, or the values' string pattern). Personal data (emails, names,
+  ``other``. The spec lists the frequent categories, so generation spreads
+  that share over them; ``other_column`` (the semantic type, or the values'
+  string pattern) makes the rows of a column whose every category is rare. Personal data (emails, names,
   phones, card numbers...) is never treated as categories at all.
 - **Categorical vs free text vs string**: at most ``max_categories`` distinct
   values and (at most 30, or at most 20% of the rows) -> categorical; long or

@@ -332,7 +332,7 @@ def build_spec(
             spec_table = {"rows": rows, **spec_table}
         tables[table] = spec_table
     data = {"version": 1, "name": name, "tables": tables}
-    for _ in range(3):
+    for _ in range(4):
         problems = validate(data)
         if not problems:
             break
@@ -345,6 +345,10 @@ def build_spec(
                     notes.append(f"{bad_table}.{bad_col}: generated as plain strings ({line})")
                     continue
             raise SpecError(f"the profiled spec is not valid: {line}", "profile")
+    else:
+        problems = validate(data)
+        if problems:  # replacing the bad columns did not help
+            raise SpecError(f"the profiled spec is not valid: {problems[0]}", "profile")
     return Spec.model_validate(data), notes
 
 

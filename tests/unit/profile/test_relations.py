@@ -57,3 +57,50 @@ def test_generated_relations_keep_cardinality_and_integrity(
         ("orders", "customer_id"),
         ("order_items", "order_id"),
     }
+
+
+def _measurements_next_to_ids(seed: int = 4) -> dict[str, pa.Table]:
+    """An integer-id parent, true references without telling names, and measurements."""
+    rng = np.random.default_rng(seed)
+    products = pa.table({"id": np.arange(1, 151), "price": rng.lognormal(3, 1, 150)})
+    n = 3000
+    customers = pa.table(
+        {
+            "id": np.arange(1, n + 1),
+            # 18..90 lies inside products.id 1..150: every value is included
+            "age": np.clip(np.round(rng.normal(38, 12, n)), 18, 90).astype(np.int64),
+            # spans the whole 1..150 and hits every key, but has a bell shape
+            "weight": np.clip(np.round(rng.normal(75, 30, n)), 1, 150).astype(np.int64),
+        }
+    )
+    m = 6000
+    popularity = 1.0 / np.arange(1, 151) ** 1.1
+    popularity = rng.permutation(popularity / popularity.sum())  # popular ids anywhere
+    items = pa.table(
+        {
+            "id": np.arange(1, m + 1),
+            "p": rng.integers(1, 151, m),  # uniform references, no telling name
+            "q": rng.choice(np.arange(1, 151), m, p=popularity),  # skewed references
+            "quantity": np.minimum(rng.geometric(0.06, m), 150).astype(np.int64),
+        }
+    )
+    return {"products": products, "customers": customers, "order_items": items}
+
+
+def test_measurements_inside_an_id_range_are_not_foreign_keys() -> None:
+    tables = _measurements_next_to_ids()
+    fitted = profile_tables(tables)
+    assert _links(fitted, "customers") == {}  # neither age nor weight refers to products
+    items = _links(fitted, "order_items")
+    assert set(items) == {"p", "q"}  # quantity decays from 1, never reaching the top ids
+    assert items["p"][:2] == items["q"][:2] == ("products", "id")
+    assert "ref" not in fitted.to_yaml().split("customers:")[1].split("profile:")[0]
+
+
+def test_named_links_need_no_statistics() -> None:
+    # a customer_id that looks like a measurement is still a key by its name
+    tables = _measurements_next_to_ids()
+    customers = tables["customers"]
+    tables["customers"] = customers.append_column("product_id", customers.column("age"))
+    fitted = profile_tables(tables)
+    assert _links(fitted, "customers") == {"product_id": ("products", "id", True)}

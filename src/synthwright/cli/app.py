@@ -7,9 +7,6 @@ one machine-readable document on stdout.
 
 from __future__ import annotations
 
-import json
-import os
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ from ..errors import (
 )
 from ..spec import spec_to_yaml
 from . import _render
+from ._output import emit_json, fail, write_atomic
 
 app = typer.Typer(
     name="synthwright",
@@ -39,35 +37,10 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+_emit_json = emit_json
+_fail = fail
+
 FORMATS = ("parquet", "csv", "jsonl", "json", "sql", "xlsx", "xml")
-
-
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
-def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
-    """Print every problem of an error and return the Exit to raise."""
-    kind = type(exc).__name__
-    if as_json:
-        _emit_json(
-            {
-                "ok": False,
-                "error": kind,
-                "problems": [{"location": p.location, "message": p.message} for p in exc.problems],
-            }
-        )
-    else:
-        title = {
-            "SpecError": "The spec has problems",
-            "DataError": "The data cannot be read",
-            "GenerationError": "Generation failed",
-            "SinkError": "Output could not be written",
-        }.get(kind, "Error")
-        err.print(f"[bold red]{title}[/] ({len(exc.problems)}):", highlight=False)
-        for p in exc.problems:
-            err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 def _looks_like_prompt(source: str) -> bool:
@@ -109,12 +82,6 @@ def _plan(prompt: str, config: Any, as_json: bool) -> Any:
             default = f" (default: {q.default})" if q.default else ""
             err.print(f"  open question: {q.text}{default}", highlight=False, markup=False)
     return result
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 @app.command()
@@ -194,7 +161,7 @@ def generate(
         from ..planner.sessions import save_session
 
         if not db:
-            _write_atomic(out_dir / "spec.yaml", spec_to_yaml(loaded))
+            write_atomic(out_dir / "spec.yaml", spec_to_yaml(loaded))
             written.append(str(out_dir / "spec.yaml"))
         save_session(spec, planned, status="generated")
     findings: list[Any] = []

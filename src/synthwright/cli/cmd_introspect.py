@@ -8,63 +8,27 @@ output). Credentials in the URL never appear in any output.
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import sys
-import tempfile
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 
 from ..errors import DataError, SpecError, SynthwrightError
+from ._output import emit_json, fail, write_atomic
 
 __all__ = ["register"]
 
 _NOT_WRITTEN = "The spec could not be written"
 _out = Console()
 _err = Console(stderr=True)
-
-
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+_emit_json = emit_json
 
 
 def _fail(exc: SynthwrightError, code: int, as_json: bool, title: str = "") -> typer.Exit:
-    """Print every problem as ``location: message`` and return the Exit to raise."""
-    if as_json:
-        _emit_json(
-            {
-                "ok": False,
-                "error": type(exc).__name__,
-                "problems": [{"location": p.location, "message": p.message} for p in exc.problems],
-            }
-        )
-    else:
-        if not title:
-            title = "The database cannot be read" if isinstance(exc, DataError) else "Error"
-        _err.print(f"[bold red]{title}[/] ({len(exc.problems)}):", highlight=False)
-        for problem in exc.problems:
-            _err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder (all or nothing)."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise DataError(f"folder {str(folder)!r} does not exist", "-o")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
+    if not title and isinstance(exc, DataError):
+        title = "The database cannot be read"
+    return fail(exc, code, as_json, title or None)
 
 
 def introspect(
@@ -90,7 +54,7 @@ def introspect(
     text = result.to_yaml()
     if output is not None:
         try:
-            _write_atomically(output, text)
+            write_atomic(output, text)
         except DataError as exc:
             raise _fail(exc, 2, as_json, _NOT_WRITTEN) from None
         except OSError as exc:

@@ -13,11 +13,7 @@ Exit status: 0 ok, 2 bad input (empty prompt, unknown session, bad
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +25,7 @@ from ..errors import DataError, SpecError, SynthwrightError
 from ..planner import PlanResult, Question, plan_offline
 from ..planner.sessions import Session, get_session, list_sessions, resume_session, save_session
 from ..spec import spec_to_data, spec_to_yaml
+from ._output import emit_json, fail, write_atomic
 
 __all__ = ["register"]
 
@@ -38,41 +35,11 @@ _err = Console(stderr=True)
 _MAX_ROUNDS = 3
 
 
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+_emit_json = emit_json
 
 
 def _fail(exc: SynthwrightError, code: int, as_json: bool, title: str = "Error") -> typer.Exit:
-    """Print every problem as ``location: message`` and return the Exit to raise."""
-    if as_json:
-        _emit_json(
-            {
-                "ok": False,
-                "error": type(exc).__name__,
-                "problems": [{"location": p.location, "message": p.message} for p in exc.problems],
-            }
-        )
-    else:
-        _err.print(f"[bold red]{title}[/] ({len(exc.problems)}):", highlight=False)
-        for problem in exc.problems:
-            _err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write through a temporary file in the same folder, then rename (all or nothing)."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise DataError(f"folder {str(folder)!r} does not exist", "-o")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
+    return fail(exc, code, as_json, title)
 
 
 def _parse_answers(pairs: list[str] | None) -> dict[str, str]:
@@ -146,7 +113,7 @@ def _finish(
     text = spec_to_yaml(result.spec)
     if output is not None:
         try:
-            _write_atomically(output, text)
+            write_atomic(output, text)
         except DataError as exc:
             raise _fail(exc, 2, as_json, "The spec could not be written") from None
         except OSError as exc:

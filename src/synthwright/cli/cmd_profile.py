@@ -6,7 +6,6 @@ data, a bad spec). Errors are printed one per line as ``location: message``.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import DataError, SpecError, SynthwrightError
+from ..errors import DataError, SpecError
+from ._output import emit_json, fail, write_atomic
 
 __all__ = ["register"]
 
@@ -23,40 +23,8 @@ _out = Console()
 _err = Console(stderr=True)
 
 
-def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
-
-
-def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
-    """Print every problem of an error and return the Exit to raise."""
-    if as_json:
-        _emit_json(
-            {
-                "ok": False,
-                "error": type(exc).__name__,
-                "problems": [{"location": p.location, "message": p.message} for p in exc.problems],
-            }
-        )
-    else:
-        title = {"DataError": "The data cannot be read", "SpecError": "The spec has problems"}.get(
-            type(exc).__name__, "Error"
-        )
-        _err.print(f"[bold red]{title}[/] ({len(exc.problems)}):", highlight=False)
-        for p in exc.problems:
-            _err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(code)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise DataError(f"cannot write {path}: {exc.strerror or exc}", str(path)) from exc
+_emit_json = emit_json
+_fail = fail
 
 
 def register(app: typer.Typer) -> None:
@@ -84,7 +52,7 @@ def register(app: typer.Typer) -> None:
             fitted = run_profile(samples, max_rows=max_rows, rare_k=rare, name=name)
             text = fitted.to_yaml()
             if output is not None:
-                _write_atomic(output, text)
+                write_atomic(output, text)
         except (DataError, SpecError) as exc:
             raise _fail(exc, 2, as_json) from None
         summary: dict[str, dict[str, Any]] = {
@@ -153,7 +121,7 @@ def register(app: typer.Typer) -> None:
             hold = read_sample(holdout, max_rows=max_rows).tables if holdout else None
             result = quality_report(real_tables, syn_tables, spec=fitted, holdout=hold)
             if html is not None:
-                _write_atomic(html, render_html(result))
+                write_atomic(html, render_html(result), "--html")
         except (DataError, SpecError) as exc:
             raise _fail(exc, 2, as_json) from None
         if as_json:

@@ -7,13 +7,11 @@ defaults (see `synthwright.service.settings`). Bad settings exit 2 with
 
 from __future__ import annotations
 
-import json
-import sys
-
 import typer
 from rich.console import Console
 
 from ..errors import Problem, SpecError, SynthwrightError
+from ._output import fail
 
 __all__ = ["register"]
 
@@ -21,16 +19,7 @@ err = Console(stderr=True)
 
 
 def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
-    if as_json:
-        problems = [{"location": p.location, "message": p.message} for p in exc.problems]
-        sys.stdout.write(
-            json.dumps({"ok": False, "error": type(exc).__name__, "problems": problems}) + "\n"
-        )
-    else:
-        err.print(f"[bold red]Cannot serve[/] ({len(exc.problems)}):", highlight=False)
-        for p in exc.problems:
-            err.print(f"  {p}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(code)
+    return fail(exc, code, as_json, "Cannot serve")
 
 
 def register(app: typer.Typer) -> None:

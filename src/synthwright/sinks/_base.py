@@ -288,3 +288,12 @@ class MemorySink(Sink):
     def _rollback(self) -> None:
         self._batches = {}
         self.tables = {}
+
+
+def integer_keyed(tables: list[TableMeta]) -> list[TableMeta]:
+    """Tables whose primary key is an integer column (``append`` continues those keys)."""
+    return [
+        t
+        for t in tables
+        if t.primary_key and pa.types.is_integer(t.schema.field(t.primary_key).type)
+    ]

@@ -40,7 +40,7 @@ import pyarrow as pa
 
 from synthwright.errors import SinkError
 from synthwright.sinks import _text, sql
-from synthwright.sinks._base import Sink, TableMeta, check_key_targets, redact_url
+from synthwright.sinks._base import Sink, TableMeta, check_key_targets, integer_keyed, redact_url
 from synthwright.sinks._server import SinkInputError
 
 __all__ = [
@@ -279,11 +279,7 @@ def _local_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
     scheme, path = _parse(url)
     if path != ":memory:" and not os.path.exists(path):
         return {}
-    keyed = [
-        t
-        for t in tables
-        if t.primary_key and pa.types.is_integer(t.schema.field(t.primary_key).type)
-    ]
+    keyed = integer_keyed(tables)
     sink = DatabaseSink(url)
     try:
         if scheme == "sqlite":

@@ -48,7 +48,7 @@ import pyarrow as pa
 
 from synthwright.errors import SinkError
 from synthwright.sinks import sql
-from synthwright.sinks._base import ForeignKey, Sink, TableMeta, check_key_targets
+from synthwright.sinks._base import ForeignKey, Sink, TableMeta, check_key_targets, integer_keyed
 from synthwright.sinks._server import (
     ServerURL,
     SinkInputError,
@@ -364,11 +364,7 @@ def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
     """
     import pymysql
 
-    keyed = [
-        t
-        for t in tables
-        if t.primary_key and pa.types.is_integer(t.schema.field(t.primary_key).type)
-    ]
+    keyed = integer_keyed(tables)
     con = connect(url)
     target = _parse(url)
     try:

@@ -43,7 +43,7 @@ import pyarrow as pa
 
 from synthwright.errors import SinkError
 from synthwright.sinks import sql
-from synthwright.sinks._base import Sink, TableMeta, check_key_targets
+from synthwright.sinks._base import Sink, TableMeta, check_key_targets, integer_keyed
 from synthwright.sinks._server import SinkInputError, first_line, parse_url, scrub, tsv_bytes
 
 __all__ = ["IF_EXISTS", "SCHEMES", "PostgresSink", "existing_max_ids"]
@@ -254,11 +254,7 @@ def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
     """
     import psycopg
 
-    keyed = [
-        t
-        for t in tables
-        if t.primary_key and pa.types.is_integer(t.schema.field(t.primary_key).type)
-    ]
+    keyed = integer_keyed(tables)
     con = connect(url)
     _, password, redacted = _conninfo(url)
     try:

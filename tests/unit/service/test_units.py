@@ -167,3 +167,38 @@ async def test_spans_and_json_logs() -> None:
     assert lines[-2]["request_id"] == "req-43" and lines[-1]["request_id"] == "-"
     await service.close()
     structlog.reset_defaults()
+
+
+@pytest.mark.anyio
+async def test_pool_refill_shortens_gil_turns_only_while_it_runs() -> None:
+    """A refill in a worker thread must not hold the event loop off for 5 ms turns."""
+    import sys
+
+    from synthwright.service.core import _Pool
+
+    default = sys.getswitchinterval()
+    seen: list[float] = []
+
+    def make(seed: int) -> pa.Table:
+        seen.append(sys.getswitchinterval())
+        return pa.table({"id": list(range(8))})
+
+    pool = _Pool(make)
+    table, rows, _, offset = await pool.take(3)
+    await pool.settle()
+    assert table.num_rows == 3 and offset == 0 and rows[0] == '{"id":0}'
+    assert seen and all(s < default for s in seen)
+    assert sys.getswitchinterval() == default
+
+
+@pytest.mark.anyio
+async def test_started_service_freezes_its_heap_and_close_unfreezes() -> None:
+    import gc
+
+    service = DataService(small_settings(pool_records=64))
+    await service.start()
+    try:
+        assert gc.get_freeze_count() > 0
+    finally:
+        await service.close()
+    assert gc.get_freeze_count() == 0

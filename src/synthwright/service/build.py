@@ -23,6 +23,7 @@ from .. import api
 from ..errors import Problem, SpecError
 from ..spec import Spec, TypeColumn
 from ._errors import RequestError
+from .defects import defect_scenarios
 from .models import FieldDef, GenerateRequest
 from .registry import Registry, SchemaEntry
 
@@ -110,6 +111,9 @@ def build_spec(request: GenerateRequest, registry: Registry, *, max_support_rows
             for p in exc.problems
         ]
         raise RequestError(problems) from exc
+    defects: list[str] = []
+    if request.flags.defect_triggering:
+        dataset, defects = _with_defects(data, dataset, table, request.count, seed)
     spec = dataset.spec
     return Build(
         spec=spec,
@@ -120,9 +124,38 @@ def build_spec(request: GenerateRequest, registry: Registry, *, max_support_rows
         nest=_nest_tree(request.fields or []),
         free_text=_free_text(spec, table, entry),
         record_count=request.count + sum(s.count for s in request.scenarios),
-        scenario_names=[s.name for s in request.scenarios],
+        scenario_names=[s.name for s in request.scenarios] + defects,
         seeded=seeded,
     )
+
+
+def _with_defects(
+    data: dict[str, Any], dataset: api.Dataset, table: str, count: int, seed: int
+) -> tuple[api.Dataset, list[str]]:
+    """The dataset again with edge-value scenarios on `table` (see `defects`).
+
+    Edge values are legal by construction; should the compiler still refuse one
+    (a rule this module does not foresee), that edge is left out, not the request.
+    """
+    scenarios = data["scenarios"][table]
+    offset = len(scenarios)
+    extra = defect_scenarios(dataset.spec, table, count)
+    for _ in range(2):
+        if not extra:
+            return dataset, []
+        trial = {**data, "scenarios": {**data["scenarios"], table: scenarios + extra}}
+        try:
+            return api.generate(trial, seed=seed), [s["name"] for s in extra]
+        except SpecError as exc:
+            bad = {
+                int(m.group(1)) - offset
+                for p in exc.problems
+                if (m := re.match(rf"^scenarios\.{re.escape(table)}\[(\d+)\]", p.location))
+            }
+            if not bad:
+                return dataset, []
+            extra = [s for i, s in enumerate(extra) if i not in bad]
+    return dataset, []
 
 
 # --- predefined schemas ----------------------------------------------------------

@@ -37,6 +37,7 @@ from ._errors import RequestError
 from .build import Build, build_spec
 from .cache import ResponseCache, open_cache, request_key
 from .coherence import CoherenceScore, score
+from .defects import PREFIX as DEFECT_PREFIX
 from .logging import bind_request
 from .metrics import Metrics
 from .models import GenerateRequest, Metadata, OutputFormat, SchemasResponse
@@ -333,12 +334,16 @@ class DataService:
             return _formats.sql_text(table, table_name, request.sql_dialect, create=first)
         return _formats.json_array(table)
 
-    def _notes(self, request: GenerateRequest, route: Route) -> list[str]:
+    def _notes(self, request: GenerateRequest, route: Route, build: Build) -> list[str]:
         notes = list(route.notes)
         if request.flags.defect_triggering:
+            edges = [n for n in build.scenario_names if n.startswith(DEFECT_PREFIX)]
             notes.append(
-                "defect_triggering is accepted but not supported yet: the records hold no "
-                "deliberately defect-triggering values"
+                f"defect_triggering: {len(edges)} kinds of edge value (boundaries, leap days, "
+                "awkward text, rarest categories, missing optionals) in some records; each "
+                "record's _scenario names its edge as defect:<column>:<kind>"
+                if edges
+                else "defect_triggering: no column of this entity has an edge value to plant"
             )
         if request.flags.learn_from_history:
             notes.append("learn_from_history is accepted but not supported yet: no effect")
@@ -371,6 +376,7 @@ class DataService:
             or request.fields is not None
             or request.spec is not None
             or request.scenarios
+            or request.flags.defect_triggering
             or not 0 < request.count <= self.settings.pool_records // 4
         ):
             return None
@@ -469,7 +475,7 @@ class DataService:
         tokens = 0
         rows: list[str] | None = None
         pooled = self._pooled(request, build) and route.path == "rule_based"
-        notes = self._notes(request, route)
+        notes = self._notes(request, route, build)
         seed = build.seed
         with self._span("generate", path=route.path) as span:
             if pooled:
@@ -605,7 +611,7 @@ class DataService:
                 schema_name=build.entry.name if build.entry else None,
                 entity=build.table if build.entry is None else build.entry.name,
                 seed=build.seed,
-                notes=self._notes(request, route),
+                notes=self._notes(request, route, build),
             )
             if pending is None:
                 first = self._render(self._empty(build), request, build.table, True)

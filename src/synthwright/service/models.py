@@ -83,7 +83,11 @@ class Flags(_Model):
 
     use_cache: bool = Field(True, description="Serve identical seeded requests from the cache.")
     learn_from_history: bool = Field(False, description="Accepted; not supported yet (noted).")
-    defect_triggering: bool = Field(False, description="Accepted; not supported yet (noted).")
+    defect_triggering: bool = Field(
+        False,
+        description="Plant legal edge values (boundaries, leap days, awkward text, rarest "
+        "categories, missing optionals) in up to half the records; _scenario names each.",
+    )
     production_like: bool = Field(
         False, description="Prefer realistic distributions; routes towards the LLM path."
     )

@@ -233,10 +233,17 @@ def test_llm_path_with_injected_writer(live: Live) -> None:
 
 
 def test_flags_reported_honestly(live: Live) -> None:
-    meta = post(live, {"entity": "user", "count": 2, "flags": {"defect_triggering": True}}).json()[
+    meta = post(live, {"entity": "user", "count": 2, "flags": {"learn_from_history": True}}).json()[
         "metadata"
     ]
-    assert any("defect_triggering" in n and "not supported" in n for n in meta["notes"])
+    assert any("learn_from_history" in n and "not supported" in n for n in meta["notes"])
+    inline = {
+        "fields": [{"name": "ok", "type": "bool"}],
+        "count": 4,
+        "flags": {"defect_triggering": True},
+    }
+    meta = post(live, inline).json()["metadata"]
+    assert any("no column of this entity has an edge value" in n for n in meta["notes"])
 
 
 def test_schemas_health_metrics_docs(live: Live) -> None:
@@ -286,3 +293,39 @@ async def test_ready_is_503_until_started() -> None:
         await service.start()
         assert (await client.get("/health/ready")).status_code == 200
         await service.close()
+
+
+def test_defect_triggering_plants_legal_edge_values(live: Live) -> None:
+    body = {"entity": "user", "count": 40, "seed": 11, "flags": {"defect_triggering": True}}
+    doc = post(live, body).json()
+    records = doc["data"]
+    assert doc["record_count"] == 40 and len(records) == 40
+    edges = [r for r in records if r["_scenario"]]
+    assert 10 <= len(edges) <= 20  # up to half the records, the rest ordinary
+    for r in edges:
+        _, column, kind = r["_scenario"].split(":")
+        if kind in ("min", "max"):
+            bound = {"date_of_birth": ("1945-01-01", "2006-12-31")}.get(column)
+            if bound:
+                assert r[column] == bound[0 if kind == "min" else 1]
+        if column == "last_name" and kind == "awkward_1":
+            assert "'" in r[column]
+    assert len({r["email"] for r in records}) == 40  # unique columns are left alone
+    for r in records:  # every rule of the schema still holds
+        assert "1945-01-01" <= r["date_of_birth"] <= "2006-12-31"
+        assert "2021-01-01" <= r["created_at"] <= "2025-06-30T23:59:59.999999"
+    counts = doc["metadata"]["scenario_counts"]
+    assert sum(v for k, v in counts.items() if k.startswith("defect:")) == len(edges)
+    assert any("defect_triggering" in n for n in doc["metadata"]["notes"])
+    plain = post(live, {"entity": "user", "count": 40, "seed": 11}).json()
+    assert all("_scenario" not in r for r in plain["data"])
+
+
+def test_defect_triggering_keeps_cart_arithmetic(live: Live) -> None:
+    body = {"entity": "cart", "count": 30, "seed": 2, "flags": {"defect_triggering": True}}
+    doc = post(live, body).json()
+    kinds = {r["_scenario"] for r in doc["data"] if r["_scenario"]}
+    assert "defect:tax_rate:max" in kinds
+    for cart in doc["data"]:
+        total = Decimal(str(cart["subtotal"])) + Decimal(str(cart["tax"]))
+        assert Decimal(str(cart["total"])) == total

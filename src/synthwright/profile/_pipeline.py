@@ -9,7 +9,13 @@ import numpy as np
 import pyarrow as pa
 
 from ..catalog import make_rng
-from ..spec._profile import CategoryMarginal, CopulaProfile, TableProfile, children_column
+from ..spec._profile import (
+    CategoryMarginal,
+    CopulaProfile,
+    TableProfile,
+    children_column,
+    missing_column,
+)
 from .copula import category_codes, fit_correlation, normal_scores
 from .infer import InferOptions, profile_table
 from .read import DEFAULT_MAX_ROWS, read_sample
@@ -20,6 +26,7 @@ __all__ = ["COPULA_KINDS", "fit_copulas", "profile", "profile_tables", "table_or
 
 COPULA_KINDS = ("numeric", "datetime", "date", "bool", "categorical")
 MAX_GIVEN = 24
+MISSING_MIN = 0.01  # columns null in 1%..99% of rows get a copula column for their missingness
 SCENARIO_COLUMN = "_scenario"  # the engine's scenario label column, reserved in specs
 
 
@@ -100,9 +107,11 @@ def fit_copulas(tables: dict[str, pa.Table], profiles: dict[str, TableProfile]) 
             if cp.kind in COPULA_KINDS and cp.marginal is not None and col not in linked
         ]
         blocks = _scores(table, data, prof, columns)
-        if _order_categories(data, prof, columns, blocks):
+        missing_names, missing_blocks = _missingness(table, prof, columns, blocks)
+        if _order_categories(data, prof, columns, blocks + missing_blocks):
             blocks = _scores(table, data, prof, columns)
-        columns = list(columns)
+        columns = list(columns) + missing_names
+        blocks = blocks + missing_blocks
         for child, child_prof in profiles.items():
             for lk in child_prof.links:
                 if lk.parent != table or child == table:
@@ -137,6 +146,25 @@ def _scores(table: str, data: pa.Table, prof: TableProfile, columns: list[str]) 
     ]
 
 
+def _missingness(
+    table: str, prof: TableProfile, columns: list[str], blocks: list[np.ndarray]
+) -> tuple[list[str], list[np.ndarray]]:
+    """Copula columns saying where a partly null column is null (0 present, 1 null).
+
+    Missingness often depends on the other values (no discount for customers
+    without a tier, no speed for jet planes); as a copula column it keeps that
+    dependence instead of scattering nulls at random.
+    """
+    names, out = [], []
+    for col, block in zip(columns, blocks, strict=True):
+        if MISSING_MIN <= prof.columns[col].null_rate <= 1 - MISSING_MIN:
+            name = missing_column(col)
+            missing = np.isnan(block).astype(np.int8)  # null or not finite, as the scores see it
+            names.append(name)
+            out.append(normal_scores(pa.array(missing), None, make_rng(0, table, name)))
+    return names, out
+
+
 def _order_categories(
     data: pa.Table, prof: TableProfile, columns: list[str], blocks: list[np.ndarray]
 ) -> bool:
@@ -156,7 +184,7 @@ def _order_categories(
         and prof.columns[c].kind == "categorical"
         and len(prof.columns[c].marginal.values) > 2  # type: ignore[union-attr]
     ]
-    if not cats or len(columns) < 2:
+    if not cats or len(blocks) < 2:  # blocks: the columns' scores, then partner-only scores
         return False
     scores = np.column_stack(blocks)
     present = ~np.isnan(scores)
@@ -169,7 +197,7 @@ def _order_categories(
         codes = category_codes(data.column(columns[i]).combine_chunks(), m)
         k = len(m.values) + 1
         best, target = 0.0, latent
-        for j in range(len(columns)):
+        for j in range(scores.shape[1]):
             if j == i:
                 continue
             ok = present[:, j]

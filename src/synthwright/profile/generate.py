@@ -15,10 +15,12 @@ per table in dependency order:
 3. **Values.** Each score goes through its column's marginal; the share of
    rare categories goes to the categories the spec lists (only a column
    whose spec lists none takes them from a hidden ``other_column``);
-   foreign keys are the parent keys of the rows assigned above; nulls come
-   from ``make_rng(seed, table, "__copula_null__:<column>", block)``
-   (missingness is independent of the values: putting nulls at one end of
-   the scale was tried and lowered the pair scores).
+   foreign keys are the parent keys of the rows assigned above. A column
+   null in 1-99% of the sample has a ``missing:<column>`` copula column, and
+   its nulls are the rows where that column's uniform is in the top
+   ``null_rate``, so missingness follows the other values as in the sample
+   (a Gaussian copula attenuates it for category partners); other nulls come
+   from ``make_rng(seed, table, "__copula_null__:<column>", block)``.
 
 Limits of this interim path (gone once the engine does it per block):
 ``expr:`` and ``after:`` columns see the engine's values of profiled
@@ -41,7 +43,13 @@ from scipy import special
 from ..catalog import make_rng
 from ..errors import GenerationError
 from ..spec import RefColumn, Spec, TypeColumn
-from ..spec._profile import CategoryMarginal, ColumnProfile, TableProfile, children_column
+from ..spec._profile import (
+    CategoryMarginal,
+    ColumnProfile,
+    TableProfile,
+    children_column,
+    missing_column,
+)
 from .copula import (
     Conditional,
     conditional,
@@ -295,6 +303,19 @@ def _null_mask(seed: int, table: str, column: str, n: int, rate: float) -> np.nd
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
 
+def _missing(names: list[str], scores: np.ndarray, column: str, rate: float) -> np.ndarray | None:
+    """Nulls from the copula's missingness column: the top `rate` of its uniforms.
+
+    The indicator was scored 0 (present) below 1 - rate and 1 (null) above, so
+    rows whose other columns go with missing values in the sample get them.
+    """
+    name = missing_column(column)
+    if name not in names:
+        return None
+    u = special.ndtr(scores[:, names.index(name)])
+    return np.asarray(u >= 1.0 - rate)
+
+
 def _to_arrow(x: np.ndarray, cp: ColumnProfile, target: pa.DataType, null: np.ndarray) -> pa.Array:
     mask = null if null.any() else None
     if cp.kind == "datetime":
@@ -356,7 +377,8 @@ def _replace(
             if cop is None or col not in cop.columns or lay.scores is None or cp.marginal is None:
                 continue
             u = special.ndtr(lay.scores[:, cop.columns.index(col)])
-            null = _null_mask(seed, table, col, n, cp.null_rate)
+            linked = _missing(cop.columns, lay.scores, col, cp.null_rate)
+            null = _null_mask(seed, table, col, n, cp.null_rate) if linked is None else linked
             try:
                 columns[col] = _draw(cp, u, null, columns, col, _closed(ts.columns[col]))
             except (ValueError, pa.ArrowException) as exc:

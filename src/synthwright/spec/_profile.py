@@ -31,6 +31,7 @@ __all__ = [
     "QuantileMarginal",
     "TableProfile",
     "children_column",
+    "missing_column",
 ]
 
 Scalar = str | int | float | bool
@@ -189,6 +190,11 @@ class TableProfile(_Model):
 
     def primary_link(self) -> LinkProfile | None:
         return next((lk for lk in self.links if lk.primary), None)
+
+
+def missing_column(column: str) -> str:
+    """Name of the pseudo column in a table's copula that says whether `column` is null."""
+    return f"missing:{column}"
 
 
 def children_column(child: str, column: str) -> str:

@@ -90,3 +90,21 @@ def test_every_category_rare_is_profiled_and_generated() -> None:
     assert out.num_rows == 24
     assert not set(out.column("colour").to_pylist()) & set(colours)  # none copied
     assert sw.check({"t": out}, fitted.spec) == []
+
+
+def test_missing_values_follow_the_columns_they_depend_on() -> None:
+    """No discount without a tier: nulls go where the sample had them, not at random."""
+    rng = np.random.default_rng(1)
+    n = 5000
+    tier = rng.choice(["none", "silver", "gold"], n, p=[0.6, 0.3, 0.1])
+    discount = np.where(tier == "none", np.nan, np.round(rng.uniform(5, 20, n), 1))
+    real = pa.table({"tier": tier, "discount": pa.array(discount, from_pandas=True)})
+    fitted = profile_tables({"t": real})
+    copula = fitted.profiles["t"].copula
+    assert copula is not None and "missing:discount" in copula.columns
+    syn = generate_from_profile(fitted, seed=3)["t"].to_pandas()
+    null_share = syn["discount"].isna().groupby(syn["tier"]).mean()
+    overall = syn["discount"].isna().mean()
+    assert abs(overall - 0.6) < 0.03  # the marginal null rate is kept
+    # independent nulls would give ~0.6 in every tier
+    assert null_share["none"] > 0.7 and null_share.drop("none").max() < 0.55

@@ -8,6 +8,7 @@
    stream (flat memory means the two peaks are close).
 
     python bench/service.py [--clients 100] [--rounds 10] [--stream 100000]
+                            [--redis-url redis://127.0.0.1:6379/15]
 
 The server runs as `synthwright serve` in a child process on free ports.
 """
@@ -179,6 +180,8 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         "--log-level",
         "warning",
     ]
+    if args.redis_url:
+        cmd += ["--redis-url", args.redis_url]
     proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http_port}"
     try:
@@ -197,6 +200,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             "machine": machine(),
             "clients": args.clients,
             "rounds": args.rounds,
+            "cache": "redis" if args.redis_url else "memory",
         }
         await burst(http_port, 10, 2, False)  # warm code paths
         for label, seeded, warm in (
@@ -228,6 +232,9 @@ if __name__ == "__main__":
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--stream", type=int, default=100_000)
+    parser.add_argument(
+        "--redis-url", help="serve with Redis (response cache and the fleet-wide value pool)"
+    )
     ns = parser.parse_args()
     result = asyncio.run(asyncio.wait_for(main(ns), LIMIT_S))
     print(json.dumps(result, indent=2))

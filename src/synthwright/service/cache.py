@@ -88,6 +88,11 @@ class RedisCache:
         self.ttl_s = ttl_s
         self._client: Any = aioredis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
 
+    @property
+    def client(self) -> Any:
+        """The redis.asyncio client (the shared value pools use it too)."""
+        return self._client
+
     async def ping(self) -> bool:
         try:
             return bool(await self._client.ping())

@@ -12,14 +12,12 @@ the engine instead of piling records up.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
+import hashlib
 import json
-import secrets
-import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,12 +33,13 @@ from ..errors import GenerationError, Problem, SpecError, SynthwrightError
 from . import _formats
 from ._errors import RequestError
 from .build import Build, build_spec
-from .cache import ResponseCache, open_cache, request_key
+from .cache import RedisCache, ResponseCache, open_cache, request_key
 from .coherence import CoherenceScore, score
 from .defects import PREFIX as DEFECT_PREFIX
 from .logging import bind_request
 from .metrics import Metrics
 from .models import GenerateRequest, Metadata, OutputFormat, SchemasResponse
+from .pools import LocalPool, Pool, SharedPool
 from .registry import Registry
 from .router import LlmWriter, Route, apply_llm, decide, load_writer
 from .settings import ServiceSettings
@@ -107,77 +106,6 @@ def _duckdb() -> Any:
     return con
 
 
-_REFILLS = 0
-_SWITCH_INTERVAL_S = sys.getswitchinterval()
-_REFILL_SWITCH_INTERVAL_S = 0.0005
-
-
-@contextmanager
-def _short_gil_turns() -> Iterator[None]:
-    """Shorter GIL turns while a pool block is made in a worker thread.
-
-    The event loop gives up the GIL at every poll and must then wait for the
-    worker's turn to end (5 ms by default) before it can answer anything: the
-    ~50 ms of a refill became ~60 ms more latency for every request in flight
-    (the p99 of the service bench). With 0.5 ms turns the loop gets the GIL
-    back almost at once; the default comes back when no refill runs.
-    """
-    global _REFILLS
-    if _REFILLS == 0:
-        sys.setswitchinterval(_REFILL_SWITCH_INTERVAL_S)
-    _REFILLS += 1
-    try:
-        yield
-    finally:
-        _REFILLS -= 1
-        if _REFILLS == 0:
-            sys.setswitchinterval(_SWITCH_INTERVAL_S)
-
-
-class _Pool:
-    """Pre-generated records of one entity for unseeded requests, double-buffered.
-
-    Each block keeps its records' JSON text too, so a pooled JSON response is a
-    join of strings.
-    """
-
-    def __init__(self, make: Callable[[int], pa.Table]) -> None:
-        self._make = make
-        self._current: tuple[pa.Table, list[str], int] | None = None
-        self._offset = 0
-        self._spare: asyncio.Future[tuple[pa.Table, list[str], int]] | None = None
-        self._lock = asyncio.Lock()
-
-    def _block(self, seed: int) -> tuple[pa.Table, list[str], int]:
-        table = self._make(seed)
-        return table, _formats.json_rows(table), seed
-
-    async def _fresh(self) -> tuple[pa.Table, list[str], int]:
-        with _short_gil_turns():
-            return await asyncio.to_thread(self._block, secrets.randbits(31))
-
-    async def take(self, n: int) -> tuple[pa.Table, list[str], int, int]:
-        """`n` records: (table, their JSON texts, block seed, offset in the block)."""
-        async with self._lock:
-            if self._current is None or self._offset + n > self._current[0].num_rows:
-                self._current = await self._spare if self._spare else await self._fresh()
-                self._offset = 0
-                self._spare = asyncio.ensure_future(self._fresh())
-            table, rows, seed = self._current
-            offset = self._offset
-            self._offset += n
-            return table.slice(offset, n), rows[offset : offset + n], seed, offset
-
-    async def settle(self) -> None:
-        """Wait for the spare block (so that start-up work is not left running)."""
-        if self._spare is not None:
-            with contextlib.suppress(Exception):  # a failed spare is simply not used
-                await self._spare
-
-    async def close(self) -> None:
-        await self.settle()
-
-
 class DataService:
     """Registry, cache, router, metrics and tracer of one service instance."""
 
@@ -204,7 +132,7 @@ class DataService:
         self.ready = False
         self.version = __version__
         self._salt = f"{__version__}:{','.join(self.registry.names())}"
-        self._pools: dict[str, _Pool] = {}
+        self._pools: dict[str, Pool] = {}
         self._templates: dict[str, Build] = {}
 
     # --- lifecycle --------------------------------------------------------------
@@ -237,7 +165,7 @@ class DataService:
         self.ready = False
         gc.unfreeze()  # what start-up froze is collectable again (and is not reported leaked)
         for pool in self._pools.values():
-            await pool.close()
+            await pool.settle()
         await self.cache.close()
         self.tracer_provider.shutdown()
 
@@ -353,7 +281,7 @@ class DataService:
         config = build.entry.coherence if build.entry else {}
         return score(table, config) if config else CoherenceScore({}, table.num_rows)
 
-    def _pool(self, name: str) -> _Pool:
+    def _pool(self, name: str) -> Pool:
         pool = self._pools.get(name)
         if pool is None:
             size = self.settings.pool_records
@@ -365,7 +293,16 @@ class DataService:
                 )
                 return self._produce(build, []).table
 
-            pool = self._pools[name] = _Pool(make)
+            if isinstance(self.cache, RedisCache):
+                entry = self.registry.get(name)
+                what = json.dumps(entry.tables if entry else {}, sort_keys=True, default=str)
+                digest = hashlib.sha256(f"{self._salt}\n{size}\n{what}".encode()).hexdigest()
+                prefix = f"sw:pool:{digest[:16]}:{name}"
+                ttl = self.settings.cache_ttl_s
+                pool = SharedPool(make, self.cache.client, prefix, size, ttl)
+            else:
+                pool = LocalPool(make)
+            self._pools[name] = pool
         return pool
 
     def _pool_build(self, request: GenerateRequest) -> Build | None:

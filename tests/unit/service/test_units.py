@@ -6,6 +6,7 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pytest
@@ -174,7 +175,7 @@ async def test_pool_refill_shortens_gil_turns_only_while_it_runs() -> None:
     """A refill in a worker thread must not hold the event loop off for 5 ms turns."""
     import sys
 
-    from synthwright.service.core import _Pool
+    from synthwright.service.pools import LocalPool
 
     default = sys.getswitchinterval()
     seen: list[float] = []
@@ -183,7 +184,7 @@ async def test_pool_refill_shortens_gil_turns_only_while_it_runs() -> None:
         seen.append(sys.getswitchinterval())
         return pa.table({"id": list(range(8))})
 
-    pool = _Pool(make)
+    pool = LocalPool(make)
     table, rows, _, offset = await pool.take(3)
     await pool.settle()
     assert table.num_rows == 3 and offset == 0 and rows[0] == '{"id":0}'
@@ -202,3 +203,36 @@ async def test_started_service_freezes_its_heap_and_close_unfreezes() -> None:
     finally:
         await service.close()
     assert gc.get_freeze_count() == 0
+
+
+class _BrokenRedis:
+    """A redis.asyncio stand-in whose every call fails, as a Redis that went away."""
+
+    def __getattr__(self, name: str) -> Any:
+        async def fail(*args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError("redis went away")
+
+        return fail
+
+
+@pytest.mark.anyio
+async def test_shared_pool_falls_back_to_its_own_blocks_when_redis_fails() -> None:
+    from synthwright.service.pools import SharedPool
+
+    def make(seed: int) -> pa.Table:
+        return pa.table({"id": list(range(seed % 7, seed % 7 + 16))})
+
+    pool = SharedPool(make, _BrokenRedis(), "sw:pool:test:x", block_rows=16, ttl_s=60)
+    table, rows, _, _ = await pool.take(4)
+    assert table.num_rows == 4 and len(rows) == 4
+    await pool.settle()
+
+
+def test_pool_blocks_travel_through_arrow_ipc_unchanged() -> None:
+    from synthwright.service.pools import _from_ipc, _to_ipc
+
+    table = pa.table({"id": [1, 2], "name": ["a", "ü"]}).replace_schema_metadata({b"k": b"v"})
+    rows = ['{"id":1,"name":"a"}', '{"id":2,"name":"ü"}']
+    back, back_rows, seed = _from_ipc(_to_ipc((table, rows, 41)))
+    assert back.equals(table) and back.schema.metadata == {b"k": b"v"}
+    assert back_rows == rows and seed == 41

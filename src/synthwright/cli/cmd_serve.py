@@ -32,7 +32,11 @@ def register(app: typer.Typer) -> None:
         http_port: int | None = typer.Option(None, "--http-port", help="HTTP port (default 8081)."),
         grpc_port: int | None = typer.Option(None, "--grpc-port", help="gRPC port (default 9001)."),
         host: str | None = typer.Option(None, "--host", help="Interface (default 127.0.0.1)."),
-        redis_url: str | None = typer.Option(None, "--redis-url", help="Redis for the cache."),
+        redis_url: str | None = typer.Option(
+            None,
+            "--redis-url",
+            help="Redis for the response cache and the value pools shared by replicas.",
+        ),
         max_records: int | None = typer.Option(None, "--max-records", help="Unary limit (1000)."),
         timeout: float | None = typer.Option(None, "--timeout", help="Per-request seconds (30)."),
         llm: str | None = typer.Option(None, "--llm", help="LLM writer as module:callable."),

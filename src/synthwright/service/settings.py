@@ -26,10 +26,14 @@ class ServiceSettings(BaseSettings):
     http_port: int = Field(8081, ge=0, le=65535)
     grpc_port: int = Field(9001, ge=0, le=65535)
     redis_url: str | None = Field(
-        None, description="Redis for the cache; in-process LRU when unset."
+        None,
+        description="Redis for the response cache and the value pools shared by replicas; "
+        "in-process LRU and pools when unset.",
     )
     cache_entries: int = Field(256, ge=0, description="In-process LRU size (responses).")
-    cache_ttl_s: int = Field(3600, ge=1, description="Lifetime of a cached response in Redis.")
+    cache_ttl_s: int = Field(
+        3600, ge=1, description="Lifetime of a cached response or pool block in Redis."
+    )
     max_records_unary: int = Field(1000, ge=1, description="Most records of one unary request.")
     max_records_stream: int = Field(1_000_000, ge=1, description="Most records of one stream.")
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body accepted.")

@@ -39,7 +39,9 @@ __all__ = [
     "from_uniform",
     "nearest_correlation",
     "normal_scores",
+    "rounding_step",
     "sample_scores",
+    "within_range",
 ]
 
 _EPS = 1e-9
@@ -223,12 +225,69 @@ def from_uniform(
     return np.clip(np.nan_to_num(x, nan=marginal.min), marginal.min, marginal.max)
 
 
+def within_range(
+    u: np.ndarray, marginal: Marginal, prof: ColumnProfile, lo: float | None, hi: float | None
+) -> np.ndarray:
+    """Uniforms rescaled into [F(lo), F(hi)]: the marginal truncated to a column's range.
+
+    Rescaling keeps each row's rank, so the copula's dependence survives, and
+    every value drawn through `from_uniform` lies in [lo, hi] (up to rounding).
+    """
+    if isinstance(marginal, CategoryMarginal) or (lo is None and hi is None):
+        return u
+    if isinstance(marginal, QuantileMarginal):
+        if prof.kind in ("datetime", "date"):
+            points = _iso_units(list(marginal.points), prof.kind)
+        else:
+            points = np.asarray(marginal.points, dtype=np.float64)
+        probs = np.linspace(0.0, 1.0, len(points))
+
+        def cdf(x: float, left: bool) -> float:
+            """P(X < x) (`left`) or P(X <= x): an atom at a bound (many zeros) stays in."""
+            if x < points[0] or (left and x == points[0]):
+                return 0.0
+            if x > points[-1] or (not left and x == points[-1]):
+                return 1.0
+            at = (
+                int(np.searchsorted(points, x, "left"))
+                if left
+                else (int(np.searchsorted(points, x, "right")) - 1)
+            )
+            if points[at] == x:
+                return float(probs[at])
+            return float(np.interp(x, points, probs))
+    else:
+        dist = _fit.frozen(marginal.family, marginal.params)
+        base, top = float(dist.cdf(marginal.min)), float(dist.cdf(marginal.max))
+
+        def cdf(x: float, left: bool) -> float:
+            x = min(max(x, marginal.min), marginal.max)
+            return (float(dist.cdf(x)) - base) / max(top - base, 1e-300)
+
+    f_lo = 0.0 if lo is None else cdf(lo, True)
+    f_hi = 1.0 if hi is None else cdf(hi, False)
+    if f_hi <= f_lo:  # the range holds no mass of the marginal: its edge, or one point
+        f_hi = f_lo
+    return f_lo + u * (f_hi - f_lo)
+
+
+def rounding_step(prof: ColumnProfile) -> float:
+    """The unit `finish_numbers` rounds to (0: not rounded)."""
+    if prof.kind == "datetime":
+        return {"d": 86_400e6, "h": 3_600e6, "m": 60e6, "s": 1e6}.get(prof.resolution or "us", 1.0)
+    if prof.kind == "date" or prof.integer:
+        return 1.0
+    if prof.decimals is not None:
+        return float(10.0**-prof.decimals)
+    return 0.0
+
+
 def finish_numbers(x: np.ndarray, prof: ColumnProfile) -> np.ndarray:
     """Round draws like the sample: integers, decimals, or the datetime resolution."""
-    if prof.kind in ("datetime", "date"):
-        step = {"d": 86_400e6, "h": 3_600e6, "m": 60e6, "s": 1e6}.get(prof.resolution or "us", 1.0)
-        return np.round(x / step) * step if prof.kind == "datetime" else np.round(x)
-    if prof.integer:
+    if prof.kind == "datetime":
+        step = rounding_step(prof)
+        return np.round(x / step) * step
+    if prof.kind == "date" or prof.integer:
         return np.round(x)
     if prof.decimals is not None:
         return np.round(x, prof.decimals)

@@ -22,13 +22,14 @@ per table in dependency order:
    (a Gaussian copula attenuates it for category partners); other nulls come
    from ``make_rng(seed, table, "__copula_null__:<column>", block)``.
 
-Limits of this interim path (gone once the engine does it per block):
-``expr:`` and ``after:`` columns see the engine's values of profiled
-columns, not the replaced ones; scenarios are not applied to profiled
-tables; composite-unique links keep the engine's keys.
+4. **Derived columns.** ``expr:`` columns are evaluated again and
+   ``after:``/``before:`` columns keep their drawn gap from their bound's
+   final value (``derive``); then every rule of the spec is checked on the
+   result, and a rule that does not hold stops the run (nothing is written).
 
-Every rule the profiled spec states holds on what this makes (checked by
-``synthwright check`` in the tests).
+Limits of this interim path (gone once the engine does it per block):
+scenarios are not applied to profiled tables; composite-unique links keep
+the engine's keys.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ import pyarrow as pa
 from scipy import special
 
 from ..catalog import make_rng
+from ..engine.compile import ColumnPlan, TablePlan, compile_spec
 from ..errors import GenerationError
 from ..spec import RefColumn, Spec, TypeColumn
 from ..spec._profile import (
@@ -55,8 +57,11 @@ from .copula import (
     conditional,
     finish_numbers,
     from_uniform,
+    rounding_step,
     sample_scores,
+    within_range,
 )
+from .derive import rederive, verify
 from .to_spec import ProfiledSpec
 
 __all__ = ["BLOCK_SIZE", "allocate", "generate_from_profile"]
@@ -148,9 +153,12 @@ def generate_from_profile(
         layouts[table] = _layout(spec, profiles, table, layouts, conds, seed, rows)
     engine = _engine_spec(spec, profiles, layouts)
     tables = api.generate(engine, seed=seed).materialize()
+    plan = compile_spec(spec)
     out: dict[str, pa.Table] = {}
     for table in _order(spec):
-        out[table] = _replace(spec, profiles, table, tables, layouts, seed)
+        replaced = _replace(spec, profiles, table, tables, layouts, seed, plan.table(table))
+        out[table] = rederive(plan.table(table), replaced, tables, out)
+    verify(out, spec)
     return out
 
 
@@ -349,6 +357,7 @@ def _replace(
     tables: dict[str, pa.Table],
     layouts: dict[str, _Layout],
     seed: int,
+    tp: TablePlan,
 ) -> pa.Table:
     data = tables[table]
     prof = profiles.get(table)
@@ -379,8 +388,11 @@ def _replace(
             u = special.ndtr(lay.scores[:, cop.columns.index(col)])
             linked = _missing(cop.columns, lay.scores, col, cp.null_rate)
             null = _null_mask(seed, table, col, n, cp.null_rate) if linked is None else linked
+            column_plan = tp.columns.get(col)
+            bounds = (None, None) if column_plan is None else _model_range(column_plan, cp)
+            u = within_range(u, cp.marginal, cp, *bounds)
             try:
-                columns[col] = _draw(cp, u, null, columns, col, _closed(ts.columns[col]))
+                columns[col] = _draw(cp, u, null, columns, col, _closed(ts.columns[col]), bounds)
             except (ValueError, pa.ArrowException) as exc:
                 raise GenerationError(str(exc), f"tables.{table}.profile.columns.{col}") from exc
     keep = [c for c in data.column_names if not c.startswith(_OTHER)]
@@ -394,8 +406,9 @@ def _draw(
     columns: dict[str, pa.Array],
     col: str,
     closed: bool,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> pa.Array:
-    """One column's values from its uniforms.
+    """One column's values from its uniforms (already rescaled into `bounds`).
 
     A category column whose spec lists its values (``closed``) folds the share
     of rare categories into the listed ones (in proportion to their weights;
@@ -424,5 +437,59 @@ def _draw(
         if pa.types.is_dictionary(target):
             return values.dictionary_encode().cast(target)
         return _cast(values, target)
+    lo, hi = bounds
+    if isinstance(m, CategoryMarginal) and (lo is not None or hi is not None):
+        m = _values_within(m, lo, hi)  # numbers kept as categories: drop those outside
     x = finish_numbers(_values_of(u, m, cp), cp)
+    step = rounding_step(cp)
+    if hi is not None:  # rounding may step half a unit past a bound: step back inside
+        x = np.where(x > hi, x - step if step else hi, x)
+    if lo is not None:
+        x = np.where(x < lo, x + step if step else lo, x)
     return _to_arrow(x, cp, target, null)
+
+
+def _values_within(m: CategoryMarginal, lo: float | None, hi: float | None) -> CategoryMarginal:
+    """The marginal without the numeric categories outside [lo, hi] (unchanged if none is left)."""
+
+    def inside(v: Any) -> bool:
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            return False
+        return (lo is None or x >= lo) and (hi is None or x <= hi)
+
+    weights = [w if inside(v) else 0.0 for v, w in zip(m.values, m.weights, strict=True)]
+    if sum(weights) <= 0:
+        return m
+    return m.model_copy(update={"weights": weights, "other": 0.0})
+
+
+def _model_range(column: ColumnPlan, cp: ColumnProfile) -> tuple[float | None, float | None]:
+    """The [min, max] a column's rules allow (checks folded in), in the profile's units.
+
+    Only sides the spec states: a fitted column keeps its own tails elsewhere.
+    Integer columns get whole bounds, so rounding cannot step outside them.
+    """
+    spec = column.spec
+    if not isinstance(spec, TypeColumn) or column.generator is None:
+        return None, None
+    if spec.min is None and spec.max is None:
+        return None, None
+    lo = hi = None
+    try:
+        if cp.kind in ("datetime", "date"):
+            to_unit = getattr(column.generator, "to_unit", None)
+            if to_unit is None:
+                return None, None
+            lo = None if spec.min is None else float(to_unit(spec.min, spec))
+            hi = None if spec.max is None else float(to_unit(spec.max, spec, upper=True))
+        elif cp.kind == "numeric":
+            lo = None if spec.min is None else float(spec.min)
+            hi = None if spec.max is None else float(spec.max)
+    except (TypeError, ValueError):
+        return None, None
+    if cp.integer or cp.kind == "date":
+        lo = None if lo is None else float(np.ceil(lo))
+        hi = None if hi is None else float(np.floor(hi))
+    return lo, hi

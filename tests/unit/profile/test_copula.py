@@ -68,3 +68,19 @@ def test_nearest_correlation_and_conditional_sampling() -> None:
     z = sample_scores(cond, 20000, np.random.default_rng(1), given)
     assert np.corrcoef(z[:, 0], given[:, 0])[0, 1] == pytest.approx(0.8, abs=0.05)
     assert z.std() == pytest.approx(1.0, abs=0.05)
+
+
+def test_within_range_keeps_atoms_at_the_bounds_and_cuts_inside() -> None:
+    """Rain is 0 on most days: a range starting at 0 must keep those days."""
+    from synthwright.profile.copula import from_uniform, within_range
+    from synthwright.spec._profile import ColumnProfile, QuantileMarginal
+
+    points = [0.0] * 90 + list(np.linspace(0.01, 1.2, 11))
+    marginal = QuantileMarginal(points=points)
+    prof = ColumnProfile(kind="numeric", dtype="float64", marginal=marginal)
+    u = np.linspace(0.0, 1.0, 1001)
+    assert np.array_equal(within_range(u, marginal, prof, 0.0, 1.2), u)  # the data's own range
+    cut = from_uniform(within_range(u, marginal, prof, 0.0, 0.5), marginal, prof)
+    assert cut.max() <= 0.5 + 1e-12 and (cut == 0).mean() > 0.9
+    above = from_uniform(within_range(u, marginal, prof, 0.2, None), marginal, prof)
+    assert above.min() >= 0.2 - 1e-12 and above.max() == pytest.approx(1.2)

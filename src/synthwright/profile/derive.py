@@ -31,7 +31,7 @@ from ..engine.expressions import ExprError, evaluate
 from ..errors import GenerationError, Problem
 from ..spec import ExprColumn, RefColumn, Spec, TypeColumn
 
-__all__ = ["rederive", "verify"]
+__all__ = ["cast_or_keep", "rederive", "verify"]
 
 
 def rederive(
@@ -60,7 +60,7 @@ def rederive(
                 (values,) = evaluate([cp.spec.expr], _row_columns(tp, cols), parents)
             except ExprError as exc:
                 raise GenerationError(str(exc), where) from exc
-            cols[name] = _cast(values, cols[name].type)
+            cols[name] = cast_or_keep(values, cols[name].type)
         elif isinstance(cp.spec, TypeColumn) and (cp.lower or cp.upper):
             bound = cp.lower or cp.upper
             assert bound is not None
@@ -204,10 +204,13 @@ def _as_int(arr: pa.Array) -> np.ndarray:
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
-def _cast(values: pa.Array, kind: pa.DataType) -> pa.Array:
-    if values.type == kind:
-        return values
+def cast_or_keep(arr: pa.Array, target: pa.DataType) -> pa.Array:
+    """`arr` as `target` where Arrow can cast it (strings always can); else as it is."""
+    if arr.type == target:
+        return arr
     try:
-        return values.cast(kind)
+        return arr.cast(target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return values
+        if pa.types.is_string(target):
+            return arr.cast(pa.string())
+        return arr

@@ -61,7 +61,7 @@ from .copula import (
     sample_scores,
     within_range,
 )
-from .derive import rederive, verify
+from .derive import cast_or_keep, rederive, verify
 from .to_spec import ProfiledSpec
 
 __all__ = ["BLOCK_SIZE", "allocate", "generate_from_profile"]
@@ -336,18 +336,7 @@ def _to_arrow(x: np.ndarray, cp: ColumnProfile, target: pa.DataType, null: np.nd
         arr = pa.array(x.astype(np.int64), pa.int64(), mask=mask)
     else:
         arr = pa.array(x, pa.float64(), mask=mask)
-    return _cast(arr, target)
-
-
-def _cast(arr: pa.Array, target: pa.DataType) -> pa.Array:
-    if arr.type == target:
-        return arr
-    try:
-        return arr.cast(target)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        if pa.types.is_string(target):
-            return arr.cast(pa.string())
-        return arr
+    return cast_or_keep(arr, target)
 
 
 def _replace(
@@ -374,7 +363,7 @@ def _replace(
         null = _null_mask(seed, table, col, n, ref.null_rate)
         if null.any():
             values = pa.compute.if_else(pa.array(null), pa.nulls(n, values.type), values)
-        columns[col] = _cast(values, columns[col].type)
+        columns[col] = cast_or_keep(values, columns[col].type)
     if prof is not None:
         cop = prof.copula
         for col, cp in prof.columns.items():
@@ -436,7 +425,7 @@ def _draw(
             values = pa.compute.if_else(pa.array(null), pa.nulls(len(u), pa.string()), values)
         if pa.types.is_dictionary(target):
             return values.dictionary_encode().cast(target)
-        return _cast(values, target)
+        return cast_or_keep(values, target)
     lo, hi = bounds
     if isinstance(m, CategoryMarginal) and (lo is not None or hi is not None):
         m = _values_within(m, lo, hi)  # numbers kept as categories: drop those outside

@@ -134,3 +134,21 @@ async def test_llm_fallback_is_reported_over_grpc(live: Live) -> None:
             )
         )
     assert reply.metadata.generation_path == "llm" and reply.metadata.llm_tokens_used == 21
+
+
+async def test_defect_triggering_over_grpc(live: Live) -> None:
+    request = pb2.GenerateRequest(
+        entity="payment", count=20, seed=5, flags=pb2.Flags(defect_triggering=True)
+    )
+    async with grpc.aio.insecure_channel(live.grpc) as channel:
+        reply = await pb2_grpc.TestDataServiceStub(channel).GenerateData(request)
+    records = json.loads(reply.data)
+    edges = {r["_scenario"] for r in records if r["_scenario"]}
+    assert "defect:amount:min" in edges and "defect:amount:max" in edges
+    for r in records:
+        if r["_scenario"] == "defect:amount:min":
+            assert float(r["amount"]) == 1.0
+    counts = dict(reply.metadata.scenario_counts)
+    assert sum(v for k, v in counts.items() if k.startswith("defect:")) == len(
+        [r for r in records if r["_scenario"]]
+    )

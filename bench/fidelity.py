@@ -146,7 +146,7 @@ def main() -> None:
     header = (
         "| dataset | rows x cols | synthwright quality (shapes / pairs) | SDV quality | "
         "synthwright profile+generate | SDV fit+sample | speed-up | cardinality | "
-        "closer to training | exact copies |"
+        "closer to training | exact copies (of unique rows) |"
     )
     print(header)
     print("|" + "---|" * 10)
@@ -168,16 +168,17 @@ def main() -> None:
                 sdv_q = f"failed: {type(exc).__name__}: {str(exc)[:60]}"
         closer = [p.closer_to_training for p in ours.privacy if p.closer_to_training is not None]
         copies = max((p.exact_copies for p in ours.privacy), default=0.0)
+        unique = max((p.unique_copies for p in ours.privacy), default=0.0)
         card = "-" if ours.cardinality is None else f"{ours.cardinality:.3f}"
         print(
             f"| {label} | {rows:,} x {cols} | {ours.overall:.3f} "
             f"({ours.column_shapes or 0:.3f} / {ours.pair_trends or 0:.3f}) | {sdv_q} | "
             f"{seconds:.2f} s | {sdv_s} | {speed} | {card} | "
-            f"{closer[0]:.3f} | {copies:.2%} |"
+            f"{closer[0]:.3f} | {copies:.2%} ({unique:.2%}) |"
             if closer
             else f"| {label} | {rows:,} x {cols} | {ours.overall:.3f} "
             f"({ours.column_shapes or 0:.3f} / {ours.pair_trends or 0:.3f}) | {sdv_q} | "
-            f"{seconds:.2f} s | {sdv_s} | {speed} | {card} | - | {copies:.2%} |"
+            f"{seconds:.2f} s | {sdv_s} | {speed} | {card} | - | {copies:.2%} ({unique:.2%}) |"
         )
     print()
     print(f"targets: overall quality >= {TARGET_QUALITY} and >= SDV; speed-up >= {TARGET_SPEEDUP}x")

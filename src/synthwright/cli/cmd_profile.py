@@ -134,7 +134,8 @@ def register(app: typer.Typer) -> None:
             view.add_row(key.replace("_", " "), "-" if value is None else f"{value:.3f}")
         _out.print(view)
         priv = Table(title="privacy")
-        for head in ("table", "DCR median", "closer to training", "exact copies", "rare leaked"):
+        heads = ("table", "DCR median", "closer to training", "exact copies", "of unique rows")
+        for head in (*heads, "rare leaked"):
             priv.add_column(head, justify="right")
         for p in result.privacy:
             priv.add_row(
@@ -142,6 +143,7 @@ def register(app: typer.Typer) -> None:
                 "-" if p.dcr_median is None else f"{p.dcr_median:.3f}",
                 "-" if p.closer_to_training is None else f"{p.closer_to_training:.3f}",
                 f"{p.exact_copies:.2%}",
+                f"{p.unique_copies:.2%}",
                 f"{p.rare_leaked}/{p.rare_categories}",
             )
         _out.print(priv)

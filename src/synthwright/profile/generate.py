@@ -62,6 +62,7 @@ from .copula import (
     within_range,
 )
 from .derive import cast_or_keep, rederive, verify
+from .infer import to_model_units
 from .to_spec import ProfiledSpec
 
 __all__ = ["BLOCK_SIZE", "allocate", "generate_from_profile"]
@@ -366,6 +367,7 @@ def _replace(
         columns[col] = cast_or_keep(values, columns[col].type)
     if prof is not None:
         cop = prof.copula
+        uniforms: dict[str, tuple[np.ndarray, tuple[float | None, float | None]]] = {}
         for col, cp in prof.columns.items():
             if col not in columns or col in lay.assign:
                 continue
@@ -379,13 +381,46 @@ def _replace(
             null = _null_mask(seed, table, col, n, cp.null_rate) if linked is None else linked
             column_plan = tp.columns.get(col)
             bounds = (None, None) if column_plan is None else _model_range(column_plan, cp)
+            uniforms[col] = (u, bounds)
             u = within_range(u, cp.marginal, cp, *bounds)
             try:
                 columns[col] = _draw(cp, u, null, columns, col, _closed(ts.columns[col]), bounds)
             except (ValueError, pa.ArrowException) as exc:
                 raise GenerationError(str(exc), f"tables.{table}.profile.columns.{col}") from exc
+        for col, cp in prof.columns.items():
+            if cp.given is not None and col in uniforms and cp.given.column in columns:
+                u, bounds = uniforms[col]
+                columns[col] = _draw_given(cp, u, columns[col], columns[cp.given.column], bounds)
     keep = [c for c in data.column_names if not c.startswith(_OTHER)]
     return pa.table([columns[c] for c in keep], names=keep)
+
+
+def _draw_given(
+    cp: ColumnProfile,
+    u: np.ndarray,
+    current: pa.Array,
+    category: pa.Array,
+    bounds: tuple[float | None, float | None],
+) -> pa.Array:
+    """A number drawn again from its category's quantiles (``given``), same uniforms.
+
+    Rows of a category the profile does not list keep the value drawn from
+    the column's own marginal; nulls stay null.
+    """
+    given = cp.given
+    assert given is not None
+    null = np.asarray(current.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    x = to_model_units(current)
+    labels = pa.array([str(v) for v in given.values], pa.string())
+    found = pa.compute.index_in(category.cast(pa.string()), value_set=labels)
+    codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    for i, marginal in enumerate(given.marginals):
+        rows = np.flatnonzero((codes == i) & ~null)
+        if len(rows):
+            # the copula ties u to the category too: its ranks within the group are uniform
+            ranks = (np.argsort(np.argsort(u[rows], kind="stable")) + 0.5) / len(rows)
+            x[rows] = from_uniform(within_range(ranks, marginal, cp, *bounds), marginal, cp)
+    return _finish(x, cp, current.type, null, bounds)
 
 
 def _draw(
@@ -429,13 +464,25 @@ def _draw(
     lo, hi = bounds
     if isinstance(m, CategoryMarginal) and (lo is not None or hi is not None):
         m = _values_within(m, lo, hi)  # numbers kept as categories: drop those outside
-    x = finish_numbers(_values_of(u, m, cp), cp)
+    return _finish(_values_of(u, m, cp), cp, target, null, bounds)
+
+
+def _finish(
+    x: np.ndarray,
+    cp: ColumnProfile,
+    target: pa.DataType,
+    null: np.ndarray,
+    bounds: tuple[float | None, float | None],
+) -> pa.Array:
+    """Drawn numbers rounded like the sample, kept in `bounds`, as the column's Arrow type."""
+    x = finish_numbers(x, cp)
+    lo, hi = bounds
     step = rounding_step(cp)
     if hi is not None:  # rounding may step half a unit past a bound: step back inside
         x = np.where(x > hi, x - step if step else hi, x)
     if lo is not None:
         x = np.where(x < lo, x + step if step else lo, x)
-    return _to_arrow(x, cp, target, null)
+    return _to_arrow(np.nan_to_num(x), cp, target, null)
 
 
 def _values_within(m: CategoryMarginal, lo: float | None, hi: float | None) -> CategoryMarginal:

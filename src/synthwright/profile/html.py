@@ -131,14 +131,15 @@ def render_html(report: Report, title: str = "synthwright fidelity and privacy r
     out.append(
         "<h2>Privacy</h2><table><tr><th>table</th><th>rows compared</th><th>DCR median</th>"
         "<th>DCR 5%</th><th>holdout DCR median</th><th>closer to training</th>"
-        "<th>exact copies</th><th>rare categories leaked</th></tr>"
+        "<th>exact copies</th><th>copies of unique rows</th><th>rare categories leaked</th></tr>"
     )
     for p in report.privacy:
         out.append(
             f"<tr><td>{html.escape(p.table)}</td><td class=num>{p.rows_compared}</td>"
             f"<td class=num>{_fmt(p.dcr_median)}</td><td class=num>{_fmt(p.dcr_p5)}</td>"
             f"<td class=num>{_fmt(p.holdout_dcr_median)}</td><td class=num>{_fmt(p.closer_to_training)}</td>"
-            f"<td class=num>{p.exact_copies:.2%}</td><td class=num>{p.rare_leaked} of {p.rare_categories}</td></tr>"
+            f"<td class=num>{p.exact_copies:.2%}</td><td class=num>{p.unique_copies:.2%}</td>"
+            f"<td class=num>{p.rare_leaked} of {p.rare_categories}</td></tr>"
         )
     out.append("</table>")
     if report.relations:

@@ -100,6 +100,7 @@ class Privacy:
     holdout_dcr_median: float | None = None
     closer_to_training: float | None = None
     exact_copies: float = 0.0
+    unique_copies: float = 0.0  # copies of a row that occurs once in the real data
     rare_categories: int = 0
     rare_leaked: int = 0
     rare_leaked_rows: float = 0.0
@@ -571,19 +572,27 @@ def _encode(table: pa.Table, parts: list[tuple[str, Any]]) -> np.ndarray:
     return np.hstack(blocks) if blocks else np.zeros((n, 0))
 
 
-def _exact_copies(real: pa.Table, syn: pa.Table, cols: list[str]) -> float:
+def _exact_copies(real: pa.Table, syn: pa.Table, cols: list[str]) -> tuple[float, float]:
+    """Shares of synthetic rows equal to a real row, and to a row that is unique in the real data.
+
+    The second is the one that identifies someone: a combination many real
+    rows share (the same aircraft model, year and seats) says nothing about
+    any one of them.
+    """
     if not cols or syn.num_rows == 0:
-        return 0.0
+        return 0.0, 0.0
 
     def strings(t: pa.Table) -> pa.Table:
         return pa.table(
             [pc.fill_null(labels(t.column(c).combine_chunks()), "\x00") for c in cols], names=cols
         )
 
-    r = strings(real).group_by(cols).aggregate([])
+    groups = strings(real).group_by(cols).aggregate([([], "count_all")])
+    once = groups.filter(pc.equal(groups.column("count_all"), 1)).drop_columns(["count_all"])
     s = strings(syn)
-    joined = s.join(r, keys=cols, join_type="left semi")
-    return joined.num_rows / syn.num_rows
+    copies = s.join(groups.drop_columns(["count_all"]), keys=cols, join_type="left semi")
+    unique = s.join(once, keys=cols, join_type="left semi")
+    return copies.num_rows / syn.num_rows, unique.num_rows / syn.num_rows
 
 
 def _privacy(
@@ -605,7 +614,7 @@ def _privacy(
         and c != prof.primary_key
         and prof.columns[c].kind != "key"
     ]
-    out.exact_copies = _exact_copies(real, syn, non_key)
+    out.exact_copies, out.unique_copies = _exact_copies(real, syn, non_key)
     for c in non_key:
         cp = prof.columns[c]
         if cp.kind not in ("categorical", "string", "semantic", "text"):

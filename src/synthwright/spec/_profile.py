@@ -26,6 +26,7 @@ __all__ = [
     "ColumnProfile",
     "CopulaProfile",
     "FamilyMarginal",
+    "GivenProfile",
     "LinkProfile",
     "Marginal",
     "QuantileMarginal",
@@ -96,6 +97,30 @@ Marginal = Annotated[
     QuantileMarginal | FamilyMarginal | CategoryMarginal, Field(discriminator="kind")
 ]
 
+
+class GivenProfile(_Model):
+    """A number's distribution within each category of another column of the row.
+
+    Kept where the category says most of the value (a correlation ratio of at
+    least ``eta``), as seats follow an aircraft model: a Gaussian copula blurs
+    such a dependence over neighbouring categories. Generation draws the
+    number from its category's quantiles with the row's own copula uniform,
+    so its rank against the other columns is kept. Only categories seen at
+    least k times are listed; rows of other categories use ``marginal``.
+    """
+
+    column: str
+    eta: float = Field(ge=0.0, le=1.0, description="correlation ratio in the sample")
+    values: list[Scalar]
+    marginals: list[QuantileMarginal]
+
+    @model_validator(mode="after")
+    def _aligned(self) -> GivenProfile:
+        if len(self.values) != len(self.marginals):
+            raise ValueError("values and marginals must have the same length")
+        return self
+
+
 ColumnKind = Literal[
     "numeric",
     "datetime",
@@ -131,6 +156,9 @@ class ColumnProfile(_Model):
         default=None, description="datetimes are multiples of this unit"
     )
     marginal: Marginal | None = None
+    given: GivenProfile | None = Field(
+        default=None, description="the column's distribution within each category of another"
+    )
 
 
 class LinkProfile(_Model):

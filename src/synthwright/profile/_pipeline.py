@@ -12,25 +12,21 @@ from ..catalog import make_rng
 from ..spec._profile import (
     CategoryMarginal,
     CopulaProfile,
-    GivenProfile,
-    QuantileMarginal,
     TableProfile,
     children_column,
     missing_column,
 )
 from .copula import category_codes, fit_correlation, normal_scores
-from .infer import InferOptions, profile_table, to_model_units
+from .given import fit_given
+from .infer import InferOptions, profile_table
 from .read import DEFAULT_MAX_ROWS, read_sample
 from .relations import discover_links, link_parent_index
 from .to_spec import ProfiledSpec, build_spec
 
-__all__ = ["COPULA_KINDS", "fit_copulas", "fit_given", "profile", "profile_tables", "table_order"]
+__all__ = ["COPULA_KINDS", "fit_copulas", "profile", "profile_tables", "table_order"]
 
 COPULA_KINDS = ("numeric", "datetime", "date", "bool", "categorical")
 MAX_GIVEN = 24
-GIVEN_ETA = 0.8  # a category explaining this much of a number keeps its per-category quantiles
-GIVEN_POINTS = 11
-GIVEN_MIN_GROUP = 20  # smaller groups would pin values of few real rows: they use the marginal
 MISSING_MIN = 0.01  # columns null in 1%..99% of rows get a copula column for their missingness
 SCENARIO_COLUMN = "_scenario"  # the engine's scenario label column, reserved in specs
 
@@ -41,14 +37,25 @@ def profile(
     max_rows: int = DEFAULT_MAX_ROWS,
     rare_k: int = 5,
     name: str = "profiled",
+    nested_categories: bool = False,
 ) -> ProfiledSpec:
     """Profile files, a directory or a database URL into a spec with ``profile:`` sections.
+
+    `nested_categories` also keeps categories that another category fixes
+    (a model within its manufacturer): closer pair trends on catalogue-like
+    tables, and more synthetic rows equal to real ones (see ``given``).
 
     Raises:
         DataError: a source could not be read (every problem listed).
     """
     sample = read_sample(sources, max_rows=max_rows)
-    result = profile_tables(sample.tables, source_rows=sample.source_rows, rare_k=rare_k, name=name)
+    result = profile_tables(
+        sample.tables,
+        source_rows=sample.source_rows,
+        rare_k=rare_k,
+        name=name,
+        nested_categories=nested_categories,
+    )
     result.notes[:0] = sample.notes
     return result
 
@@ -59,8 +66,9 @@ def profile_tables(
     source_rows: dict[str, int | None] | None = None,
     rare_k: int = 5,
     name: str = "profiled",
+    nested_categories: bool = False,
 ) -> ProfiledSpec:
-    """Profile in-memory Arrow tables (one sample per table)."""
+    """Profile in-memory Arrow tables (one sample per table); options as `profile`."""
     options = InferOptions(rare_k=rare_k)
     profiles: dict[str, TableProfile] = {}
     typed: dict[str, pa.Table] = {}
@@ -77,81 +85,9 @@ def profile_tables(
     discover_links(typed, profiles)
     fit_copulas(typed, profiles)
     for table_name, prof in profiles.items():
-        fit_given(typed[table_name], prof, rare_k)
+        fit_given(typed[table_name], prof, rare_k, categories=nested_categories)
     spec, spec_notes = build_spec(profiles, name=name)
     return ProfiledSpec(spec=spec, profiles=profiles, notes=notes + spec_notes)
-
-
-def fit_given(data: pa.Table, prof: TableProfile, rare_k: int) -> None:
-    """For each number, the category column that says most of it, when it says enough.
-
-    The measure is the correlation ratio (eta squared) of the number on the
-    category, less what as many random groups would explain by chance; at
-    GIVEN_ETA or more, the number's quantiles per category (seen at least
-    `rare_k` times) go into its profile (``given``).
-    """
-    linked = {lk.column for lk in prof.links}
-    cats = [
-        c
-        for c, cp in prof.columns.items()
-        if cp.kind == "categorical"
-        and isinstance(cp.marginal, CategoryMarginal)
-        and len(cp.marginal.values) >= 3
-        and c not in linked
-    ]
-    if not cats:
-        return
-    codes = {
-        c: category_codes(data.column(c).combine_chunks(), prof.columns[c].marginal)  # type: ignore[arg-type]
-        for c in cats
-    }
-    for col, cp in prof.columns.items():
-        if (
-            cp.kind != "numeric"
-            or isinstance(cp.marginal, CategoryMarginal)  # few distinct numbers: the copula's
-            or cp.marginal is None
-            or col in linked
-            or cp.unique
-        ):
-            continue
-        x = to_model_units(data.column(col).combine_chunks())
-        best: tuple[float, str] | None = None
-        for c in cats:
-            eta = _eta(x, codes[c], len(prof.columns[c].marginal.values))  # type: ignore[union-attr]
-            if eta >= GIVEN_ETA and (best is None or eta > best[0]):
-                best = (eta, c)
-        if best is None:
-            continue
-        eta, c = best
-        m = prof.columns[c].marginal
-        assert isinstance(m, CategoryMarginal)
-        values, marginals = [], []
-        ok = ~np.isnan(x)
-        for i, value in enumerate(m.values):
-            group = x[ok & (codes[c] == i)]
-            if len(group) < max(GIVEN_MIN_GROUP, rare_k):
-                continue
-            points = np.quantile(group, np.linspace(0.0, 1.0, min(GIVEN_POINTS, len(group))))
-            values.append(value)
-            marginals.append(QuantileMarginal(points=[float(v) for v in points]))
-        if values:
-            cp.given = GivenProfile(column=c, eta=round(eta, 4), values=values, marginals=marginals)
-
-
-def _eta(x: np.ndarray, codes: np.ndarray, k: int) -> float:
-    """Correlation ratio of `x` on the category codes, less its chance level."""
-    ok = ~np.isnan(x)
-    n = int(ok.sum())
-    if n < 10:
-        return 0.0
-    z, g = x[ok], codes[ok]
-    total = float(((z - z.mean()) ** 2).sum())
-    if total <= 0:
-        return 0.0
-    counts = np.bincount(g, minlength=k + 1)
-    means = np.bincount(g, weights=z, minlength=k + 1) / np.maximum(counts, 1)
-    between = float((counts * (means - z.mean()) ** 2).sum())
-    return between / total - k / max(n - 1, 1)
 
 
 def table_order(profiles: dict[str, TableProfile]) -> list[str]:

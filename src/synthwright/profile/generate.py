@@ -62,6 +62,7 @@ from .copula import (
     within_range,
 )
 from .derive import cast_or_keep, rederive, verify
+from .given import given_categories, given_numbers
 from .infer import to_model_units
 from .to_spec import ProfiledSpec
 
@@ -387,40 +388,45 @@ def _replace(
                 columns[col] = _draw(cp, u, null, columns, col, _closed(ts.columns[col]), bounds)
             except (ValueError, pa.ArrowException) as exc:
                 raise GenerationError(str(exc), f"tables.{table}.profile.columns.{col}") from exc
-        for col, cp in prof.columns.items():
-            if cp.given is not None and col in uniforms and cp.given.column in columns:
-                u, bounds = uniforms[col]
-                columns[col] = _draw_given(cp, u, columns[col], columns[cp.given.column], bounds)
+        _redraw_given(prof, columns, uniforms)
     keep = [c for c in data.column_names if not c.startswith(_OTHER)]
     return pa.table([columns[c] for c in keep], names=keep)
 
 
-def _draw_given(
-    cp: ColumnProfile,
-    u: np.ndarray,
-    current: pa.Array,
-    category: pa.Array,
-    bounds: tuple[float | None, float | None],
-) -> pa.Array:
-    """A number drawn again from its category's quantiles (``given``), same uniforms.
+def _redraw_given(
+    prof: TableProfile,
+    columns: dict[str, pa.Array],
+    uniforms: dict[str, tuple[np.ndarray, tuple[float | None, float | None]]],
+) -> None:
+    """Columns a category fixes, drawn again inside each category (see `given`).
 
-    Rows of a category the profile does not list keep the value drawn from
-    the column's own marginal; nulls stay null.
+    Categories go first: a number's category may be one of them, and its
+    groups are the final ones.
     """
-    given = cp.given
-    assert given is not None
-    null = np.asarray(current.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    x = to_model_units(current)
-    labels = pa.array([str(v) for v in given.values], pa.string())
-    found = pa.compute.index_in(category.cast(pa.string()), value_set=labels)
-    codes = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    for i, marginal in enumerate(given.marginals):
-        rows = np.flatnonzero((codes == i) & ~null)
-        if len(rows):
-            # the copula ties u to the category too: its ranks within the group are uniform
-            ranks = (np.argsort(np.argsort(u[rows], kind="stable")) + 0.5) / len(rows)
-            x[rows] = from_uniform(within_range(ranks, marginal, cp, *bounds), marginal, cp)
-    return _finish(x, cp, current.type, null, bounds)
+    numbers = []
+    for col, cp in prof.columns.items():
+        given = cp.given
+        if given is None or col not in uniforms or given.column not in columns:
+            continue
+        u, bounds = uniforms[col]
+        current = columns[col]
+        if isinstance(cp.marginal, CategoryMarginal):
+            labels = given_categories(cp, u, current, columns[given.column])
+            columns[col] = (
+                labels.dictionary_encode().cast(current.type)
+                if pa.types.is_dictionary(current.type)
+                else cast_or_keep(labels, current.type)
+            )
+        else:
+            numbers.append(col)
+    for col in numbers:
+        cp = prof.columns[col]
+        assert cp.given is not None
+        u, bounds = uniforms[col]
+        current = columns[col]
+        null = np.asarray(current.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+        x = given_numbers(cp, u, to_model_units(current), columns[cp.given.column], bounds)
+        columns[col] = _finish(x, cp, current.type, null, bounds)
 
 
 def _draw(

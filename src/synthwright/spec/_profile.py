@@ -99,20 +99,25 @@ Marginal = Annotated[
 
 
 class GivenProfile(_Model):
-    """A number's distribution within each category of another column of the row.
+    """A column's distribution within each category of another column of the row.
 
-    Kept where the category says most of the value (a correlation ratio of at
-    least ``eta``), as seats follow an aircraft model: a Gaussian copula blurs
-    such a dependence over neighbouring categories. Generation draws the
-    number from its category's quantiles with the row's own copula uniform,
-    so its rank against the other columns is kept. Only categories seen at
-    least k times are listed; rows of other categories use ``marginal``.
+    Kept where the category says most of the column (seats follow an aircraft
+    model; a model belongs to its manufacturer): a Gaussian copula blurs such
+    a dependence over neighbouring categories. ``marginals[i]`` is the
+    column's distribution where ``column`` is ``values[i]`` (quantiles for a
+    number, frequencies for a category). Generation draws from it with the
+    row's own copula uniform, so its rank against the other columns is kept;
+    rows of categories not listed use the column's ``marginal``.
     """
 
     column: str
-    eta: float = Field(ge=0.0, le=1.0, description="correlation ratio in the sample")
+    strength: float = Field(
+        ge=0.0,
+        le=1.0,
+        description="correlation ratio (numbers) or uncertainty coefficient (categories)",
+    )
     values: list[Scalar]
-    marginals: list[QuantileMarginal]
+    marginals: list[Marginal]
 
     @model_validator(mode="after")
     def _aligned(self) -> GivenProfile:

@@ -193,8 +193,24 @@ def test_a_number_fixed_by_its_category_follows_it() -> None:
     real = pa.table({"model": names, "seats": seats, "year": year})
     fitted = profile_tables({"planes": real})
     given = fitted.profiles["planes"].columns["seats"].given
-    assert given is not None and given.column == "model" and given.eta > 0.95
+    assert given is not None and given.column == "model" and given.strength > 0.95
     assert fitted.profiles["planes"].columns["year"].given is None  # year does not follow model
     syn = generate_from_profile(fitted, seed=4)["planes"].to_pandas()
     off = (syn.seats - syn.model.map(models)).abs()
     assert (off <= 2).mean() > 0.97  # each model keeps its seat count (the sample's +-2)
+
+
+def test_nested_categories_keep_a_model_within_its_maker_only_when_asked() -> None:
+    rng = np.random.default_rng(3)
+    makers = {f"k{i}": [f"k{i}-m{j}" for j in range(3)] for i in range(6)}
+    maker = rng.choice(list(makers), 5000)
+    model = np.array([makers[m][rng.integers(0, 3)] for m in maker])
+    real = pa.table({"maker": maker, "model": model, "year": rng.integers(1990, 2014, 5000)})
+
+    def kept(nested: bool) -> float:
+        fitted = profile_tables({"t": real}, nested_categories=nested)
+        syn = generate_from_profile(fitted, seed=2)["t"].to_pandas()
+        return float((syn.model.str.split("-").str[0] == syn.maker).mean())
+
+    assert kept(True) > 0.97  # every model stays with its maker
+    assert kept(False) < 0.9  # the copula alone blurs them (numbers given still apply)

@@ -24,75 +24,36 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ..sinks import TableMeta
+from ..sinks._text import json_literals
+from ..sinks._text import plain as plain_values
 from ..sinks.sql import create_table, insert_statements
 from .build import SEP, NestTree
 
 __all__ = ["csv_text", "json_array", "json_rows", "json_values", "nest", "sql_text"]
 
-_ESCAPES = [("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t")]
-_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]"
-
-
-def _quoted(arr: pa.Array) -> pa.Array:
-    for old, new in _ESCAPES:
-        arr = pc.replace_substring(arr, old, new)
-    if len(arr) and pc.any(pc.match_substring_regex(arr, _CONTROL)).as_py():
-        for code in [*range(0x20), 0x7F, 0x2028, 0x2029]:
-            if chr(code) not in "\n\r\t":
-                arr = pc.replace_substring(arr, chr(code), f"\\u{code:04x}")
-    return pc.binary_join_element_wise('"', arr, '"', "")
-
-
-def _iso(arr: pa.Array) -> pa.Array:
-    t = arr.type
-    naive = arr.cast(pa.timestamp(t.unit)) if t.tz else arr
-    out = pc.replace_substring(naive.cast(pa.string()), " ", "T", max_replacements=1)
-    return pc.binary_join_element_wise(out, "+00:00", "") if t.tz else out
-
-
-def _plain(arr: pa.Array) -> pa.Array:
-    """Dictionaries decoded, timestamps as ISO text, durations as int64 microseconds."""
-    t = arr.type
-    if pa.types.is_dictionary(t):
-        return _plain(arr.dictionary_decode())
-    if pa.types.is_timestamp(t):
-        return _iso(arr)
-    if pa.types.is_duration(t):
-        return pc.cast(arr.cast(pa.duration("us")), pa.int64())
-    return arr
-
-
-def _is_calendar(t: pa.DataType) -> bool:
-    return bool(pa.types.is_date(t) or pa.types.is_time(t))
-
 
 def json_values(arr: pa.Array) -> pa.Array:
-    """The JSON literal of every value (a string array without nulls)."""
+    """The JSON literal of every value (a string array without nulls).
+
+    Scalars follow the file sinks (``sinks._text.json_literals``); structs
+    become objects and lists arrays here.
+    """
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    arr = _plain(arr)
+    arr = plain_values(arr)
     t = arr.type
-    n = len(arr)
-    if pa.types.is_null(t):
-        return pa.array(["null"] * n, pa.string())
-    if pa.types.is_floating(t):
-        arr = pc.if_else(pc.is_finite(arr), arr, pa.scalar(None, t))
-        out = arr.cast(pa.string())
-    elif pa.types.is_integer(t) or pa.types.is_decimal(t) or pa.types.is_boolean(t):
-        out = arr.cast(pa.string())
-    elif pa.types.is_string(t) or pa.types.is_large_string(t) or _is_calendar(t):
-        out = _quoted(arr.cast(pa.string()))
-    elif pa.types.is_struct(t):
+    if pa.types.is_struct(t):
         names = [t.field(i).name for i in range(t.num_fields)]
         children = [arr.field(i) for i in range(t.num_fields)]
-        out = _objects(names, children, n)
+        out = _objects(names, children, len(arr))
         if arr.null_count:
             out = pc.if_else(arr.is_valid(), out, pa.scalar(None, pa.string()))
-    elif pa.types.is_list(t) or pa.types.is_large_list(t):
-        out = _lists(arr)
-    else:
-        out = pa.array([json.dumps(v, default=str) for v in arr.to_pylist()], pa.string())
-    return out.fill_null("null")
+        return out.fill_null("null")
+    if pa.types.is_list(t) or pa.types.is_large_list(t):
+        return _lists(arr).fill_null("null")
+    if pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t):
+        return pa.array([json.dumps(v, default=str) for v in arr.to_pylist()], pa.string())
+    return json_literals(arr)
 
 
 def _lists(arr: pa.Array) -> pa.Array:
@@ -221,7 +182,7 @@ def _flat(table: pa.Table, *, plain: bool) -> pa.Table:
         arr = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
         if pa.types.is_list(arr.type) or pa.types.is_large_list(arr.type):
             arr = pc.if_else(arr.is_valid(), json_values(arr), pa.scalar(None, pa.string()))
-        arrays.append(_plain(arr) if plain else arr)
+        arrays.append(plain_values(arr) if plain else arr)
         names.append(name)
     return pa.Table.from_arrays(arrays, names=names)
 

@@ -29,6 +29,7 @@ from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.trace import Span
 
 from .. import __version__, api
+from ..engine.expressions import thread_connection
 from ..errors import GenerationError, Problem, SpecError, SynthwrightError
 from . import _formats
 from ._errors import RequestError
@@ -89,21 +90,6 @@ class StreamPlan:
 class _Shaped:
     table: pa.Table
     scenarios: dict[str, int]
-
-
-_local = threading.local()
-
-
-def _duckdb() -> Any:
-    """This thread's DuckDB connection for assembling records (connecting costs ~20 ms)."""
-    con = getattr(_local, "con", None)
-    if con is None:
-        import duckdb
-
-        con = duckdb.connect(":memory:")
-        con.execute("SET threads TO 1")
-        _local.con = con
-    return con
 
 
 class DataService:
@@ -222,7 +208,7 @@ class DataService:
         entry = build.entry
         if entry is None or not entry.assemble:
             return tables[build.table]
-        con = _duckdb().cursor()
+        con = thread_connection().cursor()
         try:
             for name, table in tables.items():
                 rows = pa.array(range(table.num_rows), pa.int64())

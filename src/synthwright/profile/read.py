@@ -38,6 +38,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..errors import DataError, Problem
+from ..quality.read import loose_array, sql_ident, sql_literal
 
 __all__ = ["DEFAULT_MAX_ROWS", "SUFFIXES", "Sample", "read_sample", "retype_strings"]
 
@@ -143,11 +144,11 @@ def _read_path(path: Path, sample: Sample, max_rows: int) -> None:
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}", where) from exc
     if lower.endswith((".parquet", ".pq")):
-        source = f"read_parquet({_lit(str(path))})"
+        source = f"read_parquet({sql_literal(str(path))})"
     elif lower.endswith((".json", ".jsonl", ".ndjson")):
-        source = f"read_json({_lit(str(path))}, format='auto')"
+        source = f"read_json({sql_literal(str(path))}, format='auto')"
     else:
-        source = f"read_csv({_lit(str(path))}, header=true, sample_size=-1)"
+        source = f"read_csv({sql_literal(str(path))}, header=true, sample_size=-1)"
     try:
         table, total = _duck_sample(source, max_rows)
     except duckdb.Error as exc:
@@ -201,7 +202,7 @@ def _read_mixed_encoding(path: Path, max_rows: int, where: str) -> tuple[pa.Tabl
                         except UnicodeDecodeError:
                             line = raw.decode("latin-1")
                     dst.write(line)
-            source = f"read_csv({_lit(str(target))}, header=true, sample_size=-1)"
+            source = f"read_csv({sql_literal(str(target))}, header=true, sample_size=-1)"
             table, total = _duck_sample(source, max_rows)
         except (OSError, duckdb.Error) as exc:
             raise DataError(f"cannot read {path}: {_first_line(exc)}", where) from exc
@@ -292,7 +293,7 @@ def _read_sqlite(path: Path, sample: Sample, max_rows: int, where: str) -> None:
             )
         ]
         for name in names:
-            q = _ident(name)
+            q = sql_ident(name)
             total = int(con.execute(f"SELECT count(*) FROM {q}").fetchone()[0])
             query = f"SELECT * FROM {q}"
             if total > max_rows:
@@ -322,7 +323,7 @@ def _read_duckdb(path: Path, sample: Sample, max_rows: int, where: str) -> None:
     try:
         names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
         for name in sorted(names):
-            table, total = _duck_sample(_ident(name), max_rows, con)
+            table, total = _duck_sample(sql_ident(name), max_rows, con)
             sample.add(name, table, total, where)
     except duckdb.Error as exc:
         raise DataError(f"cannot read {path}: {_first_line(exc)}", where) from exc
@@ -377,11 +378,7 @@ def _rows_to_table(header: list[str], rows: list[tuple[Any, ...]]) -> pa.Table:
 
 def _loose_array(values: list[Any]) -> pa.Array:
     """Cells as Arrow: their own type when uniform (decimals as floats), else their text."""
-    values = [float(v) if isinstance(v, Decimal) else v for v in values]
-    try:
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        return pa.array([None if v is None else str(v) for v in values], pa.string())
+    return loose_array([float(v) if isinstance(v, Decimal) else v for v in values])
 
 
 def _normalise(table: pa.Table) -> pa.Table:
@@ -433,14 +430,6 @@ def retype_strings(table: pa.Table) -> pa.Table:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 continue
     return table
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _ident(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
 
 
 def _first_line(exc: BaseException) -> str:

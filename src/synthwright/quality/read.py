@@ -27,7 +27,7 @@ from ._cast import CastError, cast_array
 from ._derived import type_derived
 from ._types import column_type
 
-__all__ = ["FILE_FORMATS", "read_tables"]
+__all__ = ["FILE_FORMATS", "loose_array", "read_tables", "sql_ident", "sql_literal"]
 
 FILE_FORMATS = ("parquet", "csv", "jsonl", "ndjson", "json", "xlsx")
 _DATABASE_SUFFIXES = (".duckdb", ".db", ".sqlite", ".sqlite3")
@@ -140,14 +140,12 @@ def _read_json(file: Path, typed: set[str]) -> pa.Table:
     """JSON array or NDJSON through DuckDB; typed fields as text (nested ones as JSON)."""
     con = duckdb.connect(":memory:")
     try:
-        source = f"read_json({_quote(str(file))}, format='auto')"
+        source = f"read_json({sql_literal(str(file))}, format='auto')"
         found = con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()
         columns = ", ".join(
-            f"{_quote(n)}: {_quote('VARCHAR' if n in typed else t)}" for n, t, *_ in found
+            f"{sql_literal(n)}: {sql_literal('VARCHAR' if n in typed else t)}" for n, t, *_ in found
         )
-        query = (
-            f"SELECT * FROM read_json({_quote(str(file))}, format='auto', columns={{{columns}}})"
-        )
+        query = f"SELECT * FROM read_json({sql_literal(str(file))}, format='auto', columns={{{columns}}})"
         return _mark_untyped(con.sql(query).to_arrow_table())
     finally:
         con.close()
@@ -171,17 +169,17 @@ def _read_xlsx(file: Path, name: str, by_sheet: bool) -> pa.Table:
             raise ValueError("the sheet is empty")
         columns = list(zip(*rows, strict=False)) or [()] * len(header)
         return _mark_untyped(
-            pa.table({str(h): _loose_array(list(v)) for h, v in zip(header, columns, strict=True)})
+            pa.table({str(h): loose_array(list(v)) for h, v in zip(header, columns, strict=True)})
         )
     finally:
         book.close()
 
 
-def _loose_array(values: list[object]) -> pa.Array:
+def loose_array(values: list[object]) -> pa.Array:
     """Cells as Arrow: their own type when uniform, else their text."""
     try:
         return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return pa.array([None if v is None else str(v) for v in values], pa.string())
 
 
@@ -205,7 +203,7 @@ def _read_duckdb(file: Path, spec: Spec, problems: list[Problem]) -> dict[str, p
             if name not in present:
                 problems.append(Problem(f"data.{name}", f"no table {name!r} in {file}"))
                 continue
-            out[name] = con.sql(f"SELECT * FROM {_quote_ident(name)}").to_arrow_table()
+            out[name] = con.sql(f"SELECT * FROM {sql_ident(name)}").to_arrow_table()
         return out
     finally:
         con.close()
@@ -221,11 +219,11 @@ def _read_sqlite(file: Path, spec: Spec, problems: list[Problem]) -> dict[str, p
             if name not in present:
                 problems.append(Problem(f"data.{name}", f"no table {name!r} in {file}"))
                 continue
-            cursor = con.execute(f"SELECT * FROM {_quote_ident(name)}")
+            cursor = con.execute(f"SELECT * FROM {sql_ident(name)}")
             header = [d[0] for d in cursor.description]
             columns = list(zip(*cursor.fetchall(), strict=False)) or [()] * len(header)
             out[name] = _mark_untyped(
-                pa.table({h: _loose_array(list(v)) for h, v in zip(header, columns, strict=True)})
+                pa.table({h: loose_array(list(v)) for h, v in zip(header, columns, strict=True)})
             )
         return out
     finally:
@@ -278,9 +276,11 @@ def _infer(values: pa.ChunkedArray) -> pa.Array:
     return array
 
 
-def _quote(text: str) -> str:
+def sql_literal(text: str) -> str:
+    """A DuckDB/SQL string literal."""
     return "'" + text.replace("'", "''") + "'"
 
 
-def _quote_ident(text: str) -> str:
+def sql_ident(text: str) -> str:
+    """A DuckDB/SQL quoted identifier."""
     return '"' + text.replace('"', '""') + '"'

@@ -30,8 +30,9 @@ from ..engine.compile import Bound, ColumnPlan, TablePlan
 from ..engine.expressions import ExprError, evaluate
 from ..errors import GenerationError, Problem
 from ..spec import ExprColumn, RefColumn, Spec, TypeColumn
+from .infer import cast_or_keep
 
-__all__ = ["cast_or_keep", "rederive", "verify"]
+__all__ = ["rederive", "verify"]
 
 
 def rederive(
@@ -202,15 +203,3 @@ def _as_int(arr: pa.Array) -> np.ndarray:
     elif pa.types.is_duration(kind):
         arr = arr.cast(pa.int64())
     return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.float64)
-
-
-def cast_or_keep(arr: pa.Array, target: pa.DataType) -> pa.Array:
-    """`arr` as `target` where Arrow can cast it (strings always can); else as it is."""
-    if arr.type == target:
-        return arr
-    try:
-        return arr.cast(target)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        if pa.types.is_string(target):
-            return arr.cast(pa.string())
-        return arr

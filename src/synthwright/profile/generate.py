@@ -61,9 +61,9 @@ from .copula import (
     sample_scores,
     within_range,
 )
-from .derive import cast_or_keep, rederive, verify
+from .derive import rederive, verify
 from .given import given_categories, given_numbers
-from .infer import to_model_units
+from .infer import cast_or_keep, to_model_units
 from .to_spec import ProfiledSpec
 
 __all__ = ["BLOCK_SIZE", "allocate", "generate_from_profile"]

@@ -39,6 +39,7 @@ __all__ = [
     "MAX_CATEGORIES",
     "PII_TYPES",
     "InferOptions",
+    "cast_or_keep",
     "profile_column",
     "profile_table",
     "to_model_units",
@@ -252,6 +253,18 @@ def _resolution(us: np.ndarray) -> str:
         if np.all(us % _US_PER[unit] == 0):
             return unit
     return "us"
+
+
+def cast_or_keep(arr: pa.Array, target: pa.DataType) -> pa.Array:
+    """`arr` as `target` where Arrow can cast it (strings always can); else as it is."""
+    if arr.type == target:
+        return arr
+    try:
+        return arr.cast(target)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        if pa.types.is_string(target):
+            return arr.cast(pa.string())
+        return arr
 
 
 def to_model_units(arr: pa.Array) -> np.ndarray:

@@ -48,7 +48,7 @@ from scipy.spatial import cKDTree
 
 from ..errors import DataError
 from ..spec._profile import ColumnProfile, TableProfile
-from .infer import to_model_units
+from .infer import cast_or_keep, to_model_units
 from .to_spec import ProfiledSpec
 
 __all__ = ["PRIVACY_ROWS", "Report", "quality_report"]
@@ -514,12 +514,7 @@ def _relation(
 def _same_type(child: pa.Array, keys: pa.Array) -> pa.Array:
     if pa.types.is_dictionary(child.type):
         child = child.dictionary_decode()
-    if child.type != keys.type:
-        try:
-            return child.cast(keys.type)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return child
-    return child
+    return cast_or_keep(child, keys.type)
 
 
 # --- privacy ---------------------------------------------------------------------------

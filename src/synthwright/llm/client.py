@@ -64,6 +64,18 @@ class LLMClient:
         """Whether this exact request would be answered from the cache (costs nothing)."""
         if self.cache is None:
             return False
+        key = self._key(messages, tools, json_schema, max_tokens, temperature)
+        return self.cache.get(key) is not None
+
+    def _key(
+        self,
+        messages: list[dict[str, Any]],
+        tools: list[dict[str, Any]] | None,
+        json_schema: dict[str, Any] | None,
+        max_tokens: int | None,
+        temperature: float | None,
+    ) -> str:
+        """The cache key of a request: provider, model, messages and every parameter."""
         request = {
             "messages": messages,
             "tools": tools,
@@ -71,7 +83,7 @@ class LLMClient:
             "max_tokens": max_tokens,
             "temperature": temperature,
         }
-        return self.cache.get(cache_key(self.provider.name, self.model, request)) is not None
+        return cache_key(self.provider.name, self.model, request)
 
     def chat(
         self,
@@ -84,14 +96,7 @@ class LLMClient:
         usage: Usage | None = None,
     ) -> ChatResponse:
         """One chat turn (cached, retried, accounted)."""
-        request = {
-            "messages": messages,
-            "tools": tools,
-            "json_schema": json_schema,
-            "max_tokens": max_tokens,
-            "temperature": temperature,
-        }
-        key = cache_key(self.provider.name, self.model, request)
+        key = self._key(messages, tools, json_schema, max_tokens, temperature)
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:

@@ -294,7 +294,7 @@ def _offline_fallback(
 
     try:
         result = plan_offline(prompt, answers=answers)
-    except (NotImplementedError, SynthwrightError) as exc:
+    except SynthwrightError as exc:
         detail = "; ".join(problems[:5]) or "no spec was proposed"
         raise LLMError(
             f"no valid spec within {max_steps} steps ({detail}), and the offline planner "

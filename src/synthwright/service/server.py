@@ -99,6 +99,8 @@ async def serve(settings: ServiceSettings, stop: asyncio.Event | None = None) ->
     """Run until SIGTERM/SIGINT (or `stop` is set), then shut down gracefully."""
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
+    # no signal handlers on Windows (NotImplementedError) or off the main thread
+    # (RuntimeError: the tests run the server in a thread): `stop` still ends it
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)

@@ -353,15 +353,7 @@ class MySqlSink(Sink):
 
 
 def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
-    """The largest primary-key value of each existing table with an integer primary key.
-
-    Tables that do not exist, or whose key is not an integer, are left out;
-    an empty table gives 0. ``append`` generates new keys from max + 1.
-
-    Raises:
-        SinkInputError: the database cannot be reached.
-        SinkError: a query failed.
-    """
+    """As ``postgres.existing_max_ids``, for MySQL/MariaDB."""
     import pymysql
 
     keyed = integer_keyed(tables)

@@ -33,6 +33,14 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
 
 
+def show_spec(text: str, output: Path | None, tables: int) -> None:
+    """A spec a command made: its YAML on stdout, or one line saying where it was written."""
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        Console().print(f"[green]wrote[/] {output} ({tables} tables)", highlight=False)
+
+
 def fail(exc: SynthwrightError, code: int, as_json: bool, title: str | None = None) -> typer.Exit:
     """Print every problem of an error as ``location: message``; return the Exit to raise."""
     kind = type(exc).__name__

@@ -8,14 +8,13 @@ output). Credentials in the URL never appear in any output.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import typer
 from rich.console import Console
 
 from ..errors import DataError, SpecError, SynthwrightError
-from ._output import emit_json, fail, write_atomic
+from ._output import emit_json, fail, show_spec, write_atomic
 
 __all__ = ["register"]
 
@@ -71,10 +70,7 @@ def introspect(
             }
         )
         return
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _out.print(f"[green]wrote[/] {output} ({len(result.spec.tables)} tables)", highlight=False)
+    show_spec(text, output, len(result.spec.tables))
     if result.notes:
         _err.print(f"[bold]notes[/] ({len(result.notes)}):", highlight=False)
         for note in result.notes:

@@ -25,7 +25,7 @@ from ..errors import DataError, SpecError, SynthwrightError
 from ..planner import PlanResult, Question, plan_offline
 from ..planner.sessions import Session, get_session, list_sessions, resume_session, save_session
 from ..spec import spec_to_data, spec_to_yaml
-from ._output import emit_json, fail, write_atomic
+from ._output import emit_json, fail, show_spec, write_atomic
 
 __all__ = ["register"]
 
@@ -137,10 +137,7 @@ def _finish(
             }
         )
         return
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        _out.print(f"[green]wrote[/] {output} ({len(result.spec.tables)} tables)", highlight=False)
+    show_spec(text, output, len(result.spec.tables))
     _report(result, answers)
     _err.print(f"session {session.id} ({session.status})", highlight=False)
 

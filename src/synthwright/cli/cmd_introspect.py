@@ -19,7 +19,6 @@ from ._output import emit_json, fail, show_spec, write_atomic
 __all__ = ["register"]
 
 _NOT_WRITTEN = "The spec could not be written"
-_out = Console()
 _err = Console(stderr=True)
 _emit_json = emit_json
 

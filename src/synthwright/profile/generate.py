@@ -125,12 +125,6 @@ def _values_of(u: np.ndarray, marginal: Any, prof: ColumnProfile | None) -> np.n
     return out
 
 
-def _order(spec: Spec) -> list[str]:
-    from ..engine.compile import compile_spec
-
-    return [t.name for t in compile_spec(spec).tables]
-
-
 def generate_from_profile(
     spec_with_profiles: ProfiledSpec, seed: int | None = None, rows: int | None = None
 ) -> dict[str, pa.Table]:
@@ -149,15 +143,16 @@ def generate_from_profile(
     spec = spec_with_profiles.spec
     profiles = spec_with_profiles.profiles
     seed = int(seed if seed is not None else (spec.seed or 0))
+    plan = compile_spec(spec)
+    order = [t.name for t in plan.tables]  # parents before children
     layouts: dict[str, _Layout] = {}
     conds: dict[str, Conditional] = {}
-    for table in _order(spec):
+    for table in order:
         layouts[table] = _layout(spec, profiles, table, layouts, conds, seed, rows)
     engine = _engine_spec(spec, profiles, layouts)
     tables = api.generate(engine, seed=seed).materialize()
-    plan = compile_spec(spec)
     out: dict[str, pa.Table] = {}
-    for table in _order(spec):
+    for table in order:
         replaced = _replace(spec, profiles, table, tables, layouts, seed, plan.table(table))
         out[table] = rederive(plan.table(table), replaced, tables, out)
     verify(out, spec)

@@ -161,6 +161,8 @@ def by_group(keys: np.ndarray, build: Callable[[int, np.ndarray], pa.Array]) -> 
     key). The loop runs over distinct keys of the block (a handful), not rows.
     """
     n = len(keys)
+    if n == 0:  # an empty table: no group to build, but the values keep their type
+        return pa.array([], pa.string())
     uniq = np.unique(keys)
     if len(uniq) == 1:
         return build(int(uniq[0]), np.arange(n, dtype=np.int64))

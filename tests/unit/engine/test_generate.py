@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 import pytest
 
 import synthwright as sw
+from synthwright import catalog
 from synthwright.engine import generate as engine_generate
 from synthwright.errors import GenerationError
 
@@ -340,3 +341,16 @@ def test_string_with_values_picks_from_them() -> None:
     }
     values = tables(spec)["t"].column("s").to_pylist()
     assert set(values) == {"x", "y"} and values.count("x") > values.count("y")
+
+
+@pytest.mark.parametrize("type_name", catalog.names())
+def test_every_type_makes_an_empty_table(type_name: str) -> None:
+    """A table of 0 rows (a service request with count 0) is valid for every type."""
+    column: dict[str, object] = {"type": type_name}
+    if type_name == "category":
+        column["values"] = ["a", "b"]
+    if type_name == "llm":
+        column["prompt"] = "a note"
+    spec = {"tables": {"t": {"rows": 0, "columns": {"id": {"type": "id"}, "c": column}}}}
+    table = sw.generate(spec, seed=1).materialize()["t"]
+    assert table.num_rows == 0 and table.column_names == ["id", "c"]

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from ..spec import TypeColumn
 from ._base import BlockContext, Generator, stable_hash
 from ._pools import MIMESIS_LOCALE
+from ._regex_bounds import parse_bounded
 from ._registry import register
 from .tools import FeistelPermutation, concat_strings, strings_from_matrix
 
@@ -126,11 +127,11 @@ def _slots(parsed: Any) -> list[Slot]:
 
 @lru_cache(maxsize=256)
 def compile_regex(regex: str) -> tuple[Slot, ...]:
-    """The regex as character slots; ValueError for what cannot be generated."""
-    try:
-        parsed = sre_parse.parse(regex)
-    except re.error as exc:
-        raise ValueError(f"bad regex {regex!r}: {exc}") from exc
+    """The regex as character slots; ValueError for what cannot be generated.
+
+    The expansion is bounded (`_regex_bounds`) before any slot is made.
+    """
+    parsed = parse_bounded(regex, open_repeat=_MAX_OPEN_REPEAT)
     return tuple(_slots(parsed))
 
 

@@ -1,19 +1,23 @@
-"""Rich rendering for the CLI: progress, tables, the catalogue, findings."""
+"""Rich rendering for the CLI: progress, tables, the catalogue, findings.
+
+Rich's table and progress modules, pyarrow and the facade are imported by the
+functions that draw with them (or only for type checking), so importing the
+command line -- and ``--help`` -- does not pay for them.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from rich.console import Console
 
-from ..api import RunStats
-from ..engine.generate import ProgressCallback
+    from ..api import RunStats
+    from ..engine.generate import ProgressCallback
 
 
 @contextmanager
@@ -22,6 +26,9 @@ def progress(enabled: bool) -> Iterator[ProgressCallback | None]:
     if not enabled or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     bar = Progress(
         TextColumn("{task.description:<16}"),
         BarColumn(),
@@ -46,6 +53,8 @@ def progress(enabled: bool) -> Iterator[ProgressCallback | None]:
 
 
 def run_summary(console: Console, stats: RunStats, written: list[str]) -> None:
+    from rich.table import Table
+
     table = Table(title="Generated", show_edge=False)
     table.add_column("table")
     table.add_column("rows", justify="right")
@@ -61,6 +70,8 @@ def run_summary(console: Console, stats: RunStats, written: list[str]) -> None:
 
 
 def table(console: Console, name: str, data: pa.Table, rows: int) -> None:
+    from rich.table import Table
+
     view = Table(title=f"{name} ({data.num_rows:,} rows)", show_lines=False)
     for col in data.schema.names:
         view.add_column(col, overflow="ellipsis", no_wrap=True, max_width=28)
@@ -108,6 +119,8 @@ def example_values(gen: Any, n: int = 5) -> list[Any]:
 
 
 def catalogue(console: Console, gens: list[Any]) -> None:
+    from rich.table import Table
+
     view = Table(title="synthwright types", show_lines=False)
     view.add_column("type", style="bold")
     view.add_column("category")

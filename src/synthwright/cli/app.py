@@ -3,18 +3,21 @@
 Exit status: 0 ok, 1 a run failed or data broke rules, 2 bad input. Errors are
 printed as ``location: message`` lines, never as tracebacks. ``--json`` prints
 one machine-readable document on stdout.
+
+Start-up is part of every run, so this module imports only Typer and the error
+tree: the facade (``api``, and with it numpy, pyarrow, scipy, duckdb, the spec
+models and the catalogue) is imported inside the commands that use it, and
+``--help`` never loads it (``tests/unit/cli/test_startup.py`` keeps it so).
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
-from .. import api
 from ..errors import (
     DataError,
     GenerationError,
@@ -23,9 +26,11 @@ from ..errors import (
     SpecError,
     SynthwrightError,
 )
-from ..spec import spec_to_yaml
 from . import _render
 from ._output import emit_json, fail, write_atomic
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="synthwright",
@@ -34,8 +39,32 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
+_consoles: dict[str, Console] = {}
+
+
+def _console(name: str) -> Console:
+    """The ``out`` (stdout) or ``err`` (stderr) Rich console, made on first use."""
+    if name not in _consoles:
+        from rich.console import Console
+
+        _consoles[name] = Console(stderr=name == "err")
+    return _consoles[name]
+
+
+def _out() -> Console:
+    return _console("out")
+
+
+def _err() -> Console:
+    return _console("err")
+
+
+def __getattr__(name: str) -> Any:
+    """``app.out`` and ``app.err`` for the command modules: consoles are made on first use."""
+    if name in ("out", "err"):
+        return _console(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _emit_json = emit_json
 _fail = fail
@@ -54,6 +83,8 @@ def _load(source: str, as_json: bool) -> Any:
     if _looks_like_prompt(source):
         msg = 'this command takes a spec file; plan from words with `synthwright plan "..."`'
         raise _fail(SpecError(msg, "spec"), 2, as_json)
+    from .. import api
+
     try:
         return api.load_spec(source)
     except SpecError as exc:
@@ -64,6 +95,7 @@ def _plan(prompt: str, config: Any, as_json: bool) -> Any:
     """Plan a spec from words (agent when an LLM is configured, else offline rules)."""
     from ..errors import LLMError
     from ..planner.agent import plan_auto
+    from ..spec import spec_to_yaml
 
     if not prompt.strip():
         raise _fail(SpecError("the prompt is empty", "prompt"), 2, as_json)
@@ -74,13 +106,13 @@ def _plan(prompt: str, config: Any, as_json: bool) -> Any:
     except SpecError as exc:
         raise _fail(exc, 2, as_json) from None
     if not as_json:
-        err.print(f"[bold]Planned from words[/] ({result.source}); spec used:", highlight=False)
-        err.print(spec_to_yaml(result.spec), highlight=False, markup=False, soft_wrap=True)
+        _err().print(f"[bold]Planned from words[/] ({result.source}); spec used:", highlight=False)
+        _err().print(spec_to_yaml(result.spec), highlight=False, markup=False, soft_wrap=True)
         for line in result.assumptions:
-            err.print(f"  assumed: {line}", highlight=False, markup=False, soft_wrap=True)
+            _err().print(f"  assumed: {line}", highlight=False, markup=False, soft_wrap=True)
         for q in result.questions:
             default = f" (default: {q.default})" if q.default else ""
-            err.print(f"  open question: {q.text}{default}", highlight=False, markup=False)
+            _err().print(f"  open question: {q.text}{default}", highlight=False, markup=False)
     return result
 
 
@@ -113,6 +145,8 @@ def generate(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Generate data from a spec (or a quoted prompt) into files or a database."""
+    from .. import api
+    from ..spec import spec_to_yaml
     from .cmd_llm import config_from_options, usage_line
 
     if fmt is not None and fmt not in FORMATS:
@@ -184,11 +218,11 @@ def generate(
             }
         )
     else:
-        _render.run_summary(out, stats, written)
+        _render.run_summary(_out(), stats, written)
         if usage and usage.get("calls"):
-            out.print(usage_line(usage), highlight=False)
+            _out().print(usage_line(usage), highlight=False)
         if verify:
-            _render.findings(out, findings)
+            _render.findings(_out(), findings)
     if findings:
         raise typer.Exit(1)
 
@@ -226,6 +260,8 @@ def preview(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Show a few generated rows of every table; writes nothing."""
+    from .. import api
+
     loaded = _load(spec, as_json)
     try:
         ds = api.generate(loaded, seed=seed, rows=rows)
@@ -238,7 +274,7 @@ def preview(
         _emit_json({name: t.slice(0, rows).to_pylist() for name, t in tables.items()})
         return
     for name in ds.table_names:
-        _render.table(out, name, tables[name], rows)
+        _render.table(_out(), name, tables[name], rows)
 
 
 @app.command()
@@ -251,7 +287,9 @@ def validate(
     if as_json:
         _emit_json({"ok": True, "tables": list(loaded.tables)})
     else:
-        out.print(f"[green]ok[/]: {spec} is valid ({len(loaded.tables)} tables)", highlight=False)
+        _out().print(
+            f"[green]ok[/]: {spec} is valid ({len(loaded.tables)} tables)", highlight=False
+        )
 
 
 @app.command()
@@ -261,6 +299,8 @@ def check(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Check data against every rule, key and constraint of a spec (exit 1 on findings)."""
+    from .. import api
+
     loaded = _load(spec, as_json)
     try:
         findings = api.check(data, loaded)
@@ -269,7 +309,7 @@ def check(
     if as_json:
         _emit_json({"ok": not findings, "findings": [f.__dict__ for f in findings]})
     else:
-        _render.findings(out, findings)
+        _render.findings(_out(), findings)
     if findings:
         raise typer.Exit(1)
 
@@ -287,7 +327,7 @@ def types(
         if as_json:
             _emit_json([_render.type_info(g) for g in gens])
         else:
-            _render.catalogue(out, gens)
+            _render.catalogue(_out(), gens)
         return
     gen = catalog.get(name)
     if gen is None:
@@ -300,7 +340,7 @@ def types(
     if as_json:
         _emit_json(info)
     else:
-        _render.type_detail(out, info)
+        _render.type_detail(_out(), info)
 
 
 @app.command()
@@ -311,9 +351,13 @@ def demo(
     """Generate the bundled shop example into ./out (Parquet + DuckDB) and check it."""
     from importlib import resources
 
+    from .. import api
+
     text = (resources.files("synthwright") / "examples" / "shop.yaml").read_text(encoding="utf-8")
     spec = api.load_spec(text)
-    out.print(f"[bold]synthwright demo[/]: {spec.name} ({len(spec.tables)} tables) -> {out_dir}/")
+    _out().print(
+        f"[bold]synthwright demo[/]: {spec.name} ({len(spec.tables)} tables) -> {out_dir}/"
+    )
     started = time.perf_counter()
     try:
         with _render.progress(enabled=True) as on_progress:
@@ -324,10 +368,10 @@ def demo(
         written += ds.to_db(f"duckdb:///{db_path}", if_exists="replace")
     except SynthwrightError as exc:
         raise _fail(exc, 1, False) from None
-    _render.run_summary(out, ds.stats, written)
+    _render.run_summary(_out(), ds.stats, written)
     findings = api.check(ds, spec)
-    out.print(f"total time incl. writing: {time.perf_counter() - started:.2f} s")
-    _render.findings(out, findings)
+    _out().print(f"total time incl. writing: {time.perf_counter() - started:.2f} s")
+    _render.findings(_out(), findings)
     if findings:
         raise typer.Exit(1)
 

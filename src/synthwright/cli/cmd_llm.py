@@ -55,7 +55,7 @@ def check(
     from rich.table import Table
 
     from ..llm import LLMError, config_path, default_cache_path, make_client
-    from .app import _emit_json, _fail, out
+    from .app import _emit_json, _fail, _out
 
     config = config_from_options(llm, model, allow_data_to_llm, as_json)
     info: dict[str, Any] = {
@@ -87,7 +87,7 @@ def check(
         elif key == "ping":
             value = f"{value['reply']!r} ({usage_line(value['usage'])})"
         table.add_row(key, str(value))
-    out.print(table)
+    _out().print(table)
 
 
 def register(app: typer.Typer) -> None:

@@ -16,20 +16,21 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from ..errors import DataError, SpecError, SynthwrightError
-from ..planner import PlanResult, Question, plan_offline
-from ..planner.sessions import Session, get_session, list_sessions, resume_session, save_session
-from ..spec import spec_to_data, spec_to_yaml
 from ._output import emit_json, fail, show_spec, write_atomic
+
+if TYPE_CHECKING:  # the planner and the spec models load when a command runs, not at --help
+    from ..planner import PlanResult, Question
+    from ..planner.sessions import Session
 
 __all__ = ["register"]
 
-Planner = Callable[..., PlanResult]
+Planner = Callable[..., "PlanResult"]
 _out = Console()
 _err = Console(stderr=True)
 _MAX_ROUNDS = 3
@@ -110,6 +111,8 @@ def _finish(
     output: Path | None,
     as_json: bool,
 ) -> None:
+    from ..spec import spec_to_data, spec_to_yaml
+
     text = spec_to_yaml(result.spec)
     if output is not None:
         try:
@@ -146,7 +149,11 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
     """Add ``plan`` and the ``sessions`` group; ``planner`` defaults to the offline one."""
 
     def chosen() -> Planner:
-        return planner or plan_offline
+        if planner is not None:
+            return planner
+        from ..planner import plan_offline
+
+        return plan_offline
 
     @app.command()
     def plan(
@@ -161,6 +168,8 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Plan a spec from words; list every assumption; save the session."""
+        from ..planner.sessions import save_session
+
         if not prompt.strip():
             raise _fail(SpecError("describe the data you need", "prompt"), 2, as_json)
         try:
@@ -179,6 +188,8 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """List saved planning sessions, newest first."""
+        from ..planner.sessions import list_sessions
+
         try:
             found = list_sessions(limit)
         except SpecError as exc:
@@ -206,6 +217,8 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Show a session: prompt, answers, open questions, assumptions and the spec."""
+        from ..planner.sessions import get_session
+
         try:
             s = get_session(session_id)
         except SpecError as exc:
@@ -238,6 +251,8 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Continue a session with more answers and plan again."""
+        from ..planner.sessions import get_session, resume_session
+
         try:
             given = _parse_answers(answer)
             s = get_session(session_id)

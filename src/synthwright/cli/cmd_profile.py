@@ -12,7 +12,6 @@ from typing import Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from ..errors import DataError, SpecError
 from ._output import emit_json, fail, write_atomic
@@ -48,6 +47,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Profile sample data into a spec with fitted profile: sections."""
+        from rich.table import Table
+
         from ..profile import profile as run_profile
 
         if max_rows < 1:
@@ -118,6 +119,8 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Fidelity (shapes, pair trends, cardinality, integrity) and privacy of synthetic data."""
+        from rich.table import Table
+
         from ..profile import ProfiledSpec, read_sample
         from ..profile.html import render_html
         from ..profile.report import quality_report

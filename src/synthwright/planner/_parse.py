@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
+from ..errors import SpecError
 from ._fields import resolve_field
 from .knowledge import alias_index, entity
 
@@ -31,6 +32,7 @@ __all__ = [
     "Mention",
     "Relation",
     "Request",
+    "check_prompt",
     "normalise",
     "parse_count",
     "parse_request",
@@ -613,6 +615,13 @@ _GAP_STOP = {
 
 # --- the parser --------------------------------------------------------------------
 
+_ROWS_OF = re.compile(r"(?:rows|records|entries|samples|examples) (?:of|for) (?:the )?")
+_WORD_SPACE = re.compile(r"([a-z]+) ")
+_WORD = re.compile(r"([a-z]+)\b")
+_AGE_WORD = re.compile(r"[a-z]+ (?:old|long|ago|later|apart|wide)\b")
+# prompts longer than this are refused (the parser's passes scan per mention)
+MAX_PROMPT_CHARS = 20_000
+
 
 class _Parser:
     def __init__(self, text: str, original: str) -> None:
@@ -878,14 +887,12 @@ class _Parser:
     def counts(self) -> None:
         t = self.text
         for m in re.finditer(r"(?<![\w.])(\d+)(?![\w.])", t):
-            if self.in_consumed(m.start()) or t[m.end() :].startswith(" %"):
+            if self.in_consumed(m.start()) or t.startswith(" %", m.end()):
                 continue
             pos = m.end() + 1
-            rm = re.match(
-                r"(?:rows|records|entries|samples|examples) (?:of|for) (?:the )?", t[pos:]
-            )
+            rm = _ROWS_OF.match(t, pos)
             if rm:
-                pos += rm.end()
+                pos = rm.end()
             found: tuple[str, str, int] | None = None
             p = pos
             for _ in range(3):
@@ -893,21 +900,23 @@ class _Parser:
                 if am:
                     found = (self.index[am.group(1)], am.group(1), p)
                     break
-                wm = re.match(r"([a-z]+) ", t[p:])
+                wm = _WORD_SPACE.match(t, p)
                 if not wm or wm.group(1) in _NOT_ENTITY or wm.group(1) in _GAP_STOP:
                     break
-                p += wm.end()
+                p = wm.end()
             if found is None:
                 # "300 spaceships": an unknown plural noun right after a count
-                wm = re.match(r"([a-z]+)\b", t[pos:])
-                prev = t[: m.start()].split()[-1:] or [""]
+                wm = _WORD.match(t, pos)
+                # the word before the count (a window: slicing the whole prefix per
+                # number made this pass quadratic in the prompt's length)
+                prev = t[max(0, m.start() - 100) : m.start()].split()[-1:] or [""]
                 if (
                     wm
                     and wm.group(1).endswith("s")
                     and wm.group(1) not in _NOT_ENTITY
                     and wm.group(1) not in COUNTRIES
                     and (prev[0] not in _GAP_STOP or prev[0] == "of")
-                    and not re.match(r"[a-z]+ (?:old|long|ago|later|apart|wide)\b", t[pos:])
+                    and not _AGE_WORD.match(t, pos)
                 ):
                     table = _plural_table(wm.group(1))
                     found = (table, wm.group(1), pos)
@@ -1520,3 +1529,17 @@ def _plural_table(word: str) -> str:
 def parse_request(prompt: str) -> Request:
     """Read everything the planner can use from one English prompt."""
     return _Parser(normalise(prompt), prompt).run()
+
+
+def check_prompt(prompt: str) -> None:
+    """Refuse a prompt longer than MAX_PROMPT_CHARS (SpecError at ``prompt``).
+
+    A request is a paragraph; every pass of the parser scans per mention, so an
+    unbounded prompt is unbounded work before anything is said.
+    """
+    if len(prompt) > MAX_PROMPT_CHARS:
+        raise SpecError(
+            f"the prompt is {len(prompt)} characters long; at most {MAX_PROMPT_CHARS} are "
+            "planned (describe the data in fewer words, or write a spec)",
+            "prompt",
+        )

@@ -24,7 +24,16 @@ from ..engine.compile import compile_spec
 from ..errors import SpecError
 from ..spec import Spec, spec_from_data
 from ._fields import resolve_field, snake
-from ._parse import LOCALES, Constraint, Count, Request, normalise, parse_count, parse_request
+from ._parse import (
+    LOCALES,
+    Constraint,
+    Count,
+    Request,
+    check_prompt,
+    normalise,
+    parse_count,
+    parse_request,
+)
 from .knowledge import Entity, Parent, alias_index, entity
 from .result import PlanResult, Question
 
@@ -1095,4 +1104,5 @@ def plan_offline(prompt: str, *, answers: dict[str, str] | None = None) -> PlanR
         person could answer to refine it (each with the default that was used),
         and the requested output format when the prompt named one.
     """
+    check_prompt(prompt)  # SpecError at `prompt` when longer than MAX_PROMPT_CHARS
     return _Builder(prompt, answers or {}).build()

@@ -73,11 +73,12 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 
 def _context(loc: str) -> str:
-    if ".columns." in loc and loc.count(".") >= 4:
+    """Which model an unknown key at ``loc`` was written in (its fields feed did-you-mean)."""
+    if ".columns." in loc and loc.count(".") == 4:
         return "column"
-    if ".per_parent." in loc:
+    if ".per_parent." in loc and loc.count(".") == 3:
         return "per_parent"
-    if loc.startswith("scenarios."):
+    if loc.startswith("scenarios.") and loc.count(".") == 2:
         return "scenario"
     if loc.startswith("tables.") and loc.count(".") == 2:
         return "table"
@@ -86,19 +87,29 @@ def _context(loc: str) -> str:
     return ""
 
 
+# pydantic's error types -> the stable problem codes programs match (errors.Problem.code)
+_CODES = {
+    "extra_forbidden": "unknown_key",
+    "union_tag_invalid": "unknown_distribution",
+    "missing": "missing_key",
+}
+
+
 def problems_from_validation(exc: ValidationError) -> list[Problem]:
     """pydantic errors as located problems, with did-you-mean for unknown keys."""
     problems: list[Problem] = []
     for err in exc.errors():
         loc = _location(tuple(err["loc"]))
         msg = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "dist_parameter":
+            # raised for the family's parameters as a whole: located where they are written
+            loc = f"{loc}.{err.get('ctx', {}).get('family', '')}".rstrip(".")
+        elif err["type"] == "extra_forbidden":
             key = loc.rsplit(".", 1)[-1]
-            parent = loc.rsplit(".", 1)[0] if "." in loc else ""
-            fields = _MODEL_FIELDS.get(_context(loc), [])
+            # never suggest the word typed: a key known in another model is still unknown here
+            fields = [f for f in _MODEL_FIELDS.get(_context(loc), []) if f != key]
             close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
             msg = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
-            del parent
         elif err["type"] == "union_tag_invalid":
             ctx = err.get("ctx", {})
             tag = str(ctx.get("tag", ""))
@@ -109,7 +120,7 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
                 + (f" (did you mean {close[0]!r}?)" if close else "")
                 + f"; one of {', '.join(expected)}"
             )
-        problems.append(Problem(loc, msg))
+        problems.append(Problem(loc, msg, _CODES.get(err["type"], "invalid_value")))
     return _dedupe(problems)
 
 
@@ -138,7 +149,8 @@ def spec_from_any(source: Spec | dict[str, Any] | str | Path) -> Spec:
             mark = getattr(exc, "problem_mark", None)
             where = f"{origin}:{mark.line + 1}:{mark.column + 1}" if mark else origin
             problem = getattr(exc, "problem", None) or str(exc)
-            raise SpecError(f"malformed YAML/JSON: {problem}", where) from exc
+            code = getattr(exc, "code", "malformed_document")  # duplicate_key, too_deep
+            raise SpecError([Problem(where, f"malformed YAML/JSON: {problem}", code)]) from exc
     if not isinstance(data, dict):
         raise SpecError("a spec is a mapping with 'version' and 'tables'", origin)
     try:

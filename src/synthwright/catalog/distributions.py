@@ -53,18 +53,16 @@ def sample_continuous(
         span = hi_a - lo_a
         mean = (lo_a + hi_a) / 2 if dist.mean is None else dist.mean
         std = np.maximum(span / 6, 1e-12) if dist.std is None else dist.std
-        a = special.ndtr((lo_a - mean) / std)
-        b = special.ndtr((hi_a - mean) / std)
-        x = mean + std * special.ndtri(a + (b - a) * u)
-        return np.clip(x, lo_a, hi_a)
+        d, flip = truncated_normal_offsets((lo_a - mean) / std, (hi_a - mean) / std, span / std, u)
+        return np.clip(np.where(flip, lo_a + std * d, hi_a - std * d), lo_a, hi_a)
     if isinstance(dist, LognormalDist):
         span = np.maximum(hi_a - lo_a, 1e-12)
         mu = np.log(np.sqrt(span)) if dist.mu is None else dist.mu
         sigma = 1.0 if dist.sigma is None else dist.sigma
-        # offset = exp(N(mu, sigma)) truncated to (0, span]
-        b = special.ndtr((np.log(span) - mu) / sigma)
-        z = special.ndtri(np.maximum(b * u, 1e-300))
-        return np.clip(lo_a + np.exp(mu + sigma * z), lo_a, hi_a)
+        # offset = exp(N(mu, sigma)) truncated to (0, span]: log offset in (-inf, ln span],
+        # written as span * exp(-sigma d) with d the distance below that bound
+        d, _ = truncated_normal_offsets(-np.inf, (np.log(span) - mu) / sigma, np.inf, u)
+        return np.clip(lo_a + span * np.exp(-sigma * d), lo_a, hi_a)
     if isinstance(dist, ExponentialDist):
         span = hi_a - lo_a
         scale = np.maximum(span / 5, 1e-12) if dist.scale is None else dist.scale
@@ -76,6 +74,46 @@ def sample_continuous(
         ilo, ihi = int(np.min(lo_a)), int(np.max(hi_a))
         return sample_integers(dist, rng, n, ilo, ihi).astype(np.float64)
     raise ValueError(f"unknown distribution {dist!r}")
+
+
+_TAIL = 1e4  # beyond this many std from the mean, the tail is exponential to 1e-8
+
+
+def truncated_normal_offsets(
+    alpha: Any, beta: Any, width: Any, u: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distances from the near bound for N(0, 1) truncated to [alpha, beta], by inverse CDF.
+
+    Returns ``(d, flip)``: the value is ``beta - d`` where ``flip`` is false
+    and ``alpha + d`` where it is true (a window right of the mean, mirrored
+    into the left tail, with 1 - u so the map from u stays increasing).
+    ``width`` is beta - alpha computed by the caller from the unstandardised
+    span, so a window far from the mean keeps its precision.
+
+    Why not Phi^-1(Phi(a) + u (Phi(b) - Phi(a))): far from the mean Phi(a)
+    and Phi(b) both round to 1 (or 0), and the sample becomes +-inf, the far
+    end once clipped. Here the left tail is inverted on log Phi, and beyond
+    ``_TAIL`` std, where even log Phi cannot resolve the spread, on its
+    exponential limit F(beta - d)/F(beta) = exp(-|beta| d).
+    """
+    alpha = np.asarray(alpha, dtype=np.float64)
+    beta = np.asarray(beta, dtype=np.float64)
+    width = np.maximum(np.asarray(width, dtype=np.float64), 0.0)
+    flip = alpha > 0
+    lo = np.where(flip, -beta, alpha)
+    hi = np.where(flip, -alpha, beta)
+    v = np.where(flip, 1.0 - u, u)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        log_hi = special.log_ndtr(hi)
+        gap = np.nan_to_num(-np.expm1(special.log_ndtr(lo) - log_hi), nan=0.0)
+        # log F(x) = log(F(hi) - (1 - v) (F(hi) - F(lo))), factored around F(hi)
+        log_f = np.minimum(log_hi + np.log1p(-(1.0 - v) * gap), log_hi)
+        exact = hi - special.ndtri_exp(log_f)
+        rate = np.abs(hi)
+        tail_gap = -np.expm1(-rate * width)
+        tail = -np.log1p(-(1.0 - v) * tail_gap) / np.maximum(rate, 1.0)
+    d = np.where(hi < -_TAIL, tail, exact)
+    return np.clip(np.nan_to_num(d, nan=0.0, posinf=np.inf), 0.0, width), flip
 
 
 def discrete_pmf(dist: PoissonDist | ZipfDist, lo: int, hi: int) -> np.ndarray:
@@ -107,14 +145,36 @@ def sample_integers(
     if isinstance(dist, PoissonDist | ZipfDist):
         if hi - lo + 1 > MAX_TABLE:
             if isinstance(dist, PoissonDist):
-                draws = rng.poisson(dist.lam, n).astype(np.int64)
-                return np.clip(draws, lo, hi)
+                return _wide_poisson(dist, rng, n, lo, hi)
             raise ValueError(f"zipf range [{lo}, {hi}] is too wide (at most {MAX_TABLE} values)")
         cdf = np.cumsum(discrete_pmf(dist, lo, hi))
         idx = np.searchsorted(cdf, rng.random(n) * cdf[-1], side="right")
         return lo + np.minimum(idx, hi - lo).astype(np.int64)
     x = sample_continuous(dist, rng, n, float(lo), float(hi) + 1.0)
     return np.minimum(np.floor(x).astype(np.int64), hi)
+
+
+def _wide_poisson(
+    dist: PoissonDist, rng: np.random.Generator, n: int, lo: int, hi: int
+) -> np.ndarray:
+    """Poisson on a range too wide for a full pmf table, still truncated (never clipped).
+
+    All but a negligible mass lies within 40 std (+100) of the point of
+    [lo, hi] nearest lam (beyond a bound the pmf decays at least as fast as
+    the Poisson's own tail), so the table covers only that window. When even
+    the window is too wide (lam above ~6e8), the truncated normal
+    approximation N(lam, lam) is exact to well below sampling error.
+    """
+    reach = int(40 * math.sqrt(dist.lam)) + 100
+    centre = int(min(max(dist.lam, lo), hi))
+    w_lo, w_hi = max(lo, centre - reach), min(hi, centre + reach)
+    if w_hi - w_lo + 1 <= MAX_TABLE:
+        cdf = np.cumsum(discrete_pmf(dist, w_lo, w_hi))
+        idx = np.searchsorted(cdf, rng.random(n) * cdf[-1], side="right")
+        return w_lo + np.minimum(idx, w_hi - w_lo).astype(np.int64)
+    approx = NormalDist(mean=dist.lam, std=math.sqrt(dist.lam))
+    x = sample_continuous(approx, rng, n, float(lo) - 0.5, float(hi) + 0.5)
+    return np.clip(np.rint(x).astype(np.int64), lo, hi)
 
 
 def sample_integers_rowwise(

@@ -9,25 +9,52 @@ problem with its location.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
+    FiniteFloat,
     Tag,
     field_validator,
     model_serializer,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from ._dist_names import FAMILIES, DistParameterError, canonical_params, document_aliases
 
 if TYPE_CHECKING:
     from ._profile import TableProfile
 
 Scalar = str | int | float | bool
-Bound = int | float | str
+
+
+def _finite_bound(value: Any) -> Any:
+    """NaN or an infinity as min/max would reach the output as NaN: refuse it here."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"min/max must be finite numbers, got {value}")
+    return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+Bound = Annotated[int | float | str, AfterValidator(_finite_bound)]
+
+
+def _not_bool(value: Any) -> Any:
+    """``rows: true`` would pass as 1 (bool is an int to pydantic): a count is a number."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a whole number, got {str(value).lower()}")
+    return value
+
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w|y)\s*$")
 _DURATION_SECONDS = {
@@ -54,12 +81,38 @@ class _Model(BaseModel):
 
 
 # --- distributions -----------------------------------------------------------
+#
+# Each family accepts numpy's and scipy.stats' names for its parameters (the
+# table in ``_dist_names``); a before-validator maps them to one canonical
+# name, so the engine reads one field and a dumped spec has one form.
+
+
+def _document_dist(schema: dict[str, Any], cls: type[Any]) -> None:
+    kind = cls.model_fields["kind"].default
+    if kind in FAMILIES:
+        document_aliases(kind, schema)
 
 
 class _DistBase(_Model):
     """Dumps in the short form users write: ``lognormal`` or ``{normal: {std: 3}}``."""
 
+    model_config = ConfigDict(json_schema_extra=_document_dist)
+
     kind: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _canonical_names(cls, data: Any) -> Any:
+        kind = cls.model_fields["kind"].default
+        if not isinstance(data, dict) or kind not in FAMILIES:
+            return data
+        try:
+            return canonical_params(kind, data)
+        except DistParameterError as exc:
+            # a type of its own, so the loader can locate it at `dist.<family>`
+            raise PydanticCustomError(
+                "dist_parameter", "{detail}", {"detail": str(exc), "family": exc.family}
+            ) from None
 
     @model_serializer(mode="wrap")
     def _short_form(self, handler: Any) -> Any:
@@ -68,57 +121,74 @@ class _DistBase(_Model):
 
 
 class UniformDist(_DistBase):
-    """Every value in [min, max] equally likely."""
+    """Every value in [min, max] equally likely.
+
+    ``min``/``max`` here (or numpy's ``low``/``high``) narrow the range of the
+    column or per_parent holding the dist: that model folds them into its own
+    bounds at validation, so the samplers see one range and the dumped spec
+    carries it once, on the column.
+    """
 
     kind: Literal["uniform"] = "uniform"
+    min: Bound | None = None
+    max: Bound | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> UniformDist:
+        lo, hi = self.min, self.max
+        if isinstance(lo, int | float) and isinstance(hi, int | float) and lo > hi:
+            raise ValueError(f"uniform min ({self.min}) is greater than max ({self.max})")
+        return self
 
 
 class NormalDist(_DistBase):
     """Normal, truncated to [min, max]; defaults: centre of the range, range/6."""
 
     kind: Literal["normal"] = "normal"
-    mean: float | None = None
-    std: float | None = Field(default=None, gt=0)
+    mean: FiniteFloat | None = None
+    std: FiniteFloat | None = Field(default=None, gt=0)
 
 
 class LognormalDist(_DistBase):
     """Lognormal (mu, sigma of the underlying normal), truncated to [min, max].
 
-    Defaults put the median at the geometric centre of the range.
+    Defaults put the median at the geometric centre of the range. numpy's
+    ``mean`` is mu (of the underlying normal, not of the values); scipy's
+    ``scale`` is e^mu.
     """
 
     kind: Literal["lognormal"] = "lognormal"
-    mu: float | None = None
-    sigma: float | None = Field(default=None, gt=0)
+    mu: FiniteFloat | None = None
+    sigma: FiniteFloat | None = Field(default=None, gt=0)
 
 
 class ExponentialDist(_DistBase):
     """Exponential from min with the given mean (``scale``); default range/5."""
 
     kind: Literal["exponential"] = "exponential"
-    scale: float | None = Field(default=None, gt=0)
+    scale: FiniteFloat | None = Field(default=None, gt=0)
 
 
 class PoissonDist(_DistBase):
     """Poisson counts with mean ``lam``, truncated to [min, max]."""
 
     kind: Literal["poisson"] = "poisson"
-    lam: float = Field(gt=0)
+    lam: FiniteFloat = Field(gt=0)
 
 
 class ZipfDist(_DistBase):
     """Zipf over ranks (P(k) ~ k^-a) on a finite range; few values get most rows."""
 
     kind: Literal["zipf"] = "zipf"
-    a: float = Field(default=1.2, gt=0)
+    a: FiniteFloat = Field(default=1.2, gt=0)
 
 
 class BetaDist(_DistBase):
     """Beta(a, b) stretched over [min, max]."""
 
     kind: Literal["beta"] = "beta"
-    a: float = Field(gt=0)
-    b: float = Field(gt=0)
+    a: FiniteFloat = Field(gt=0)
+    b: FiniteFloat = Field(gt=0)
 
 
 Dist = Annotated[
@@ -146,6 +216,39 @@ class _HasDist(_Model):
     @classmethod
     def _dist_forms(cls, value: Any) -> Any:
         return _normalise_dist(value)
+
+
+def _narrow(own: Any, given: Any, *, name: str, upper: bool) -> Any:
+    """A range bound narrowed by a uniform's ``min``/``max``.
+
+    Numbers intersect; other bounds (dates, times) cannot be compared safely
+    as text, so they must agree when both are given.
+    """
+    if given is None:
+        return own
+    if own is None or own == given:
+        return given
+    if _is_number(own) and _is_number(given):
+        return min(own, given) if upper else max(own, given)
+    raise ValueError(
+        f"uniform {name} {given!r} and the range's {name} {own!r} differ; give the bound once"
+    )
+
+
+def _fold_uniform(lo: Any, hi: Any, dist: UniformDist) -> tuple[Any, Any]:
+    """The range [lo, hi] narrowed by ``dist``'s bounds, which are then cleared.
+
+    Clearing keeps one canonical form: the narrowed range lives on the
+    column or per_parent, and ``dist`` dumps as plain ``uniform``.
+    """
+    new_lo = _narrow(lo, dist.min, name="min", upper=False)
+    new_hi = _narrow(hi, dist.max, name="max", upper=True)
+    if _is_number(new_lo) and _is_number(new_hi) and new_lo > new_hi:
+        raise ValueError(
+            f"uniform [{dist.min}, {dist.max}] does not overlap the range [{lo}, {hi}]"
+        )
+    dist.min = dist.max = None
+    return new_lo, new_hi
 
 
 # --- columns -----------------------------------------------------------------
@@ -202,9 +305,19 @@ class TypeColumn(_ColumnBase):
             raise ValueError("values must not be empty")
         if isinstance(value, dict) and any(w < 0 for w in value.values()):
             raise ValueError("weights in values must be >= 0")
+        if isinstance(value, dict) and not all(math.isfinite(w) for w in value.values()):
+            raise ValueError("weights in values must be finite numbers")
         if isinstance(value, dict) and sum(value.values()) <= 0:
             raise ValueError("weights in values must add up to more than 0")
         return value
+
+    @model_validator(mode="after")
+    def _uniform_narrows_range(self) -> TypeColumn:
+        if isinstance(self.dist, UniformDist) and (
+            self.dist.min is not None or self.dist.max is not None
+        ):
+            self.min, self.max = _fold_uniform(self.min, self.max, self.dist)
+        return self
 
 
 class RefColumn(_ColumnBase):
@@ -219,6 +332,14 @@ class RefColumn(_ColumnBase):
         if value.count(".") != 1 or not all(value.split(".")):
             raise ValueError(f"ref must be 'table.column', got {value!r}")
         return value
+
+    @model_validator(mode="after")
+    def _uniform_has_no_range(self) -> RefColumn:
+        if isinstance(self.dist, UniformDist) and (
+            self.dist.min is not None or self.dist.max is not None
+        ):
+            raise ValueError("a ref draws from every parent row: its uniform takes no min/max")
+        return self
 
 
 class ExprColumn(_Model):
@@ -272,8 +393,19 @@ class PerParent(_HasDist):
     min: int = Field(default=0, ge=0)
     max: int | None = Field(default=None, ge=0)
 
+    _whole = field_validator("min", "max", mode="before")(_not_bool)
+
     @model_validator(mode="after")
     def _min_le_max(self) -> PerParent:
+        if isinstance(self.dist, UniformDist):
+            for name in ("min", "max"):
+                bound = getattr(self.dist, name)
+                if bound is not None and (
+                    not _is_number(bound) or bound != int(bound) or bound < 0
+                ):
+                    raise ValueError(f"per_parent uniform {name} must be a whole number >= 0")
+            lo, hi = _fold_uniform(self.min, self.max, self.dist)
+            self.min, self.max = int(lo), None if hi is None else int(hi)
         if self.max is not None and self.min > self.max:
             raise ValueError(f"min ({self.min}) is greater than max ({self.max})")
         if self.max is None and (self.dist is None or self.dist.kind in ("uniform", "zipf")):
@@ -295,6 +427,8 @@ class TableSpec(_Model):
     # rows already in the target database: not generated; children of this run point at
     # them (with `--db URL --if-exists append`)
     existing: bool = False
+
+    _whole = field_validator("rows", mode="before")(_not_bool)
 
     @model_validator(mode="after")
     def _one_size(self) -> TableSpec:
@@ -342,6 +476,8 @@ class Scenario(_Model):
     set: dict[str, Override | Scalar | None] = Field(default_factory=dict)
     description: str | None = None
 
+    _whole = field_validator("count", mode="before")(_not_bool)
+
     @field_validator("set", mode="before")
     @classmethod
     def _maps_are_overrides(cls, value: Any) -> Any:
@@ -372,6 +508,8 @@ class Spec(_Model):
     locale: str = "en_US"
     tables: dict[str, TableSpec]
     scenarios: dict[str, list[Scenario]] = Field(default_factory=dict)
+
+    _whole = field_validator("seed", mode="before")(_not_bool)
 
     @model_validator(mode="after")
     def _has_tables(self) -> Spec:

@@ -13,76 +13,31 @@ CLI and service call only these functions. Example::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
 from .engine.compile import Plan, compile_spec
-from .engine.generate import ProgressCallback, Runner
-from .errors import SpecError
+from .engine.generate import ProgressCallback
+from .engine.run import Run, RunStats, SpecLike, effective_seed, load_spec, scaled, validate
+from .errors import GenerationError, Problem
 from .loading import spec_from_any
-from .spec import Spec, spec_to_yaml
-
-SpecLike = Spec | dict[str, Any] | str | Path
+from .planner.agent import plan_auto
+from .quality import check_tables, read_tables
+from .sinks import ForeignKey, TableMeta, existing_max_ids, open_sink, read_columns
+from .spec import Spec, TypeColumn, spec_to_yaml
 
 __all__ = ["Dataset", "RunStats", "check", "generate", "load_spec", "plan", "validate"]
 
 
-def load_spec(source: SpecLike) -> Spec:
-    """Load and fully check a spec (file path, YAML/JSON text, dict or Spec).
-
-    Raises:
-        SpecError: every problem, each with its location.
-    """
-    spec = spec_from_any(source)
-    compile_spec(spec)
-    return spec
-
-
-def validate(source: SpecLike) -> list[str]:
-    """Problems of a spec as ``location: message`` lines; empty when it is valid."""
-    try:
-        load_spec(source)
-    except SpecError as exc:
-        return [str(p) for p in exc.problems]
-    return []
-
-
-def _scaled(spec: Spec, rows: int | None, scale: float | None) -> Spec:
-    """The spec with root row counts replaced (``rows``) or multiplied (``scale``)."""
-    if rows is None and scale is None:
-        return spec
-    data = spec.model_copy(deep=True)
-    for table in data.tables.values():
-        if table.rows is not None:
-            table.rows = rows if rows is not None else max(0, round(table.rows * (scale or 1)))
-    return data
-
-
-@dataclass
-class RunStats:
-    """What a run produced: rows per table and seconds."""
-
-    rows: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-
-    @property
-    def total_rows(self) -> int:
-        return sum(self.rows.values())
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.total_rows / self.seconds if self.seconds > 0 else 0.0
-
-
-class Dataset:
+class Dataset(Run):
     """Generated tables: Arrow tables by name, produced on first access.
 
-    Writing (``write``, ``to_db``) streams batches to the sink without holding
-    whole tables when the data was not materialised yet.
+    The engine's :class:`~synthwright.engine.run.Run` plus what needs the
+    layers above the engine: writing (``write``, ``to_db``) streams batches to
+    a sink without holding whole tables when the data was not materialised
+    yet, and ``verify`` re-checks every rule.
     """
 
     def __init__(
@@ -93,45 +48,16 @@ class Dataset:
         on_progress: ProgressCallback | None = None,
         verify: bool = False,
     ) -> None:
-        self.spec = spec
-        self.plan = plan
-        self.seed = seed
-        self.on_progress = on_progress
+        super().__init__(spec, plan, seed, on_progress)
         self.verify = verify
-        self.existing: dict[str, pa.Table] = {}  # rows of `existing: true` tables
-        self._tables: dict[str, pa.Table] | None = None
-        self.stats = RunStats()
-
-    @property
-    def table_names(self) -> list[str]:
-        """Generated tables in dependency order (parents first)."""
-        return [t.name for t in self.plan.tables if not t.spec.existing]
-
-    def _run(self, on_batch: Callable[[str, pa.RecordBatch], None]) -> RunStats:
-        started = time.perf_counter()
-        rows = Runner(
-            self.plan, self.seed, on_batch, self.on_progress, existing=self.existing
-        ).run()
-        rows = {name: rows[name] for name in self.table_names}
-        self.stats = RunStats(rows=rows, seconds=time.perf_counter() - started)
-        return self.stats
-
-    def stream(self, on_batch: Callable[[str, pa.RecordBatch], None]) -> RunStats:
-        """Generate and hand every batch to ``on_batch(table, batch)``; nothing is kept."""
-        return self._run(on_batch)
 
     def materialize(self) -> dict[str, pa.Table]:
         """Generate every table into memory (once) and return them."""
-        if self._tables is None:
-            batches: dict[str, list[pa.RecordBatch]] = {n: [] for n in self.table_names}
-            self._run(lambda name, batch: batches[name].append(batch))
-            self._tables = {
-                name: pa.Table.from_batches(parts) if parts else pa.table({})
-                for name, parts in batches.items()
-            }
-            if self.verify:
-                self._verify(self._tables)
-        return self._tables
+        fresh = not self.materialized
+        tables = super().materialize()
+        if fresh and self.verify:
+            self._verify(tables)
+        return tables
 
     def replace_tables(self, tables: dict[str, pa.Table]) -> None:
         """Swap in edited tables (e.g. LLM-written text) before ``write``/``to_db``."""
@@ -143,34 +69,14 @@ class Dataset:
 
     def _verify(self, tables: dict[str, pa.Table]) -> None:
         """Debug/test mode: re-check every rule on the generated tables."""
-        from .errors import GenerationError, Problem
-
         findings = check(tables, self.spec)
         if findings:
             raise GenerationError(
                 [Problem(f.location, f"[{f.rule}] {f.message} ({f.count} rows)") for f in findings]
             )
 
-    def __getitem__(self, name: str) -> pa.Table:
-        tables = self.materialize()
-        if name not in tables:
-            raise KeyError(f"no table {name!r}; tables: {', '.join(tables)}")
-        return tables[name]
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.table_names)
-
-    def __len__(self) -> int:
-        return len(self.table_names)
-
-    def items(self) -> list[tuple[str, pa.Table]]:
-        tables = self.materialize()
-        return [(n, tables[n]) for n in self.table_names]
-
     def write(self, out_dir: str | Path, *, format: str = "parquet", **options: Any) -> list[str]:
         """Write one file per table into ``out_dir``; all or nothing."""
-        from .sinks import open_sink
-
         sink = open_sink(str(out_dir), format=format, **options)
         return self._to_sink(sink)
 
@@ -181,17 +87,12 @@ class Dataset:
         ``mysql://...``. ``if_exists``: fail, replace, append (``id`` keys continue
         after the existing maximum; children follow their new parents), truncate.
         """
-        from .sinks import open_sink
-
         sink = open_sink(url, if_exists=if_exists)
         dataset = self._continued(url) if if_exists == "append" else self
         return dataset._to_sink(sink)
 
     def _continued(self, url: str) -> Dataset:
         """This dataset with ``id`` keys starting after the database's current maxima."""
-        from .sinks import existing_max_ids, read_columns
-        from .spec import TypeColumn
-
         metas = {m.name: m for m in _table_metas(self.plan)}
         existing = {
             tp.name: read_columns(url, metas[tp.name], sorted(tp.retain))
@@ -219,7 +120,7 @@ class Dataset:
         metas = _table_metas(self.plan)
         sink.open(metas)
         try:
-            if self._tables is not None:
+            if self.materialized:
                 for name, table in self.items():
                     for batch in table.to_batches():
                         sink.write_batch(name, batch)
@@ -252,8 +153,8 @@ def generate(
         verify: debug/test mode: re-check every rule after generating in memory
             and raise GenerationError listing any finding.
     """
-    spec = _scaled(spec_from_any(source), rows, scale)
-    effective = seed if seed is not None else (spec.seed if spec.seed is not None else 0)
+    spec = scaled(spec_from_any(source), rows, scale)
+    effective = effective_seed(spec, seed)
     if any(table.profile is not None for table in spec.tables.values()):
         return _generate_profiled(spec, effective, on_progress, verify)
     plan = compile_spec(spec)
@@ -264,6 +165,8 @@ def _generate_profiled(
     spec: Spec, seed: int, on_progress: ProgressCallback | None, verify: bool
 ) -> Dataset:
     """Tables with a fitted ``profile:`` are drawn through their copula (see synthwright.profile)."""
+    # deferred for start-up only: the profiler pulls in scipy.stats (~0.8 s), which
+    # only a spec with ``profile:`` sections needs; no import loop (profile never imports api)
     from .profile.generate import generate_from_profile
     from .profile.to_spec import ProfiledSpec
 
@@ -274,17 +177,9 @@ def _generate_profiled(
     started = time.perf_counter()
     tables = generate_from_profile(ProfiledSpec(spec=bare, profiles=profiles), seed=seed)
     ds = Dataset(bare, compile_spec(bare), seed, on_progress, verify)
-    ds._tables = {}
-    for tp in ds.plan.tables:
-        table = tables[tp.name]
-        schema = tp.schema()
-        # the copula may hand back a wider physical type (double for a decimal): the plan rules
-        ds._tables[tp.name] = table.select(schema.names).cast(schema)
-    ds.stats = RunStats(
-        rows={n: t.num_rows for n, t in ds._tables.items()}, seconds=time.perf_counter() - started
-    )
+    ds.preset(tables, seconds=time.perf_counter() - started)
     if verify:
-        ds._verify(ds._tables)
+        ds._verify(ds.materialize())
     return ds
 
 
@@ -293,8 +188,6 @@ def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) ->
 
     ``data`` is a Dataset, a dict of Arrow tables, or a directory/database file.
     """
-    from .quality import check_tables, read_tables
-
     spec = spec_from_any(source)
     if isinstance(data, Dataset):
         tables = data.materialize()
@@ -307,9 +200,6 @@ def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) ->
 
 def _table_metas(plan: Plan) -> list[Any]:
     """Sink-facing description of each table: schema, keys, uniqueness."""
-    from .sinks import ForeignKey, TableMeta
-    from .spec import TypeColumn
-
     metas = []
     for tp in plan.tables:
         unique = [
@@ -342,8 +232,6 @@ def plan(prompt: str, *, answers: dict[str, str] | None = None) -> Any:
     Returns a PlanResult (``.spec`` always valid, ``.assumptions``, ``.questions``,
     ``.source`` "offline" or "llm", ``.usage``).
     """
-    from .planner.agent import plan_auto
-
     return plan_auto(prompt, answers=answers)
 
 

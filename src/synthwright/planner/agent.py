@@ -27,11 +27,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .. import api
+from .. import catalog
+from ..engine.run import load_spec, run_spec, validate
 from ..errors import SynthwrightError
 from ..llm import LLMClient, LLMConfig, LLMError, Usage, make_client, repair_json, resolve_config
 from ..llm.structured import tool_schema
 from ..spec import Spec, json_schema
+from .offline import plan_offline
 from .result import PlanResult, Question
 
 __all__ = ["SYSTEM_PROMPT", "choose_planner", "plan_auto", "plan_with_agent", "tools"]
@@ -130,8 +132,6 @@ class _Session:
         return handler(args)
 
     def _list_types(self, args: dict[str, Any]) -> str:
-        from .. import catalog
-
         name = args.get("name")
         if name:
             gen = catalog.get(str(name))
@@ -153,11 +153,11 @@ class _Session:
         data = args.get("spec", args if "tables" in args else None)
         if not isinstance(data, dict):
             return "error: pass the whole spec as the 'spec' argument (an object with 'tables')"
-        problems = api.validate(data)
+        problems = validate(data)
         if problems:
             self.problems = problems
             return "invalid; fix every problem and propose again:\n" + "\n".join(problems[:30])
-        self.spec = api.load_spec(data)
+        self.spec = load_spec(data)
         self.problems = []
         sizes = ", ".join(
             f"{n} ({t.rows} rows)"
@@ -171,8 +171,9 @@ class _Session:
         if self.spec is None:
             return "error: no valid spec yet; call propose_spec first"
         rows = max(1, min(int(args.get("rows") or self.preview_rows), 5))
+        # the engine itself, not the facade: a planner sits below synthwright.api
         try:
-            tables = api.generate(self.spec, rows=rows, seed=self.spec.seed or 0).materialize()
+            tables = run_spec(self.spec, rows=rows, seed=self.spec.seed or 0).materialize()
         except SynthwrightError as exc:
             return "error: generation failed:\n" + "\n".join(str(p) for p in exc.problems)
         shown = {name: t.slice(0, rows).to_pylist() for name, t in tables.items()}
@@ -290,8 +291,6 @@ def _offline_fallback(
     max_steps: int,
     problems: list[str],
 ) -> PlanResult:
-    from .offline import plan_offline
-
     try:
         result = plan_offline(prompt, answers=answers)
     except SynthwrightError as exc:
@@ -326,8 +325,6 @@ def plan_auto(
 
     ``config`` defaults to :func:`resolve_config` (flags > env > file > none).
     """
-    from .offline import plan_offline
-
     if client is None:
         config = config or resolve_config()
         if choose_planner(config) == "offline":

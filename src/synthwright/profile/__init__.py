@@ -9,7 +9,7 @@
     report = quality_report(real, tables, spec=fitted)
 """
 
-from ..spec._profile import (
+from ..spec import (
     CategoryMarginal,
     ColumnProfile,
     CopulaProfile,

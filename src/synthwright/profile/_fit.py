@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ..spec._profile import FamilyMarginal, QuantileMarginal
+from ..spec import FamilyMarginal, QuantileMarginal
 
 __all__ = ["FIT_ROWS", "FamilyFit", "best_family", "frozen", "quantile_points"]
 

@@ -9,7 +9,9 @@ import numpy as np
 import pyarrow as pa
 
 from ..catalog import make_rng
-from ..spec._profile import (
+from ..errors import DataError, Problem
+from ..spec import (
+    SCENARIO_COLUMN,  # the engine's scenario label column, reserved in specs
     CategoryMarginal,
     CopulaProfile,
     TableProfile,
@@ -28,7 +30,11 @@ __all__ = ["COPULA_KINDS", "fit_copulas", "profile", "profile_tables", "table_or
 COPULA_KINDS = ("numeric", "datetime", "date", "bool", "categorical")
 MAX_GIVEN = 24
 MISSING_MIN = 0.01  # columns null in 1%..99% of rows get a copula column for their missingness
-SCENARIO_COLUMN = "_scenario"  # the engine's scenario label column, reserved in specs
+# A sample's width is bounded before any work: profiling is per column, but the
+# copula, the category ordering and `given` are pairwise (a 5,000-column CSV of
+# 200 rows took 8 minutes and 10 GB, most of it a 25-million-entry correlation).
+MAX_COLUMNS = 1_000  # per table; wider tables are refused (DataError at the table)
+MAX_COPULA_COLUMNS = 200  # columns modelled jointly; the rest keep their own marginals
 
 
 def profile(
@@ -73,6 +79,7 @@ def profile_tables(
     profiles: dict[str, TableProfile] = {}
     typed: dict[str, pa.Table] = {}
     notes: list[str] = []
+    _check_width(tables)
     for table_name, table in tables.items():
         if SCENARIO_COLUMN in table.column_names:
             # a spec may not name it; the spec's emit_scenario_column makes it
@@ -83,9 +90,9 @@ def profile_tables(
             table_name, table, source_rows=rows, options=options
         )
     discover_links(typed, profiles)
-    fit_copulas(typed, profiles)
+    notes += fit_copulas(typed, profiles)
     for table_name, prof in profiles.items():
-        fit_given(typed[table_name], prof, rare_k, categories=nested_categories)
+        fit_given(typed[table_name], _jointly_modelled(prof), rare_k, categories=nested_categories)
     spec, spec_notes = build_spec(profiles, name=name)
     return ProfiledSpec(spec=spec, profiles=profiles, notes=notes + spec_notes)
 
@@ -109,9 +116,45 @@ def table_order(profiles: dict[str, TableProfile]) -> list[str]:
     return done
 
 
-def fit_copulas(tables: dict[str, pa.Table], profiles: dict[str, TableProfile]) -> None:
-    """One Gaussian copula per table over its modelled columns and child counts."""
+def _check_width(tables: dict[str, pa.Table]) -> None:
+    """DataError naming every table wider than MAX_COLUMNS (before anything is profiled)."""
+    wide = [
+        Problem(
+            name,
+            f"{table.num_columns} columns; at most {MAX_COLUMNS} columns per table are "
+            "profiled (select the columns to keep, or split the table)",
+        )
+        for name, table in tables.items()
+        if table.num_columns > MAX_COLUMNS
+    ]
+    if wide:
+        raise DataError(wide)
+
+
+def _jointly_modelled(prof: TableProfile) -> TableProfile:
+    """`prof` with only its copula's columns when the copula was capped, else `prof` itself.
+
+    ``given`` only ever redraws copula columns, so its pairwise search (numbers
+    x categories) is limited to them; the view shares the column profiles, so
+    what ``fit_given`` sets lands in `prof`.
+    """
+    cop = prof.copula
+    if cop is None or len(prof.columns) <= MAX_COPULA_COLUMNS:
+        return prof
+    keep = set(cop.columns)
+    columns = {c: cp for c, cp in prof.columns.items() if c in keep}
+    return prof.model_copy(update={"columns": columns})
+
+
+def fit_copulas(tables: dict[str, pa.Table], profiles: dict[str, TableProfile]) -> list[str]:
+    """One Gaussian copula per table over its modelled columns and child counts.
+
+    At most MAX_COPULA_COLUMNS columns of a table (the first, in table order)
+    are modelled jointly; the others keep their own marginals. Returns notes
+    saying where that cap applied.
+    """
     scores: dict[str, np.ndarray] = {}
+    notes: list[str] = []
     for table in table_order(profiles):
         prof = profiles[table]
         data = tables[table]
@@ -121,6 +164,13 @@ def fit_copulas(tables: dict[str, pa.Table], profiles: dict[str, TableProfile]) 
             for col, cp in prof.columns.items()
             if cp.kind in COPULA_KINDS and cp.marginal is not None and col not in linked
         ]
+        if len(columns) > MAX_COPULA_COLUMNS:
+            notes.append(
+                f"{table}: {len(columns)} modelled columns; the copula (how columns move "
+                f"together) covers the first {MAX_COPULA_COLUMNS}, the others keep only their "
+                "own distributions"
+            )
+            columns = columns[:MAX_COPULA_COLUMNS]
         blocks = _scores(table, data, prof, columns)
         missing_names, missing_blocks = _missingness(table, prof, columns, blocks)
         if _order_categories(data, prof, columns, blocks + missing_blocks):
@@ -150,6 +200,7 @@ def fit_copulas(tables: dict[str, pa.Table], profiles: dict[str, TableProfile]) 
             given=given_names,
             correlation=[[round(float(v), 4) for v in row] for row in corr],
         )
+    return notes
 
 
 def _scores(table: str, data: pa.Table, prof: TableProfile, columns: list[str]) -> list[np.ndarray]:

@@ -22,7 +22,7 @@ import numpy as np
 import pyarrow as pa
 from scipy import special
 
-from ..spec._profile import (
+from ..spec import (
     CategoryMarginal,
     ColumnProfile,
     FamilyMarginal,

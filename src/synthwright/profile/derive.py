@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 from ..engine.compile import Bound, ColumnPlan, TablePlan
 from ..engine.expressions import ExprError, evaluate
 from ..errors import GenerationError, Problem
+from ..quality import check_tables
 from ..spec import ExprColumn, RefColumn, Spec, TypeColumn
 from .infer import cast_or_keep
 
@@ -75,8 +76,6 @@ def rederive(
 
 def verify(tables: dict[str, pa.Table], spec: Spec) -> None:
     """Every rule of `spec` on `tables`; GenerationError listing what does not hold."""
-    from ..quality import check_tables
-
     findings = list(check_tables(tables, spec))
     if findings:
         raise GenerationError(

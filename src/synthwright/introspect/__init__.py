@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
+from ..errors import DataError
 from ..spec import Spec
 from ._reader import read_schema, redact
 from ._schema import CheckInfo, ColumnInfo, ForeignKeyInfo, SchemaInfo, TableInfo
@@ -67,8 +68,6 @@ def inspect_database(
         DataError: bad URL, unreachable database, unknown table, no tables.
     """
     if rows < 0:
-        from ..errors import DataError
-
         raise DataError("must be >= 0", "--rows")
     schema = read_schema(url, tables=tables)
     added: list[str] = []

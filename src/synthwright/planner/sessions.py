@@ -24,6 +24,7 @@ from typing import Any
 
 from ..errors import SpecError
 from ..spec import spec_to_yaml
+from .offline import plan_offline
 from .result import PlanResult, Question
 
 __all__ = [
@@ -255,8 +256,6 @@ def resume_session(
     ``planner`` is called as ``planner(prompt, answers=...)``; the default is
     the offline planner (pass the LLM agent for sessions it started).
     """
-    from .offline import plan_offline
-
     session = get_session(session_id)
     merged = {**session.answers, **(answers or {})}
     transcript = list(session.transcript)

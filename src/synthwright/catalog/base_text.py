@@ -48,8 +48,18 @@ class Slot:
     hi: int = 1
 
 
+_REGEX_META = frozenset("\\.^$*+{}[]()|")
+
+
 def pattern_to_regex(pattern: str) -> str:
-    """``pattern:`` shorthand: ``#`` a digit, ``?`` an upper-case letter, else literal."""
+    """``pattern:`` as a regex: a template (``#`` a digit, ``?`` an upper-case letter,
+    anything else literal) unless it holds a regex metacharacter, then it is a regex.
+
+    ``check`` reads patterns the same way (``quality._columns``), so a value
+    made from a pattern always matches it there.
+    """
+    if any(ch in _REGEX_META for ch in pattern):
+        return pattern
     out = []
     for ch in pattern:
         out.append(r"\d" if ch == "#" else "[A-Z]" if ch == "?" else re.escape(ch))
@@ -215,6 +225,8 @@ class StringGenerator(Generator):
             and col.min_length > col.max_length
         ):
             return [("min_length", "min_length is greater than max_length")]
+        if col.values:
+            return _values_fit(col)
         try:
             slots = self.slots(col)
         except ValueError as exc:
@@ -230,7 +242,9 @@ class StringGenerator(Generator):
 
     def capacity(self, col: TypeColumn) -> int | None:
         if col.values:
-            return len(col.values)
+            from .base_numeric import CategoryGenerator
+
+            return CategoryGenerator().capacity(_as_text(col))
         slots = self.slots(col)
         total = 1
         for s in slots:
@@ -240,12 +254,49 @@ class StringGenerator(Generator):
         return total
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
-        if col.values:  # a closed list of strings, weighted like category
+        if col.values:  # a closed list of strings, weighted (and made unique) like category
             from .base_numeric import CategoryGenerator
 
-            picked = CategoryGenerator().generate(col, ctx)
+            picked = CategoryGenerator().generate(_as_text(col), ctx)
             return picked.cast(pa.string())
         return render_slots(self.slots(col), ctx, col)
+
+
+def _as_text(col: TypeColumn) -> TypeColumn:
+    """The column with its listed values as the strings it writes (``True`` -> ``"True"``)."""
+    if isinstance(col.values, list):
+        return col.model_copy(update={"values": [str(v) for v in col.values]})
+    return col
+
+
+def _values_fit(col: TypeColumn) -> list[tuple[str, str]]:
+    """Listed values that break the column's own length or pattern rules (refused, not written)."""
+    texts = [str(v) for v in (col.values or [])]
+    problems: list[tuple[str, str]] = []
+    for field_name, bad in (
+        (
+            "max_length",
+            [t for t in texts if col.max_length is not None and len(t) > col.max_length],
+        ),
+        (
+            "min_length",
+            [t for t in texts if col.min_length is not None and len(t) < col.min_length],
+        ),
+    ):
+        if bad:
+            limit = getattr(col, field_name)
+            problems.append((field_name, f"values {bad[:3]} break {field_name} {limit}"))
+    regex = _regex_of(col)
+    if regex is not None:
+        try:
+            matcher = re.compile(f"(?:{regex})\\Z", re.ASCII)
+        except re.error as exc:
+            return [*problems, ("regex" if col.regex else "pattern", f"bad regex: {exc}")]
+        bad = [t for t in texts if not matcher.match(t)]
+        if bad:
+            where = "regex" if col.regex else "pattern"
+            problems.append((where, f"values {bad[:3]} do not match {regex!r}"))
+    return problems
 
 
 def _mimesis_text(locale: str) -> dict[str, Any]:
@@ -330,13 +381,26 @@ class TextGenerator(Generator):
             return [("min", f"need 1 <= min <= max, got {lo}..{hi}")]
         if hi > 50:
             return [("max", "at most 50 units per value")]
+        if (col.min_length or 0) > (col.max_length if col.max_length is not None else 10**6):
+            return [("min_length", "min_length is greater than max_length")]
         return []
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
         lo, hi = self.counts(col)
         out = random_text(ctx, col.unit or "sentences", lo, hi)
+        if col.min_length:  # more sentences for rows still short, then a pad: never shorter
+            _, sentences = text_pools(ctx.locale)
+            rng = ctx.rng("__min_length__")
+            for _ in range(64):
+                short = pc.less(pc.utf8_length(out), col.min_length)
+                if not pc.any(short).as_py():
+                    break
+                more = sentences.take(pa.array(rng.integers(0, len(sentences), ctx.n)))
+                out = pc.if_else(short, concat_strings(out, " ", more), out)
         if col.max_length is not None:
             out = pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(out, 0, col.max_length))
+        if col.min_length:
+            out = pc.utf8_rpad(out, width=col.min_length, padding=".")
         return out
 
 

@@ -8,7 +8,6 @@ of them at once in one SpecError. Nothing is generated here.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,98 +20,27 @@ from ..catalog.distributions import mass_in_range
 from ..errors import Problem, SpecError
 from ..spec import (
     ExprColumn,
-    Override,
     PoissonDist,
     RefColumn,
-    Scenario,
     Spec,
     TableSpec,
     TypeColumn,
-    parse_duration,
 )
 from .check_rules import fold_checks
 from .expressions import ExprError, evaluate, parse_expr
+from .plan import (
+    SCENARIO_COLUMN,
+    Bound,
+    ColumnPlan,
+    Plan,
+    TablePlan,
+    scenario_column,
+    topological_order,
+)
+from .promises import Promises
+from .windows import Windows
 
-SCENARIO_COLUMN = "_scenario"
 _DEFAULT_WINDOW_S = 365 * 86400  # `after:` without within or max: within a year
-
-
-@dataclass
-class Bound:
-    """A per-row bound read from another column (``after``/``before``)."""
-
-    table: str | None  # None: this row; else the parent table reached through its link
-    column: str
-    within_units: int | None  # window in the column's physical unit
-
-
-@dataclass
-class ColumnPlan:
-    name: str
-    spec: TypeColumn | RefColumn | ExprColumn
-    arrow_type: pa.DataType | None = None
-    generator: catalog.Generator | None = None
-    deps: list[str] = field(default_factory=list)  # same-table columns first
-    parents: list[tuple[str, str]] = field(default_factory=list)  # (table, column) read
-    lower: Bound | None = None
-    upper: Bound | None = None
-    ref_table: str | None = None
-    ref_column: str | None = None
-    self_ref: bool = False
-
-    @property
-    def kind(self) -> str:
-        if isinstance(self.spec, RefColumn):
-            return "ref"
-        if isinstance(self.spec, ExprColumn):
-            return "expr"
-        return "type"
-
-
-@dataclass
-class TablePlan:
-    name: str
-    spec: TableSpec
-    columns: dict[str, ColumnPlan]
-    order: list[str]
-    links: dict[str, str]  # parent table -> the ref column that reaches it
-    link_column: str | None  # the per_parent link
-    scenarios: list[Scenario]
-    checks: list[str]
-    primary_key: str | None
-    retain: set[str] = field(default_factory=set)  # columns children read
-    locale: str = "en_US"
-
-    def schema(self) -> pa.Schema:
-        """The Arrow schema of every batch of this table (nullability included)."""
-        fields = []
-        for name, cp in self.columns.items():
-            nullable = (
-                isinstance(cp.spec, ExprColumn)
-                or cp.self_ref
-                or cp.spec.null_rate > 0
-                or any(s.set.get(name, 0) is None and name in s.set for s in self.scenarios)
-            )
-            fields.append(pa.field(name, cp.arrow_type or pa.string(), nullable=nullable))
-        if self.spec.emit_scenario_column:
-            fields.append(pa.field(SCENARIO_COLUMN, pa.string()))
-        return pa.schema(fields)
-
-    @property
-    def has_self_refs(self) -> bool:
-        return any(c.self_ref for c in self.columns.values())
-
-
-@dataclass
-class Plan:
-    spec: Spec
-    tables: list[TablePlan]  # parents before children
-
-    def table(self, name: str) -> TablePlan:
-        for t in self.tables:
-            if t.name == name:
-                return t
-        raise KeyError(name)
 
 
 def _hint(name: str, choices: list[str]) -> str:
@@ -123,13 +51,16 @@ def _hint(name: str, choices: list[str]) -> str:
 _FIELDS_COMMON = set(catalog.COMMON_PARAMS) | {"type"}
 
 
-class _Compiler:
+class _Compiler(Promises, Windows):
+    """One pass over a spec; every problem found is kept (see ``run``)."""
+
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
         self.problems: list[Problem] = []
 
-    def problem(self, location: str, message: str) -> None:
-        self.problems.append(Problem(location, message))
+    def problem(self, location: str, message: str, code: str = "") -> None:
+        """Record a finding; `code` is its stable name where one exists (errors.Problem)."""
+        self.problems.append(Problem(location, message, code))
 
     # -- columns ---------------------------------------------------------------
 
@@ -153,7 +84,7 @@ class _Compiler:
         for field_name, message in gen.validate(col):
             self.problem(f"{loc}.{field_name}", message)
         if col.unique and not gen.unique_ok:
-            self.problem(f"{loc}.unique", f"type {col.type!r} cannot be made unique")
+            self.problem(f"{loc}.unique", f"type {col.type!r} cannot be made unique", "not_unique")
         if col.locale is not None:
             self._check_locale(f"{loc}.locale", col.locale)
         try:
@@ -353,7 +284,11 @@ class _Compiler:
         for table, column in parsed.references:
             if table is None or table == tp.name:
                 if column not in tp.columns:
-                    self.problem(loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}")
+                    self.problem(
+                        loc,
+                        f"unknown column {column!r}{_hint(column, list(tp.columns))}",
+                        "unknown_column",
+                    )
                 elif column != cp.name:
                     cp.deps.append(column)
                 else:
@@ -371,7 +306,11 @@ class _Compiler:
         for table, column in parsed.references:
             if table is None or table == tp.name:
                 if column not in tp.columns:
-                    self.problem(loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}")
+                    self.problem(
+                        loc,
+                        f"unknown column {column!r}{_hint(column, list(tp.columns))}",
+                        "unknown_column",
+                    )
             else:
                 self._parent_column(tp, probe, loc, table, column)
 
@@ -390,7 +329,11 @@ class _Compiler:
         if table is None:
             other = tp.spec.columns.get(column)
             if other is None:
-                self.problem(loc, f"unknown column {column!r}{_hint(column, list(tp.columns))}")
+                self.problem(
+                    loc,
+                    f"unknown column {column!r}{_hint(column, list(tp.columns))}",
+                    "unknown_column",
+                )
                 return None
             if column == cp.name:
                 self.problem(loc, "a column cannot be after/before itself")
@@ -407,17 +350,10 @@ class _Compiler:
         within = gen.within_units(cp.spec)
         if within is None and cp.spec.max is None and cp.spec.type in ("datetime", "date"):
             within = gen.within_units(TypeColumn(type=cp.spec.type, within=f"{_DEFAULT_WINDOW_S}s"))
-        # decidable emptiness: the other column may exceed this one's max
-        try:
-            other_lo, other_hi = gen.bounds(other)
-            own_lo, own_hi = gen.bounds(cp.spec)
-        except (TypeError, ValueError):
-            return Bound(table, column, within)
-        side = loc.rsplit(".", 1)[-1]
-        if side == "after" and cp.spec.max is not None and other_hi > own_hi:
-            self.problem(loc, f"{target} can be later than this column's max ({cp.spec.max})")
-        if side == "before" and cp.spec.min is not None and other_lo < own_lo:
-            self.problem(loc, f"{target} can be earlier than this column's min ({cp.spec.min})")
+        if cp.spec.format or other.format:
+            # formatted strings (e.g. "%Y-%m") lose the order the rule is about
+            self.problem(loc, "after/before compare values: drop format on either column")
+            return None
         return Bound(table, column, within)
 
     # -- order ---------------------------------------------------------------
@@ -451,155 +387,20 @@ class _Compiler:
             )
         return [plans[n] for n in order]
 
-    # -- capacity, scenarios, checks -----------------------------------------
-
-    def max_rows(self, name: str, seen: frozenset[str] = frozenset()) -> int | None:
-        table = self.spec.tables.get(name)
-        if table is None or name in seen:
-            return None
-        extra = sum(s.count or 0 for s in self.spec.scenarios.get(name, []))
-        if table.existing:
-            return None  # known only when the database is read
-        if table.rows is not None:
-            return table.rows + extra
-        pp = table.per_parent
-        assert pp is not None
-        parent_rows = self.max_rows(pp.table, seen | {name})
-        if parent_rows is None:
-            return None
-        hi = pp.max
-        if hi is None:
-            lam = getattr(pp.dist, "lam", 0)
-            hi = int(lam * 10 + 100)
-        return parent_rows * hi + extra
-
-    def capacities(self, tp: TablePlan) -> None:
-        rows = self.max_rows(tp.name)
-        if rows is None:
-            return
-        for name, cp in tp.columns.items():
-            if cp.generator is None or not isinstance(cp.spec, TypeColumn) or not cp.spec.unique:
-                continue
-            if not cp.generator.unique_ok:
-                continue  # reported already
-            cap = cp.generator.capacity(cp.spec)
-            if cap is not None and cap < rows:
-                what = "rows" if tp.spec.rows is not None else "rows at most"
-                self.problem(
-                    f"tables.{tp.name}.columns.{name}.unique",
-                    f"only {cap} distinct values possible for {rows} {what}",
-                )
-        for i, cols in enumerate(tp.spec.unique_sets()):
-            loc = f"tables.{tp.name}.unique" + (f"[{i}]" if len(tp.spec.unique_sets()) > 1 else "")
-            cap = 1
-            for col_name in cols:
-                cp2 = tp.columns.get(col_name)
-                if cp2 is None:
-                    self.problem(
-                        loc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}"
-                    )
-                    cap = 0
-                    continue
-                if cp2.kind == "ref" and cp2.ref_table:
-                    parent_rows = self.max_rows(cp2.ref_table)
-                    cap *= parent_rows or 0
-                elif (
-                    isinstance(cp2.spec, TypeColumn)
-                    and cp2.generator
-                    and cp2.spec.type in ("category", "bool", "int")
-                ):
-                    cap *= cp2.generator.capacity(cp2.spec) or 0
-                else:
-                    self.problem(
-                        loc,
-                        f"{col_name}: composite unique supports ref, category, bool and int columns",
-                    )
-                    cap = 0
-            if cap and cap < rows and tp.spec.per_parent is None:
-                self.problem(loc, f"only {cap} distinct combinations possible for {rows} rows")
-            if tp.spec.per_parent is not None and cap:
-                link = tp.link_column
-                others = [c for c in cols if c != link]
-                if link not in cols or len(others) != 1:
-                    self.problem(
-                        loc,
-                        "with per_parent, a composite unique pairs the link with one other column",
-                    )
-
-    def scenarios(self, plans: dict[str, TablePlan]) -> None:
-        for table_name, scenarios in self.spec.scenarios.items():
-            loc = f"scenarios.{table_name}"
-            tp = plans.get(table_name)
-            if tp is None:
-                self.problem(loc, f"unknown table {table_name!r}{_hint(table_name, list(plans))}")
-                continue
-            if tp.spec.existing:
-                self.problem(loc, "an existing table is not generated: it takes no scenarios")
-                continue
-            for i, scenario in enumerate(scenarios):
-                sloc = f"{loc}[{i}]"
-                for col_name, value in scenario.set.items():
-                    cp = tp.columns.get(col_name)
-                    vloc = f"{sloc}.set.{col_name}"
-                    if cp is None:
-                        self.problem(
-                            vloc, f"unknown column {col_name!r}{_hint(col_name, list(tp.columns))}"
-                        )
-                        continue
-                    if cp.kind != "type":
-                        self.problem(vloc, f"scenarios set typed columns, not {cp.kind} columns")
-                        continue
-                    self._scenario_value(vloc, cp, value, scenario)
-
-    def _scenario_value(self, loc: str, cp: ColumnPlan, value: Any, scenario: Scenario) -> None:
-        col = cp.spec
-        assert isinstance(col, TypeColumn)
-        if col.unique and not isinstance(value, Override):
-            if (scenario.count or 0) > 1 or scenario.share is not None:
-                self.problem(loc, "a unique column cannot take one literal on several rows")
-            return
-        if col.unique:
-            self.problem(loc, "a unique column cannot be narrowed by a scenario")
-            return
-        if value is None:
-            if col.null_rate == 0:
-                self.problem(loc, "null is not allowed: the column has no null_rate")
-            return
-        merged = scenario_column(col, value)
-        if merged is None:
-            self.problem(loc, f"{value!r} is outside the column's values")
-            return
-        gen = cp.generator
-        if gen is None:
-            return
-        for field_name, message in gen.validate(merged):
-            self.problem(f"{loc}.{field_name}" if isinstance(value, Override) else loc, message)
-        if isinstance(gen, OrderedGenerator) and not isinstance(value, Override):
-            try:
-                lo, hi = gen.bounds(col)
-                v = gen.to_unit(value, col)
-                if not lo <= v <= hi:
-                    self.problem(loc, f"{value!r} is outside [{col.min}, {col.max}]")
-            except (TypeError, ValueError) as exc:
-                self.problem(loc, str(exc))
-        elif isinstance(gen, OrderedGenerator):
-            try:
-                lo, hi = gen.bounds(col)
-                nlo, nhi = gen.bounds(merged)
-                if nlo < lo or nhi > hi:
-                    self.problem(loc, f"narrows outside the column's range [{col.min}, {col.max}]")
-            except (TypeError, ValueError) as exc:
-                self.problem(loc, str(exc))
-
     def dry_run(self, tp: TablePlan, plans: dict[str, TablePlan]) -> None:
-        """Bind every expression and check in DuckDB on one typed null row."""
-        columns = {n: pa.nulls(1, cp.arrow_type or pa.string()) for n, cp in tp.columns.items()}
+        """Bind every expression and check in DuckDB on two typed null rows.
+
+        Two rows, so an aggregate the parser does not know (one value for the
+        block) shows; a check that reads no column is a constant: false is
+        refused here, since no row could ever meet it.
+        """
+        columns = {n: pa.nulls(2, cp.arrow_type or pa.string()) for n, cp in tp.columns.items()}
         parents: dict[str, dict[str, pa.Array]] = {}
         for parent in tp.links:
             ptp = plans.get(parent)
             if ptp is not None:
                 parents[parent] = {
-                    n: pa.nulls(1, cp.arrow_type or pa.string()) for n, cp in ptp.columns.items()
+                    n: pa.nulls(2, cp.arrow_type or pa.string()) for n, cp in ptp.columns.items()
                 }
         # expr columns get their inferred types in order
         for name in tp.order:
@@ -608,15 +409,20 @@ class _Compiler:
                 try:
                     (out,) = evaluate([cp.spec.expr], columns, parents)
                     cp.arrow_type = out.type if out.type != pa.null() else pa.string()
-                    columns[name] = pa.nulls(1, cp.arrow_type)
+                    columns[name] = pa.nulls(2, cp.arrow_type)
                 except ExprError as exc:
                     self.problem(f"tables.{tp.name}.columns.{name}.expr", str(exc))
         for i, check in enumerate(tp.checks):
             try:
                 (out,) = evaluate([check], columns, parents)
-                if not (pa.types.is_boolean(out.type) or out.type == pa.null()):
+                if not pa.types.is_boolean(out.type):  # a bare NULL too: it crashed the run
                     self.problem(
                         f"tables.{tp.name}.checks[{i}]", "a check must be a boolean expression"
+                    )
+                elif not parse_expr(check).references and out[0].as_py() is False:
+                    self.problem(
+                        f"tables.{tp.name}.checks[{i}]",
+                        f"{check!r} is always false: no row could meet it",
                     )
             except ExprError as exc:
                 self.problem(f"tables.{tp.name}.checks[{i}]", str(exc))
@@ -629,8 +435,12 @@ class _Compiler:
             self.order_columns(tp)
         ordered = self.order_tables(plans)
         for tp in ordered:
-            self.capacities(tp)
+            self.keys(tp)
+            self.unique_columns(tp)
+            self.unique_sets(tp)
         self.scenarios(plans)
+        if not self.problems:
+            self.order_room(plans)
         if not self.problems:
             for tp in ordered:
                 self.dry_run(tp, plans)
@@ -653,29 +463,6 @@ class _Compiler:
         return Plan(spec=self.spec, tables=ordered)
 
 
-def topological_order(deps: dict[str, list[str]]) -> tuple[list[str], list[tuple[str, str]]]:
-    """Names with their dependencies first, and the cycles found as (name, "a -> b -> a")."""
-    order: list[str] = []
-    cycles: list[tuple[str, str]] = []
-    state: dict[str, int] = {}
-
-    def visit(name: str, path: list[str]) -> None:
-        if state.get(name) == 2:
-            return
-        if state.get(name) == 1:
-            cycles.append((name, " -> ".join([*path[path.index(name) :], name])))
-            return
-        state[name] = 1
-        for dep in deps[name]:
-            visit(dep, [*path, name])
-        state[name] = 2
-        order.append(name)
-
-    for name in deps:
-        visit(name, [])
-    return order, cycles
-
-
 def _primary_key(table: TableSpec) -> str | None:
     """The table's key: its id column, else its first uuid column, else its first unique one."""
     typed = [
@@ -692,22 +479,6 @@ def _is_key(col: Any) -> bool:
     if isinstance(col, TypeColumn):
         return col.type in ("id", "uuid") or col.unique
     return False
-
-
-def scenario_column(col: TypeColumn, value: Any) -> TypeColumn | None:
-    """The column spec narrowed by a scenario's value (literal -> one value)."""
-    if isinstance(value, Override):
-        update = {k: v for k, v in value.model_dump(exclude_none=True).items() if k != "null_rate"}
-        if "values" in update and col.values is not None:
-            allowed = set(map(str, col.values))
-            if not set(map(str, update["values"])) <= allowed:
-                return None
-        return col.model_copy(update=update)
-    if col.values is not None:
-        if str(value) not in set(map(str, col.values)):
-            return None
-        return col.model_copy(update={"values": [value]})
-    return col
 
 
 def compile_spec(spec: Spec) -> Plan:
@@ -741,6 +512,14 @@ def expected_rows(spec: Spec) -> dict[str, float]:
     return out
 
 
-__all__ = ["SCENARIO_COLUMN", "ColumnPlan", "Plan", "TablePlan", "compile_spec", "expected_rows"]
-
-_ = parse_duration
+__all__ = [
+    "SCENARIO_COLUMN",
+    "Bound",
+    "ColumnPlan",
+    "Plan",
+    "TablePlan",
+    "compile_spec",
+    "expected_rows",
+    "scenario_column",
+    "topological_order",
+]

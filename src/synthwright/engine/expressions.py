@@ -46,8 +46,21 @@ def parse_expr(sql: str) -> ParsedExpr:
         raise ExprError(f"cannot parse SQL expression {sql!r}: {first}") from exc
     if isinstance(tree, exp.Query | exp.DDL | exp.DML):
         raise ExprError(f"expected an expression, got a statement: {sql!r}")
-    if tree.find(exp.Subquery) is not None:
+    if tree.find(exp.Subquery, exp.Query) is not None:
         raise ExprError(f"subqueries are not allowed in expressions: {sql!r}")
+    # rows are evaluated a block at a time: a window or an aggregate would see one
+    # block, not the table, and give a different answer per block size
+    window = tree.find(exp.Window)
+    if window is not None:
+        raise ExprError(
+            f"window functions (OVER ...) are not row expressions: {window.sql('duckdb')!r}"
+        )
+    agg = tree.find(exp.AggFunc)
+    if agg is not None:
+        raise ExprError(
+            f"aggregate functions are not row expressions: {agg.sql('duckdb')!r} "
+            "(an expr or check reads one row and its parent rows)"
+        )
     for func in tree.find_all(exp.Func):
         name = (func.sql_name() if not isinstance(func, exp.Anonymous) else func.name).lower()
         if name in _VOLATILE:
@@ -112,4 +125,9 @@ def evaluate(
     finally:
         with contextlib.suppress(duckdb.Error):
             con.unregister("__block")
+    if result.num_rows != frame.num_rows:  # an aggregate or a set-returning function
+        raise ExprError(
+            f"{', '.join(sqls)} gives {result.num_rows} values for {frame.num_rows} rows: "
+            "aggregate and set-returning functions are not row expressions"
+        )
     return [result.column(i).combine_chunks() for i in range(len(sqls))]

@@ -13,6 +13,7 @@ data, ``on_progress`` for counts).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,11 +25,14 @@ import pyarrow.compute as pc
 from ..catalog import BlockContext, make_rng, stable_hash
 from ..catalog.base_numeric import OrderedGenerator
 from ..catalog.distributions import sample_integers
-from ..catalog.tools import FeistelPermutation, mix64
-from ..errors import GenerationError
+from ..catalog.tools import FeistelPermutation
+from ..errors import GenerationError, Problem, SpecError
 from ..spec import ExprColumn, Override, RefColumn, Scenario, TypeColumn, ZipfDist
-from .compile import SCENARIO_COLUMN, ColumnPlan, Plan, TablePlan, scenario_column
 from .expressions import ExprError, evaluate
+from .pairs import link_room, rank_to_row, table_codes
+from .plan import SCENARIO_COLUMN, Bound, ColumnPlan, Plan, TablePlan, scenario_column
+from .selfref import SelfRef
+from .windows import row_window
 
 BLOCK_SIZE = 65_536
 
@@ -54,6 +58,44 @@ class _Layout:
     parent_index: np.ndarray | None  # per row, for per_parent tables
     scenario_of_row: np.ndarray  # int16 per row: -1 base, else scenario number
     group_pos: np.ndarray | None = None  # rank of each row among its parent's rows
+    codes: dict[str, np.ndarray] = field(default_factory=dict)  # unique sets' members, per row
+
+
+def _memory_bytes() -> int | None:
+    """This machine's physical memory, where the system says (None: unknown)."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _refuse_oversized(tp: TablePlan, total: int) -> None:
+    """Refuse a table whose row layout cannot fit in memory, before allocating any of it.
+
+    Rows stream in blocks, but the layout keeps a few bytes per row for the whole
+    table (scenario of each row; parent index and rank for child tables; the
+    columns children read). A spec of a trillion rows passed `validate` and then
+    died in numpy with a MemoryError (or, with overcommit, was killed by the
+    kernel); this names the table and the sizes instead.
+    """
+    per_row = 2 + (16 if tp.spec.per_parent is not None else 0) + 8 * len(tp.retain)
+    memory = _memory_bytes()
+    limit = (memory // 2) if memory else 2**40
+    if total * per_row <= limit:
+        return
+    where = "rows" if tp.spec.rows is not None else "per_parent"
+    raise SpecError(
+        [
+            Problem(
+                f"tables.{tp.name}.{where}",
+                f"{total:,} rows need about {total * per_row / 1e9:,.1f} GB for their row "
+                f"layout, more than half this machine's memory "
+                f"({(memory or 2**41) / 1e9:,.1f} GB); at most {limit // per_row:,} rows fit "
+                "here: generate fewer (--rows, --scale)",
+                "too_large",
+            )
+        ]
+    )
 
 
 def _physical(arr: pa.Array) -> np.ndarray:
@@ -100,19 +142,24 @@ class Runner:
         added = [s for s in tp.scenarios if s.count is not None]
         n_added = sum(s.count or 0 for s in added)
         parent_index = None
+        counts = None
         if spec.rows is not None:
             base = spec.rows
+            _refuse_oversized(tp, base + n_added)
         else:
             pp = spec.per_parent
             assert pp is not None
             parent = self.kept[pp.table]
-            counts = self.child_counts(tp, parent.rows)
-            base = int(counts.sum())
-            parent_index = np.repeat(np.arange(parent.rows, dtype=np.int64), counts)
+            room = link_room(tp, self._parent_rows)  # a junction: distinct partners per parent
+            counts = self.child_counts(tp, parent.rows, room)
+            extra = np.zeros(0, dtype=np.int64)
             if n_added:
-                extra = self.spare_parents(tp, counts, n_added)
-                parent_index = np.concatenate([parent_index, extra])
-                counts = counts + np.bincount(extra, minlength=parent.rows)
+                counts, extra = self.spare_parents(tp, counts, n_added, room)
+            base = int(counts.sum())
+            _refuse_oversized(tp, base + n_added)
+            parent_index = np.repeat(np.arange(parent.rows, dtype=np.int64), counts)
+            parent_index = np.concatenate([parent_index, extra])
+            counts = counts + np.bincount(extra, minlength=parent.rows)
             parent.counts[tp.name] = counts
         total = base + n_added
         scenario_of_row = np.full(total, -1, dtype=np.int16)
@@ -121,31 +168,51 @@ class Runner:
             if s.count is not None:
                 scenario_of_row[pos : pos + s.count] = i
                 pos += s.count
+        share, taken = 0.0, 0
         for i, s in enumerate(tp.scenarios):
             if s.share is not None and base:
-                k = round(s.share * base)
+                share += s.share  # cumulative rounding: shares adding to <= 1 always fit
+                k = min(round(share * base), base) - taken
+                taken += k
                 free = np.flatnonzero(scenario_of_row[:base] == -1)
-                if k > len(free):
-                    raise GenerationError(
-                        f"scenario {s.name!r} wants {k} rows but only {len(free)} are left",
-                        f"scenarios.{tp.name}[{i}]",
-                    )
                 perm = FeistelPermutation(len(free), stable_hash(f"{self.seed}:{tp.name}:{s.name}"))
                 scenario_of_row[free[perm(np.arange(k))]] = i
         group_pos = None
-        if parent_index is not None and tp.spec.unique_sets():
+        if parent_index is not None:
             order = np.argsort(parent_index, kind="stable")
             sorted_parents = parent_index[order]
             first = np.searchsorted(sorted_parents, sorted_parents, side="left")
             group_pos = np.empty(total, dtype=np.int64)
             group_pos[order] = np.arange(total, dtype=np.int64) - first
-        return _Layout(total, base, parent_index, scenario_of_row, group_pos)
+        link = None
+        if parent_index is not None and group_pos is not None and counts is not None:
+            link = (parent_index, group_pos, counts)
+        try:
+            codes = table_codes(tp, self.seed, total, self._parent_rows, link)
+        except ValueError as exc:
+            raise GenerationError(str(exc), f"tables.{tp.name}.unique") from exc
+        return _Layout(total, base, parent_index, scenario_of_row, group_pos, codes)
 
-    def child_counts(self, tp: TablePlan, parent_rows: int) -> np.ndarray:
-        """Children per parent row, drawn per parent block (independent of the child's size)."""
+    def _parent_rows(self, table: str) -> int:
+        return self.kept[table].rows
+
+    def child_counts(self, tp: TablePlan, parent_rows: int, room: int | None) -> np.ndarray:
+        """Children per parent row, drawn per parent block (independent of the child's size).
+
+        In a junction (``room``: distinct partners a parent can take) the count
+        distribution is truncated at the room as it is at ``max``.
+        """
         pp = tp.spec.per_parent
         assert pp is not None
         hi = pp.max if pp.max is not None else int(getattr(pp.dist, "lam", 1) * 10 + 100)
+        if room is not None:
+            hi = min(hi, room)
+            if pp.min > hi:
+                raise GenerationError(
+                    f"each {pp.table} row needs {pp.min} rows with distinct partners, "
+                    f"but only {room} exist",
+                    f"tables.{tp.name}.per_parent.min",
+                )
         out = np.empty(parent_rows, dtype=np.int64)
         for start in range(0, parent_rows, BLOCK_SIZE):
             n = min(BLOCK_SIZE, parent_rows - start)
@@ -153,23 +220,46 @@ class Runner:
             out[start : start + n] = sample_integers(pp.dist, rng, n, pp.min, hi)
         return out
 
-    def spare_parents(self, tp: TablePlan, counts: np.ndarray, k: int) -> np.ndarray:
-        """Parents for k added scenario rows, never pushing a parent past per_parent.max."""
+    def spare_parents(
+        self, tp: TablePlan, counts: np.ndarray, k: int, room: int | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Parents for k added scenario rows, never pushing a parent past its limit.
+
+        The limit is per_parent.max (and a junction's room). When the drawn
+        counts leave fewer than k free slots, parents above per_parent.min give
+        back rows (in a keyed order) until the scenario rows fit: every parent
+        stays within [min, max]. Returns the new base counts and the parents.
+        """
         pp = tp.spec.per_parent
         assert pp is not None
-        if pp.max is None:
+        where = f"scenarios.{tp.name}"
+        if len(counts) == 0:
+            raise GenerationError(f"scenarios add {k} rows but {pp.table} has no rows", where)
+        limit = pp.max if room is None else (room if pp.max is None else min(pp.max, room))
+        if limit is None:
             rng = make_rng(self.seed, tp.name, "__scenario_parents__")
-            return rng.integers(0, len(counts), k).astype(np.int64)
-        spare = np.maximum(pp.max - counts, 0)
-        slots = np.repeat(np.arange(len(counts), dtype=np.int64), spare)
-        if k > len(slots):
-            raise GenerationError(
-                f"scenarios add {k} rows but parents have room for {len(slots)} "
-                f"(per_parent max {pp.max})",
-                f"scenarios.{tp.name}",
+            return counts, np.sort(rng.integers(0, len(counts), k).astype(np.int64))
+        spare = np.maximum(limit - counts, 0)
+        need = k - int(spare.sum())
+        if need > 0:
+            give = np.maximum(counts - pp.min, 0)
+            if int(give.sum()) < need:
+                raise GenerationError(
+                    f"scenarios add {k} rows but parents have room for {int(spare.sum() + give.sum())} "
+                    f"(per_parent min {pp.min}, max {limit})",
+                    where,
+                )
+            order = FeistelPermutation(len(counts), stable_hash(f"{self.seed}:{tp.name}:room"))(
+                np.arange(len(counts))
             )
+            taken = np.cumsum(give[order]) - give[order]
+            cut = np.zeros_like(counts)
+            cut[order] = np.clip(need - taken, 0, give[order])
+            counts = counts - cut
+            spare = limit - counts
+        slots = np.repeat(np.arange(len(counts), dtype=np.int64), spare)
         perm = FeistelPermutation(len(slots), stable_hash(f"{self.seed}:{tp.name}:spare"))
-        return np.sort(slots[perm(np.arange(k))])
+        return counts, np.sort(slots[perm(np.arange(k))])
 
     # -- tables -------------------------------------------------------------------
 
@@ -230,24 +320,23 @@ class Runner:
     def fill_self_refs(
         self, tp: TablePlan, held: list[pa.RecordBatch], keep: _Kept
     ) -> Iterator[pa.RecordBatch]:
-        """Self-references point at an earlier row of the same table (row 0 has none)."""
+        """Self-references point at an earlier row of the same table (see ``selfref``)."""
+        refs = {
+            name: SelfRef(cp.spec, self.seed, tp.name, name, keep.rows)
+            for name, cp in tp.columns.items()
+            if cp.self_ref and isinstance(cp.spec, RefColumn)
+        }
         for block, batch in enumerate(held):
             start = block * BLOCK_SIZE
             arrays = dict(zip(batch.schema.names, batch.columns, strict=True))
-            for name, cp in tp.columns.items():
-                if not cp.self_ref:
-                    continue
-                assert isinstance(cp.spec, RefColumn) and cp.ref_column
-                n = batch.num_rows
-                rng = make_rng(self.seed, tp.name, name, block)
-                rows = np.arange(start, start + n, dtype=np.int64)
-                target = np.floor(rng.random(n) * np.maximum(rows, 1)).astype(np.int64)
+            for name, ref in refs.items():
+                cp = tp.columns[name]
+                assert cp.ref_column is not None
+                target, null = ref.block(block, start, batch.num_rows)
                 values = keep.columns[cp.ref_column].take(pa.array(target))
-                null = (rows == 0) | (
-                    make_rng(self.seed, tp.name, name, "__null__", block).random(n)
-                    < cp.spec.null_rate
+                arrays[name] = pc.if_else(
+                    pa.array(null), pa.nulls(batch.num_rows, values.type), values
                 )
-                arrays[name] = pc.if_else(pa.array(null), pa.nulls(n, values.type), values)
             yield pa.RecordBatch.from_arrays(list(arrays.values()), schema=batch.schema)
 
     # -- blocks ---------------------------------------------------------------------
@@ -339,54 +428,14 @@ class Runner:
     ) -> np.ndarray:
         spec = cp.spec
         assert isinstance(spec, RefColumn)
-        for cols in tp.spec.unique_sets():
-            if cp.name in cols:
-                return self.unique_pair_index(tp, cp, cols, ctx, parent_rows)
+        codes = self._layout.codes.get(cp.name)
+        if codes is not None:  # a unique ref or a member of a unique set
+            return codes[ctx.start : ctx.start + ctx.n]
         rng = ctx.rng()
         if isinstance(spec.dist, ZipfDist):
             rank = sample_integers(spec.dist, rng, ctx.n, 0, max(parent_rows - 1, 0))
-            perm = FeistelPermutation(
-                max(parent_rows, 1), stable_hash(f"{self.seed}:{tp.name}.{cp.name}:rank")
-            )
-            return perm(rank)
+            return rank_to_row(self.seed, tp.name, cp.name, parent_rows)(rank)
         return rng.integers(0, max(parent_rows, 1), ctx.n).astype(np.int64)
-
-    def unique_pair_index(
-        self, tp: TablePlan, cp: ColumnPlan, cols: list[str], ctx: BlockContext, parent_rows: int
-    ) -> np.ndarray:
-        """Parent index for a column of a composite-unique set; combinations distinct by construction."""
-        key = stable_hash(f"{self.seed}:{tp.name}:{'|'.join(cols)}")
-        lay = self._layout
-        if lay.group_pos is not None and lay.parent_index is not None:
-            # row k of parent p gets (a_p * k + b_p) mod N: distinct while k < N
-            size = max(parent_rows, 1)
-            parents = lay.parent_index[ctx.start : ctx.start + ctx.n]
-            pos = lay.group_pos[ctx.start : ctx.start + ctx.n]
-            mixed = mix64(parents.astype(np.uint64), key)
-            b = (mixed % np.uint64(size)).astype(np.int64)
-            a = ((mixed >> np.uint64(32)) % np.uint64(size)).astype(np.int64) | 1
-            bad = np.gcd(a, size) != 1
-            while bad.any():
-                a[bad] = a[bad] % size + 1
-                bad = np.gcd(a, size) != 1
-            return (a * pos + b) % size
-        sizes = [self._domain(tp, c) for c in cols]
-        total = int(np.prod(sizes))
-        code = FeistelPermutation(total, key)(ctx.row_index())
-        for c, size in zip(cols, sizes, strict=True):
-            if c == cp.name:
-                return code % size
-            code = code // size
-        raise AssertionError("column not in its unique set")
-
-    def _domain(self, tp: TablePlan, col: str) -> int:
-        cp = tp.columns[col]
-        if cp.ref_table:
-            return self.kept[cp.ref_table].rows
-        assert cp.generator is not None and isinstance(cp.spec, TypeColumn)
-        cap = cp.generator.capacity(cp.spec)
-        assert cap is not None
-        return cap
 
     def expr_values(
         self, tp: TablePlan, cp: ColumnPlan, cols: dict[str, pa.Array], parents: dict[str, pa.Array]
@@ -406,8 +455,12 @@ class Runner:
         gen = cp.generator
         assert isinstance(spec, TypeColumn) and gen is not None
         if isinstance(gen, OrderedGenerator) and (cp.lower or cp.upper):
-            self.row_bounds(cp, gen, ctx)
-        values = gen.generate(spec, ctx)
+            self.row_bounds(cp, gen, ctx, spec)
+        codes = self._layout.codes.get(cp.name)
+        if codes is not None:  # a member of a unique set: its value comes with the set's draw
+            values = gen.from_codes(spec, codes[ctx.start : ctx.start + ctx.n])  # type: ignore[attr-defined]
+        else:
+            values = gen.generate(spec, ctx)
         if spec.null_rate > 0:
             null = ctx.rng("__null__").random(ctx.n) < spec.null_rate
             values = pc.if_else(pa.array(null), pa.nulls(ctx.n, values.type), values)
@@ -439,6 +492,8 @@ class Runner:
             narrowed = scenario_column(spec, value)
             assert narrowed is not None
             sub = dataclasses.replace(ctx, column=f"{cp.name}@{scenario.name}")
+            if isinstance(cp.generator, OrderedGenerator) and (cp.lower or cp.upper):
+                self.row_bounds(cp, cp.generator, sub, narrowed)  # the narrowed range, per row
             replacement = cp.generator.generate(narrowed, sub)
             if replacement.type != values.type:
                 replacement = replacement.cast(values.type)
@@ -457,14 +512,14 @@ class Runner:
         del i
         return out
 
-    def row_bounds(self, cp: ColumnPlan, gen: OrderedGenerator, ctx: BlockContext) -> None:
-        spec = cp.spec
-        assert isinstance(spec, TypeColumn)
-        lo, hi = gen.bounds(spec)
-        lower = np.full(ctx.n, lo, dtype=np.int64)
-        upper = np.full(ctx.n, hi, dtype=np.int64)
-        for bound, is_lower in ((cp.lower, True), (cp.upper, False)):
+    def row_bounds(
+        self, cp: ColumnPlan, gen: OrderedGenerator, ctx: BlockContext, spec: TypeColumn
+    ) -> None:
+        """Per-row [lower, upper] from after/before anchors (see ``windows.row_window``)."""
+        sides: list[tuple[Bound, np.ndarray, np.ndarray] | None] = []
+        for bound in (cp.lower, cp.upper):
             if bound is None:
+                sides.append(None)
                 continue
             arr = (
                 ctx.columns[bound.column]
@@ -472,31 +527,9 @@ class Runner:
                 else ctx.parents[f"{bound.table}.{bound.column}"]
             )
             valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False))
-            other = np.where(
-                valid,
-                _physical(
-                    pc.fill_null(arr, pa.scalar(0).cast(arr.type)) if arr.null_count else arr
-                ),
-                0,
-            )
-            if is_lower:
-                lower = np.where(
-                    valid, np.maximum(lower, other) if spec.min is not None else other, lower
-                )
-                if bound.within_units is not None:
-                    cap = other + bound.within_units
-                    upper = np.where(
-                        valid, np.minimum(upper, cap) if spec.max is not None else cap, upper
-                    )
-            else:
-                upper = np.where(
-                    valid, np.minimum(upper, other) if spec.max is not None else other, upper
-                )
-                if bound.within_units is not None:
-                    floor = other - bound.within_units
-                    lower = np.where(
-                        valid, np.maximum(lower, floor) if spec.min is not None else floor, lower
-                    )
+            filled = pc.fill_null(arr, pa.scalar(0).cast(arr.type)) if arr.null_count else arr
+            sides.append((bound, np.where(valid, _physical(filled), 0).astype(np.int64), valid))
+        lower, upper = row_window(spec, gen, ctx.n, sides[0], sides[1])
         bad = lower > upper
         if bad.any():
             raise GenerationError(

@@ -87,6 +87,7 @@ def column_findings(
         findings += _values(where, col, values, relax, exempt)
         findings += _text(where, col, values, exempt)
         findings += _scale(where, col, values)
+        findings += _precision(where, col, values)
     if col.unique or _is_id(col):
         findings += _some(duplicates(where, "unique", pa.table({name: values}), [name]))
     return findings, values
@@ -242,3 +243,15 @@ def _scale(where: str, col: TypeColumn, values: pa.Array) -> list[Finding]:
         return []
     message = f"more than {col.scale} decimal places"
     return _some(from_mask(where, "scale", message, mask, values))
+
+
+def _precision(where: str, col: TypeColumn, values: pa.Array) -> list[Finding]:
+    """Decimals with more digits than ``precision`` allows (``scale`` of them after the point)."""
+    if col.type != "decimal" or col.precision is None or not is_numeric(values.type):
+        return []
+    scale = 2 if col.scale is None else col.scale
+    whole = col.precision - scale
+    limit = 10.0**whole - 0.5 * 10.0**-scale  # the largest value that rounds into the digits
+    mask = pc.greater(pc.abs(values.cast(pa.float64())), limit)
+    message = f"more than {whole} digits before the point (precision {col.precision})"
+    return _some(from_mask(where, "precision", message, mask, values))

@@ -13,18 +13,19 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from ..errors import DataError, SynthwrightError
+from ..errors import DataError, Problem, SynthwrightError, exit_status
 
 err = Console(stderr=True)
 
-_TITLES = {
-    "SpecError": "The spec has problems",
-    "DataError": "The data cannot be read",
-    "GenerationError": "Generation failed",
-    "SinkError": "Output could not be written",
-    "SinkInputError": "Output could not be written",
-    "LLMError": "The LLM call failed",
-    "LLMConfigError": "The LLM configuration is unusable",
+_TITLES = {  # by error code: what failed, as the heading over the problem lines
+    "spec_invalid": "The spec has problems",
+    "data_invalid": "The data cannot be read",
+    "generation_failed": "Generation failed",
+    "sink_failed": "Output could not be written",
+    "sink_input": "Output could not be written",
+    "llm_failed": "The LLM call failed",
+    "llm_config": "The LLM configuration is unusable",
+    "internal_error": "Unexpected error",
 }
 
 
@@ -41,18 +42,59 @@ def show_spec(text: str, output: Path | None, tables: int) -> None:
         Console().print(f"[green]wrote[/] {output} ({tables} tables)", highlight=False)
 
 
-def fail(exc: SynthwrightError, code: int, as_json: bool, title: str | None = None) -> typer.Exit:
-    """Print every problem of an error as ``location: message``; return the Exit to raise."""
-    kind = type(exc).__name__
+def internal_error(exc: BaseException) -> SynthwrightError:
+    """An exception that is not ours to raise, as one located error asking for a report.
+
+    The location is the innermost synthwright frame of the traceback (``file:line in
+    function``), so a report names where it broke without the user pasting a traceback.
+    """
+    where = "synthwright"
+    tb = exc.__traceback__
+    while tb is not None:
+        frame = tb.tb_frame
+        path = frame.f_code.co_filename.replace(os.sep, "/")
+        if "/synthwright/" in path:
+            short = path[path.rindex("/synthwright/") + 1 :]
+            where = f"{short}:{tb.tb_lineno} in {frame.f_code.co_name}"
+        tb = tb.tb_next
+    message = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    report = "this is a bug in synthwright; please report it with the command that ran"
+    error = SynthwrightError([Problem(where, f"{message} ({report})", "internal_error")])
+    error.code = "internal_error"
+    return error
+
+
+def render_error(exc: BaseException, as_json: bool, title: str | None = None) -> int:
+    """Print an error the one way every command does; return its exit status.
+
+    Each problem is a ``location: message`` line on stderr (under a heading naming
+    what failed), or with ``--json`` one document on stdout with the error's class,
+    its stable `code` and every problem's location, message and code. An exception
+    from outside the error tree is shown as :func:`internal_error`. The status is
+    `synthwright.errors.exit_status` (2 bad input, 1 a failed run).
+    """
+    error = exc if isinstance(exc, SynthwrightError) else internal_error(exc)
     if as_json:
-        problems = [{"location": p.location, "message": p.message} for p in exc.problems]
-        emit_json({"ok": False, "error": kind, "problems": problems})
+        emit_json({"ok": False, **error.to_dict()})
     else:
-        heading = title or _TITLES.get(kind, "Error")
-        err.print(f"[bold red]{heading}[/] ({len(exc.problems)}):", highlight=False)
-        for problem in exc.problems:
+        heading = title or _TITLES.get(error.code, "Error")
+        err.print(f"[bold red]{heading}[/] ({len(error.problems)}):", highlight=False)
+        for problem in error.problems:
             err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(code)
+    return exit_status(error)
+
+
+def fail(
+    exc: SynthwrightError, as_json: bool, title: str | None = None, *, status: int | None = None
+) -> typer.Exit:
+    """Render `exc` (see `render_error`) and return the ``typer.Exit`` to raise.
+
+    The status is the error's own; `status` overrides it only where a command knows
+    better (``introspect``: a spec it could not build from a sound database is its
+    own failed run, 1, not the user's bad spec).
+    """
+    code = render_error(exc, as_json, title)
+    return typer.Exit(code if status is None else status)
 
 
 def write_atomic(path: Path, text: str, location: str = "-o") -> None:

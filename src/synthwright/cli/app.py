@@ -19,10 +19,6 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from ..errors import (
-    DataError,
-    GenerationError,
-    SinkError,
-    SinkInputError,
     SpecError,
     SynthwrightError,
 )
@@ -82,13 +78,13 @@ def _looks_like_prompt(source: str) -> bool:
 def _load(source: str, as_json: bool) -> Any:
     if _looks_like_prompt(source):
         msg = 'this command takes a spec file; plan from words with `synthwright plan "..."`'
-        raise _fail(SpecError(msg, "spec"), 2, as_json)
+        raise _fail(SpecError(msg, "spec"), as_json)
     from .. import api
 
     try:
         return api.load_spec(source)
     except SpecError as exc:
-        raise _fail(exc, 2, as_json) from None
+        raise _fail(exc, as_json) from None
 
 
 def _plan(prompt: str, config: Any, as_json: bool) -> Any:
@@ -98,13 +94,13 @@ def _plan(prompt: str, config: Any, as_json: bool) -> Any:
     from ..spec import spec_to_yaml
 
     if not prompt.strip():
-        raise _fail(SpecError("the prompt is empty", "prompt"), 2, as_json)
+        raise _fail(SpecError("the prompt is empty", "prompt"), as_json)
     try:
         result = plan_auto(prompt, config=config)
     except LLMError as exc:
-        raise _fail(exc, 1, as_json) from None
+        raise _fail(exc, as_json) from None
     except SpecError as exc:
-        raise _fail(exc, 2, as_json) from None
+        raise _fail(exc, as_json) from None
     if not as_json:
         _err().print(f"[bold]Planned from words[/] ({result.source}); spec used:", highlight=False)
         _err().print(spec_to_yaml(result.spec), highlight=False, markup=False, soft_wrap=True)
@@ -152,13 +148,14 @@ def generate(
     if fmt is not None and fmt not in FORMATS:
         raise _fail(
             SpecError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", "--format"),
-            2,
             as_json,
         )
     if if_exists not in ("fail", "replace", "append", "truncate"):
-        raise _fail(SpecError("one of fail, replace, append, truncate", "--if-exists"), 2, as_json)
+        raise _fail(SpecError("one of fail, replace, append, truncate", "--if-exists"), as_json)
     if rows is not None and rows < 0:
-        raise _fail(SpecError("must be >= 0", "--rows"), 2, as_json)
+        raise _fail(SpecError("must be >= 0", "--rows"), as_json)
+    if scale is not None and not 0 < scale < float("inf"):  # NaN too; 0 used to mean "unscaled"
+        raise _fail(SpecError(f"must be a finite number above 0, got {scale}", "--scale"), as_json)
     config = config_from_options(llm, model, allow_data_to_llm, as_json)
     planned = None
     if _looks_like_prompt(spec):
@@ -184,13 +181,8 @@ def generate(
             else:
                 options = {"dialect": dialect} if fmt == "sql" else {}
                 written = ds.write(out_dir, format=fmt, **options)
-        except SpecError as exc:
-            raise _fail(exc, 2, as_json) from None
-        except (GenerationError, SinkError) as exc:
-            code = 2 if isinstance(exc, SinkInputError) else 1
-            raise _fail(exc, code, as_json) from None
-        except SynthwrightError as exc:
-            raise _fail(exc, 1, as_json) from None
+        except SynthwrightError as exc:  # the status is the class's: 2 bad input, 1 failed run
+            raise _fail(exc, as_json) from None
     if planned is not None:
         from ..planner.sessions import save_session
 
@@ -262,14 +254,14 @@ def preview(
     """Show a few generated rows of every table; writes nothing."""
     from .. import api
 
+    if rows < 0:
+        raise _fail(SpecError(f"must be >= 0, got {rows}", "--rows"), as_json)
     loaded = _load(spec, as_json)
     try:
         ds = api.generate(loaded, seed=seed, rows=rows)
         tables = ds.materialize()
-    except SpecError as exc:
-        raise _fail(exc, 2, as_json) from None
-    except GenerationError as exc:
-        raise _fail(exc, 1, as_json) from None
+    except SynthwrightError as exc:
+        raise _fail(exc, as_json) from None
     if as_json:
         _emit_json({name: t.slice(0, rows).to_pylist() for name, t in tables.items()})
         return
@@ -304,8 +296,8 @@ def check(
     loaded = _load(spec, as_json)
     try:
         findings = api.check(data, loaded)
-    except DataError as exc:
-        raise _fail(exc, 2, as_json) from None
+    except SynthwrightError as exc:
+        raise _fail(exc, as_json) from None
     if as_json:
         _emit_json({"ok": not findings, "findings": [f.__dict__ for f in findings]})
     else:
@@ -335,7 +327,7 @@ def types(
 
         close = difflib.get_close_matches(name, catalog.names(), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise _fail(SpecError(f"unknown type {name!r}{hint}", "types"), 2, as_json)
+        raise _fail(SpecError(f"unknown type {name!r}{hint}", "types"), as_json)
     info = _render.type_info(gen, examples=True)
     if as_json:
         _emit_json(info)
@@ -367,7 +359,7 @@ def demo(
         db_path = out_dir / f"{spec.name}.duckdb"
         written += ds.to_db(f"duckdb:///{db_path}", if_exists="replace")
     except SynthwrightError as exc:
-        raise _fail(exc, 1, False) from None
+        raise _fail(exc, False) from None
     _render.run_summary(_out(), ds.stats, written)
     findings = api.check(ds, spec)
     _out().print(f"total time incl. writing: {time.perf_counter() - started:.2f} s")
@@ -385,9 +377,6 @@ def _register_commands() -> None:
     cmd_serve.register(app)
     cmd_llm.register(app)
     cmd_plan.register(app, planner=_auto_planner)
-    from . import cmd_tasks
-
-    cmd_tasks.register(app)
 
 
 def _auto_planner(prompt: str, *, answers: dict[str, str] | None = None) -> Any:
@@ -400,5 +389,28 @@ _register_commands()
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point: a signal is a clean exit, and no traceback ever reaches the user.
+
+    Every command already renders its own errors (exit 2 or 1, located); this is
+    the net under them. SIGINT/SIGTERM/SIGHUP stop the run through the same abort
+    paths an error takes (`_signals`), exiting 128 + the signal's number. Anything
+    that still escapes is a bug: one located line asking for a report, exit 1.
+    """
+    import sys
+
+    from ._output import render_error
+    from ._signals import Interrupted, handled
+
+    try:
+        with handled():
+            app()
+    except Interrupted as exc:
+        _err().print(
+            f"stopped by {exc.name}: the run was abandoned and its partial output removed",
+            highlight=False,
+        )
+        raise SystemExit(exc.code) from None
+    except BrokenPipeError:  # `synthwright ... | head`: the reader left; not an error of ours
+        raise SystemExit(1) from None
+    except Exception as exc:  # the safety net; each known class is fixed where it starts
+        raise SystemExit(render_error(exc, "--json" in sys.argv[1:])) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from ..errors import DataError, SpecError, SynthwrightError
+from ..errors import DataError, SpecError
 from ._output import emit_json, fail, show_spec, write_atomic
 
 __all__ = ["register"]
@@ -23,10 +23,8 @@ _err = Console(stderr=True)
 _emit_json = emit_json
 
 
-def _fail(exc: SynthwrightError, code: int, as_json: bool, title: str = "") -> typer.Exit:
-    if not title and isinstance(exc, DataError):
-        title = "The database cannot be read"
-    return fail(exc, code, as_json, title or None)
+_fail = fail
+_UNREADABLE = "The database cannot be read"
 
 
 def introspect(
@@ -42,22 +40,22 @@ def introspect(
     from ..introspect import inspect_database
 
     if rows < 0:
-        raise _fail(DataError("must be >= 0", "--rows"), 2, as_json)
+        raise _fail(DataError("must be >= 0", "--rows"), as_json)
     try:
         result = inspect_database(url, tables=table or None, rows=rows)
     except DataError as exc:
-        raise _fail(exc, 2, as_json) from None
-    except SpecError as exc:
-        raise _fail(exc, 1, as_json) from None
+        raise _fail(exc, as_json, _UNREADABLE) from None
+    except SpecError as exc:  # a sound database we could not turn into a spec: our failure
+        raise _fail(exc, as_json, status=1) from None
     text = result.to_yaml()
     if output is not None:
         try:
             write_atomic(output, text)
         except DataError as exc:
-            raise _fail(exc, 2, as_json, _NOT_WRITTEN) from None
+            raise _fail(exc, as_json, _NOT_WRITTEN) from None
         except OSError as exc:
             problem = DataError(f"cannot write {str(output)!r}: {exc.strerror or exc}", "-o")
-            raise _fail(problem, 2, as_json, _NOT_WRITTEN) from None
+            raise _fail(problem, as_json, _NOT_WRITTEN) from None
     if as_json:
         _emit_json(
             {

@@ -28,7 +28,7 @@ def config_from_options(
     try:
         return resolve_config(llm, model, allow_data_to_llm=True if allow_data_to_llm else None)
     except LLMConfigError as exc:
-        raise _fail(exc, 2, as_json) from None
+        raise _fail(exc, as_json) from None
 
 
 def usage_line(usage: dict[str, Any]) -> str:
@@ -54,7 +54,7 @@ def check(
     """Show the resolved LLM configuration with keys masked (and test it with --ping)."""
     from rich.table import Table
 
-    from ..llm import LLMError, config_path, default_cache_path, make_client
+    from ..llm import LLMConfigError, LLMError, config_path, default_cache_path, make_client
     from .app import _emit_json, _fail, _out
 
     config = config_from_options(llm, model, allow_data_to_llm, as_json)
@@ -66,14 +66,15 @@ def check(
     }
     if ping:
         if not config.enabled:
-            raise _fail(LLMError("no LLM is configured; nothing to ping", "--ping"), 2, as_json)
+            nothing = LLMConfigError("no LLM is configured; nothing to ping", "--ping")
+            raise _fail(nothing, as_json)
         client = make_client(config)
         try:
             response = client.chat(
                 [{"role": "user", "content": "Reply with the single word: ok"}], max_tokens=5
             )
         except LLMError as exc:
-            raise _fail(exc, 1, as_json) from None
+            raise _fail(exc, as_json) from None
         finally:
             client.close()
         info["ping"] = {"reply": response.text.strip(), "usage": client.usage.to_dict()}

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
-from ..errors import DataError, SpecError, SynthwrightError
+from ..errors import DataError, SpecError
 from ._output import emit_json, fail, show_spec, write_atomic
 
 if TYPE_CHECKING:  # the planner and the spec models load when a command runs, not at --help
@@ -39,8 +39,7 @@ _MAX_ROUNDS = 3
 _emit_json = emit_json
 
 
-def _fail(exc: SynthwrightError, code: int, as_json: bool, title: str = "Error") -> typer.Exit:
-    return fail(exc, code, as_json, title)
+_fail = fail
 
 
 def _parse_answers(pairs: list[str] | None) -> dict[str, str]:
@@ -118,10 +117,10 @@ def _finish(
         try:
             write_atomic(output, text)
         except DataError as exc:
-            raise _fail(exc, 2, as_json, "The spec could not be written") from None
+            raise _fail(exc, as_json, "The spec could not be written") from None
         except OSError as exc:
             problem = DataError(f"cannot write {str(output)!r}: {exc.strerror or exc}", "-o")
-            raise _fail(problem, 2, as_json, "The spec could not be written") from None
+            raise _fail(problem, as_json, "The spec could not be written") from None
     if as_json:
         _emit_json(
             {
@@ -171,13 +170,13 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         from ..planner.sessions import save_session
 
         if not prompt.strip():
-            raise _fail(SpecError("describe the data you need", "prompt"), 2, as_json)
+            raise _fail(SpecError("describe the data you need", "prompt"), as_json)
         try:
             answers = _parse_answers(answer)
             result, answers, transcript = _converse(chosen(), prompt, answers, interactive)
             session = save_session(prompt, result, answers=answers, transcript=transcript)
         except SpecError as exc:
-            raise _fail(exc, 2, as_json) from None
+            raise _fail(exc, as_json) from None
         _finish(session, result, answers, output, as_json)
 
     sessions = typer.Typer(help="Planning sessions: list, show, resume.", no_args_is_help=True)
@@ -193,7 +192,7 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         try:
             found = list_sessions(limit)
         except SpecError as exc:
-            raise _fail(exc, 2, as_json) from None
+            raise _fail(exc, as_json) from None
         if as_json:
             _emit_json(
                 [
@@ -222,7 +221,7 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         try:
             s = get_session(session_id)
         except SpecError as exc:
-            raise _fail(exc, 2, as_json) from None
+            raise _fail(exc, as_json) from None
         if as_json:
             _emit_json(s.to_dict())
             return
@@ -268,7 +267,7 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
                     s.id, _ask(fresh, session.answers), planner=chosen()
                 )
         except SpecError as exc:
-            raise _fail(exc, 2, as_json) from None
+            raise _fail(exc, as_json) from None
         _finish(session, result, session.answers, output, as_json)
 
     app.add_typer(sessions, name="sessions")

@@ -52,9 +52,9 @@ def register(app: typer.Typer) -> None:
         from ..profile import profile as run_profile
 
         if max_rows < 1:
-            raise _fail(SpecError("must be at least 1", "--max-rows"), 2, as_json)
+            raise _fail(SpecError("must be at least 1", "--max-rows"), as_json)
         if rare < 1:
-            raise _fail(SpecError("must be at least 1", "--rare"), 2, as_json)
+            raise _fail(SpecError("must be at least 1", "--rare"), as_json)
         try:
             fitted = run_profile(
                 samples, max_rows=max_rows, rare_k=rare, name=name, nested_categories=nested
@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
             if output is not None:
                 write_atomic(output, text)
         except (DataError, SpecError) as exc:
-            raise _fail(exc, 2, as_json) from None
+            raise _fail(exc, as_json) from None
         summary: dict[str, dict[str, Any]] = {
             name: {
                 "rows": p.source_rows if p.source_rows is not None else p.sample_rows,
@@ -134,7 +134,7 @@ def register(app: typer.Typer) -> None:
             if html is not None:
                 write_atomic(html, render_html(result), "--html")
         except (DataError, SpecError) as exc:
-            raise _fail(exc, 2, as_json) from None
+            raise _fail(exc, as_json) from None
         if as_json:
             _emit_json({"ok": True, **result.to_dict(), "html": str(html) if html else None})
             return

@@ -20,8 +20,8 @@ __all__ = ["register"]
 err = Console(stderr=True)
 
 
-def _fail(exc: SynthwrightError, code: int, as_json: bool) -> typer.Exit:
-    return fail(exc, code, as_json, "Cannot serve")
+_fail = fail
+_TITLE = "Cannot serve"
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +58,7 @@ def register(app: typer.Typer) -> None:
                 f"the service needs extra packages ({exc.name}): pip install 'synthwright[service]'",
                 "serve",
             )
-            raise _fail(missing, 2, as_json) from None
+            raise _fail(missing, as_json, _TITLE) from None
         try:
             settings = load_settings(
                 http_port=http_port,
@@ -78,16 +78,27 @@ def register(app: typer.Typer) -> None:
                 Problem("--" + ".".join(str(p) for p in e["loc"]).replace("_", "-"), e["msg"])
                 for e in exc.errors()
             ]
-            raise _fail(SpecError(problems), 2, as_json) from None
+            raise _fail(SpecError(problems), as_json, _TITLE) from None
+        refused = _preflight(settings)
+        if refused:
+            raise _fail(SpecError(refused), as_json, _TITLE) from None
         configure_logging(settings.log_level)
         from ..service.server import serve as run
 
         try:
             _event_loop_runner()(run(settings))
         except SynthwrightError as exc:
-            raise _fail(exc, 2, as_json) from None
-        except OSError as exc:
-            raise _fail(SpecError(str(exc), "serve"), 1, as_json) from None
+            raise _fail(exc, as_json, _TITLE) from None
+        except SystemExit as exc:  # uvicorn's own exit 3: its port was taken after the preflight
+            if type(exc) is not SystemExit or exc.code in (None, 0):
+                raise  # a signal (`cli._signals.Interrupted`) or a clean stop
+            problem = SpecError(
+                "the HTTP server could not start (is the port free?)", "--http-port"
+            )
+            raise _fail(problem, as_json, _TITLE) from None
+        except (OSError, RuntimeError) as exc:  # gRPC's "Failed to bind", the same race
+            where = "--grpc-port" if "bind" in str(exc).lower() else "serve"
+            raise _fail(SpecError(str(exc), where), as_json, _TITLE) from None
 
 
 def _event_loop_runner() -> Any:
@@ -99,3 +110,44 @@ def _event_loop_runner() -> Any:
 
         return asyncio.run
     return uvloop.run
+
+
+def _preflight(settings: Any) -> list[Problem]:
+    """What would stop the servers at start, found before anything starts, each located.
+
+    A taken or privileged port and a malformed Redis URL were a traceback (or
+    uvicorn's bare exit 3) half-way through start-up; checking them first names
+    the flag to change. A port can still be taken in the moment between this
+    check and the bind: `serve` translates that failure too.
+    """
+    import errno
+    import socket
+
+    problems: list[Problem] = []
+    for flag, port in (("--http-port", settings.http_port), ("--grpc-port", settings.grpc_port)):
+        if not port:
+            continue  # 0: the system picks a free one
+        try:
+            infos = socket.getaddrinfo(settings.host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            problems.append(Problem("--host", f"cannot listen on {settings.host!r}: {exc}"))
+            break
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    text = f"port {port} on {settings.host} is already in use"
+                elif exc.errno == errno.EACCES:
+                    text = f"no permission to listen on port {port} (below 1024 needs privileges)"
+                else:
+                    flag, text = "--host", f"cannot listen on {settings.host}:{port}: {exc}"
+                problems.append(Problem(flag, text))
+    url = settings.redis_url
+    if url and not url.startswith(("redis://", "rediss://", "unix://")):
+        problems.append(
+            Problem("--redis-url", "not a Redis URL: use redis://, rediss:// or unix://")
+        )
+    return problems

@@ -76,10 +76,16 @@ def validate(source: SpecLike) -> list[str]:
 def scaled(spec: Spec, rows: int | None, scale: float | None) -> Spec:
     """The spec with root row counts replaced (``rows``) or multiplied (``scale``).
 
-    A copy, so a caller's spec object is never changed by a run.
+    A copy, so a caller's spec object is never changed by a run. ``scale`` must be
+    a finite number above 0 (NaN and infinity cannot count rows; 0 once meant
+    "unscaled"), ``rows`` at least 0.
     """
     if rows is None and scale is None:
         return spec
+    if rows is not None and rows < 0:
+        raise SpecError(f"must be at least 0, got {rows}", "rows")
+    if scale is not None and not 0 < scale < float("inf"):  # also refuses NaN
+        raise SpecError(f"must be a finite number above 0, got {scale}", "scale")
     data = spec.model_copy(deep=True)
     for table in data.tables.values():
         if table.rows is not None:

@@ -41,6 +41,9 @@ __all__ = ["plan_offline"]
 
 Col = dict[str, Any]
 _GENERIC = "generic (id, name, created_at)"
+# problem codes (errors.Problem.code) meaning "this column cannot be unique here": the repair
+# drops `unique` for them, matched by code, never by the wording of the message
+_UNIQUENESS_UNMET = frozenset({"capacity", "not_unique"})
 _NUMERIC = ("int", "float", "decimal", "price")
 _TIME = ("date", "datetime")
 _PERSON_FIELDS = {
@@ -918,6 +921,7 @@ class _Builder:
         return spec_from_data(bare)
 
     def _repair(self, data: dict[str, Any], exc: SpecError) -> bool:
+        """Drop what each problem names, found by its location and code (never its wording)."""
         changed = False
         for problem in exc.problems:
             parts = problem.location.split(".")
@@ -938,7 +942,7 @@ class _Builder:
                         col.pop("within", None)
                         tdata.pop("checks", None)
                     self.assume(f"{parts[1]}.{parts[3]}: dropped {parts[4]} ({msg})")
-                elif "unique" in col and "unique" in msg:
+                elif "unique" in col and problem.code in _UNIQUENESS_UNMET:
                     col.pop("unique")
                     self.assume(f"{parts[1]}.{parts[3]}: not unique ({msg})")
                 elif len(tdata["columns"]) > 1 and "ref" not in col:

@@ -36,7 +36,7 @@ from functools import partial
 
 import pyarrow as pa
 
-from ..spec import ExprColumn, RefColumn, Spec, TypeColumn
+from ..spec import SCENARIO_COLUMN, ExprColumn, RefColumn, Spec, TypeColumn
 from ._columns import Relaxation, column_findings, duplicates, relaxations
 from ._context import Context
 from ._finding import Finding
@@ -44,7 +44,7 @@ from ._relations import checks, expression, foreign_key, order, per_parent
 
 __all__ = ["Finding", "check_tables"]
 
-ALLOWED_EXTRA_COLUMNS = frozenset({"_scenario"})
+ALLOWED_EXTRA_COLUMNS = frozenset({SCENARIO_COLUMN})
 
 
 def check_tables(tables: dict[str, pa.Table], spec: Spec) -> list[Finding]:

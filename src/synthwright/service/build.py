@@ -21,7 +21,7 @@ import yaml
 
 from .. import api
 from ..errors import Problem, SpecError
-from ..spec import Spec, TypeColumn
+from ..spec import SCENARIO_COLUMN, Spec, TypeColumn
 from ._errors import RequestError
 from .defects import defect_scenarios
 from .models import FieldDef, GenerateRequest
@@ -291,7 +291,7 @@ def _flatten(
     seen: set[str] = set()
     for i, f in enumerate(fields):
         here = f"{loc}[{i}]"
-        if SEP in f.name or f.name == "_scenario":
+        if SEP in f.name or f.name == SCENARIO_COLUMN:
             problems.append(
                 Problem(f"{here}.name", f"{f.name!r} is reserved (no '__', not _scenario)")
             )

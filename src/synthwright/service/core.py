@@ -31,6 +31,7 @@ from opentelemetry.trace import Span
 from .. import __version__, api
 from ..engine.expressions import thread_connection
 from ..errors import GenerationError, Problem, SpecError, SynthwrightError
+from ..spec import SCENARIO_COLUMN
 from . import _formats
 from ._errors import RequestError
 from .build import Build, build_spec
@@ -49,7 +50,7 @@ from .tracing import make_tracer
 __all__ = ["Chunk", "DataService", "Result", "StreamPlan"]
 
 log = structlog.get_logger("synthwright.service")
-SCENARIO = "_scenario"
+SCENARIO = SCENARIO_COLUMN
 BASE = "base"
 
 

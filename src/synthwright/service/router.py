@@ -26,6 +26,7 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from ..errors import SpecError
+from ..spec import SCENARIO_COLUMN
 from .build import Build
 from .models import GenerateRequest
 
@@ -151,7 +152,7 @@ async def apply_llm(
     unchanged, 0 and the reason the LLM's answer could not be used."""
     fields = {k: v for k, v in build.free_text.items() if k in table.column_names}
     structured = table.drop_columns(
-        [c for c in table.column_names if c in fields or c == "_scenario"]
+        [c for c in table.column_names if c in fields or c == SCENARIO_COLUMN]
     )
     task = LlmTask(
         entity=request.entity or build.table,

@@ -1,12 +1,14 @@
 """Files in a directory, one per table (``<table>.<ext>``), written all-or-nothing.
 
 Every file is first written into a hidden temporary directory inside the
-output directory (``.synthwright-tmp-<random>``, so the final moves stay on
+output directory (``.synthwright-tmp-<owner>-<random>``, so the final moves stay on
 one file system and are atomic renames). Only `close` moves them into place
 with ``os.replace``; a file that already has the name is set aside first and
 put back should a later move fail. A failure or `abort` therefore leaves the
 output directory exactly as it was -- including a directory that did not
-exist before, which is removed again.
+exist before, which is removed again. A run killed outright (SIGKILL) cannot
+clean up: the next sink opened on the directory sweeps what it left, by the
+owner token in the name and by age (`synthwright.sinks._stale`).
 
 Formats (see the writer modules for value details): ``parquet`` (zstd),
 ``csv``, ``jsonl``, ``json`` (one array per table), ``xlsx`` (one workbook
@@ -28,6 +30,8 @@ import pyarrow as pa
 from synthwright.errors import SinkError
 from synthwright.sinks import sql
 from synthwright.sinks._base import Sink, TableMeta, check_key_targets
+from synthwright.sinks._stale import TMP_PREFIX as TMP_PREFIX  # the tests' name for it
+from synthwright.sinks._stale import owned_prefix, sweep
 from synthwright.sinks._writers import (
     CsvWriter,
     JsonLinesWriter,
@@ -40,7 +44,6 @@ from synthwright.sinks._writers import (
 __all__ = ["FORMATS", "FileSink"]
 
 FORMATS = ("parquet", "csv", "jsonl", "json", "xlsx", "xml", "sql")
-TMP_PREFIX = ".synthwright-tmp-"
 
 
 def _xlsx_writer(path: Path, meta: TableMeta) -> TableWriter:
@@ -114,7 +117,8 @@ class FileSink(Sink):
         missing = [p for p in (self.out_dir, *self.out_dir.parents) if not p.exists()]
         self._created = missing  # deepest first: the order to remove them in
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self._tmp = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.out_dir))
+        sweep(self.out_dir)  # what a killed run left (see sinks._stale)
+        self._tmp = Path(tempfile.mkdtemp(prefix=owned_prefix(), dir=self.out_dir))
         make = self._factory()
         for meta in tables:
             self._writers[meta.name] = make(self._tmp / self._file_name(meta.name), meta)

@@ -2,6 +2,13 @@
 
 Pure functions over text and dicts; errors are the libraries' own (yaml,
 json, pydantic) and are translated into located SpecErrors by the caller.
+
+The reader is stricter than ``yaml.safe_load`` in two ways a spec needs:
+a key given twice in one mapping is refused (YAML would silently keep the
+last one, so ``rows: 10`` then ``rows: 20`` meant 20), and nesting deeper
+than `MAX_DEPTH` is refused (PyYAML's composer recurses, so a hostile
+``[[[[...`` blew the interpreter's stack). Both raise ``yaml.YAMLError``
+with the line and column, as any other malformed document does.
 """
 
 from __future__ import annotations
@@ -10,13 +17,82 @@ import json
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
+from yaml.nodes import MappingNode, Node
 
 from ._models import Spec
 
+__all__ = [
+    "MAX_DEPTH",
+    "json_schema",
+    "parse_text",
+    "spec_from_data",
+    "spec_to_data",
+    "spec_to_json",
+    "spec_to_yaml",
+]
+
+MAX_DEPTH = 64  # a real spec (and a profiled one) nests about 10 levels deep
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(ConstructorError):
+    """A key given twice in one mapping (``code`` is the problem code the loader reports)."""
+
+    code = "duplicate_key"
+
+
+class TooDeepError(ComposerError):
+    """A document nested deeper than `MAX_DEPTH`."""
+
+    code = "too_deep"
+
+
+class _SpecLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys and documents nested over `MAX_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark
+                raise TooDeepError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels; a spec never is", mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        first: dict[Any, Any] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == _MERGE_TAG:  # `<<: *base` may be overridden by design
+                continue
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                seen = first.get(key)
+            except TypeError:  # an unhashable key: the base class reports it
+                continue
+            if seen is not None:
+                raise DuplicateKeyError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"duplicate key {key!r} (first given on line {seen.line + 1})",
+                    key_node.start_mark,
+                )
+            first[key] = key_node.start_mark
+        return super().construct_mapping(node, deep)
+
 
 def parse_text(text: str) -> Any:
-    """Parse YAML (a superset of JSON) into plain Python data."""
-    return yaml.safe_load(text)
+    """Parse YAML (a superset of JSON) into plain Python data; see the module docstring."""
+    try:
+        return yaml.load(text, Loader=_SpecLoader)  # a SafeLoader subclass: no arbitrary objects
+    except RecursionError as exc:  # a path the depth bound did not cover: still refused
+        raise TooDeepError(None, None, f"nested deeper than {MAX_DEPTH} levels") from exc
 
 
 def spec_from_data(data: Any) -> Spec:

@@ -1,6 +1,9 @@
 """The public Python facade: load, validate, generate, write, check.
 
-CLI and service call only these functions. Example::
+It only wires the layers below it (ARCHITECTURE.md): the engine's ``Run``
+with sinks and quality on top (``Dataset``), the profiler for specs with
+``profile:`` sections, the planners for ``plan``. Nothing below imports it;
+CLI and service call these functions. Example::
 
     import synthwright as sw
     spec = sw.load_spec("examples/shop.yaml")

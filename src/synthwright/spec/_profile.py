@@ -8,9 +8,9 @@ copula (a correlation matrix over the normal scores of the modelled
 columns, optionally conditioned on the parent table's copula).
 
 These models are plain data like the rest of the spec (``extra="forbid"``,
-a ``kind`` discriminator per marginal) and import only the spec package, so
-they can move into ``synthwright.spec`` unchanged when ``TableSpec`` gains
-its ``profile`` field.
+a ``kind`` discriminator per marginal; ``TableSpec.profile`` holds one) and
+import only the spec package. Import them from ``synthwright.spec``, which
+re-exports them; this module is private.
 """
 
 from __future__ import annotations

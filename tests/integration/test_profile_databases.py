@@ -89,5 +89,5 @@ def test_bad_database_url_is_located() -> None:
     with pytest.raises(DataError) as info:
         read_sample(f"postgresql://postgres:secret@{host}:{port}/no_such_db_{os.getpid()}")
     (problem,) = info.value.problems
-    assert problem.location.startswith("sample.postgresql://postgres:***@")
+    assert problem.location.startswith("sample.postgresql://***@")  # the one rule: no login
     assert "secret" not in str(info.value)

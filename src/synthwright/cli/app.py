@@ -377,6 +377,9 @@ def _register_commands() -> None:
     cmd_serve.register(app)
     cmd_llm.register(app)
     cmd_plan.register(app, planner=_auto_planner)
+    from . import cmd_tasks
+
+    cmd_tasks.register(app)
 
 
 def _auto_planner(prompt: str, *, answers: dict[str, str] | None = None) -> Any:

@@ -8,95 +8,29 @@ MySQL/MariaDB column-level CHECKs from ``information_schema`` (SHOW CREATE
 TABLE, which the inspector parses, names only table-level ones on MariaDB).
 DuckDB is read through its own catalogue (:mod:`._duckdb`).
 
-Every failure -- a bad URL, an unreachable server, a wrong password, a
-missing file -- becomes one :class:`DataError` whose message never carries
-the URL's credentials.
+URLs, drivers, connecting and redaction are :mod:`synthwright.db`'s (one
+rule for every package). Every failure -- a bad URL, an unreachable server,
+a wrong password, a missing file -- becomes one :class:`DataError` whose
+message never carries the URL's login.
 """
 
 from __future__ import annotations
 
 import os
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
+from .. import db
 from ..errors import DataError
 from ._schema import CheckInfo, ColumnInfo, ForeignKeyInfo, SchemaInfo, TableInfo
 from ._types import parse_sql_type
 
 __all__ = ["SCHEMES", "read_schema", "redact"]
 
-SCHEMES = ("sqlite", "duckdb", "postgresql", "postgres", "mysql", "mariadb")
-_DRIVERS = {
-    "postgresql": "postgresql+psycopg",
-    "postgres": "postgresql+psycopg",
-    "mysql": "mysql+pymysql",
-    "mariadb": "mariadb+pymysql",
-}
-_DIALECTS = {"postgresql": "postgres", "mysql": "mysql", "mariadb": "mysql", "sqlite": "sqlite"}
+SCHEMES = tuple(db.SCHEMES)
 _LOCATION = "introspect"
 
-
-def redact(url: str) -> str:
-    """`url` without ``user:password@`` (no message ever carries credentials)."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<database url>"
-    if "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
-
-
-def scrub(message: str, url: str) -> str:
-    """An error message with the URL's user name and password removed."""
-    try:
-        parts = urlsplit(url)
-        secrets = [s for s in (parts.password, parts.username) if s]
-    except ValueError:
-        secrets = []
-    text = message.replace(url, redact(url))
-    for secret in sorted({*secrets, *(unquote(s) for s in secrets)}, key=len, reverse=True):
-        if len(secret) >= 3 or secret == parts.password:
-            text = text.replace(secret, "***")
-    return text
-
-
-def scheme_of(url: str) -> str:
-    """The base scheme of a database URL (``postgresql+psycopg`` -> ``postgresql``)."""
-    if "://" not in url:
-        raise DataError(
-            f"not a database URL: {redact(url)!r}; use sqlite:///file.db, duckdb:///file.duckdb,"
-            " postgresql://user@host/db or mysql://user@host/db",
-            _LOCATION,
-        )
-    scheme = url.split("://", 1)[0].split("+", 1)[0].lower()
-    if scheme not in SCHEMES:
-        raise DataError(
-            f"unsupported database URL {redact(url)!r}: supported schemes are "
-            "sqlite, duckdb, postgresql, mysql and mariadb",
-            _LOCATION,
-        )
-    return scheme
-
-
-def _file_path(url: str) -> str:
-    rest = url.split("://", 1)[1].split("?", 1)[0]
-    path = rest[1:] if rest.startswith("/") else rest
-    if not path or path == ":memory:":
-        raise DataError(f"{redact(url)!r} names no database file", _LOCATION)
-    if not os.path.isfile(path):
-        raise DataError(f"no such database file: {path}", _LOCATION)
-    return path
-
-
-def _sqlalchemy_url(url: str, scheme: str) -> str:
-    """The URL with the driver we ship (psycopg 3, PyMySQL) unless one is named."""
-    head, rest = url.split("://", 1)
-    if "+" not in head and scheme in _DRIVERS:
-        head = _DRIVERS[scheme]
-    elif head.lower().startswith("postgres+"):
-        head = "postgresql+" + head.split("+", 1)[1]
-    return f"{head}://{rest}"
+#: the one redaction rule (kept under this name: ``synthwright.introspect.redact``)
+redact = db.redact_url
 
 
 def read_schema(url: str, *, tables: list[str] | None = None) -> SchemaInfo:
@@ -111,18 +45,18 @@ def read_schema(url: str, *, tables: list[str] | None = None) -> SchemaInfo:
     Raises:
         DataError: bad URL, unreachable database, unknown table, no tables.
     """
-    scheme = scheme_of(url)
-    if scheme == "duckdb":
+    target = db.parse_url(url, location=_LOCATION, error=DataError)
+    if target.is_file and not os.path.isfile(target.database):
+        raise DataError(f"no such database file: {target.database}", _LOCATION)
+    if target.dialect == "duckdb":
         from ._duckdb import read_duckdb
 
-        schema = read_duckdb(_file_path(url), url)
+        schema = read_duckdb(target.database, url)
     else:
-        if scheme == "sqlite":
-            _file_path(url)
-        schema = _read_sqlalchemy(url, scheme)
-    schema.source = redact(url)
+        schema = _read_sqlalchemy(target)
+    schema.source = target.redacted
     if not schema.tables:
-        raise DataError(f"{redact(url)} has no tables", _LOCATION)
+        raise DataError(f"{target.redacted} has no tables", _LOCATION)
     if tables:
         select_tables(schema, tables)
     return schema
@@ -145,37 +79,28 @@ def select_tables(schema: SchemaInfo, wanted: list[str]) -> None:
         raise DataError("; ".join(problems), "--table")
 
 
-def _read_sqlalchemy(url: str, scheme: str) -> SchemaInfo:
+def _read_sqlalchemy(target: db.DatabaseURL) -> SchemaInfo:
+    engine = db.sqlalchemy_engine(target, location=_LOCATION, error=DataError)
     try:
-        import sqlalchemy as sa
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
-    except ImportError as exc:  # pragma: no cover - sqlalchemy is a dependency of introspect
-        raise DataError("introspect needs SQLAlchemy: pip install sqlalchemy", _LOCATION) from exc
-    connect_args: dict[str, Any] = {}
-    if scheme != "sqlite":
-        connect_args["connect_timeout"] = 10
-    try:
-        engine = sa.create_engine(_sqlalchemy_url(url, scheme), connect_args=connect_args)
-    except (ArgumentError, NoSuchModuleError, ValueError, ImportError) as exc:
-        raise DataError(
-            f"cannot use database URL {redact(url)!r}: {scrub(str(exc), url)}", _LOCATION
-        ) from None
-    try:
-        with engine.connect() as conn:
-            return _inspect(conn, scheme)
-    except SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        text = reason[0] if reason else type(exc).__name__
-        raise DataError(f"cannot read {redact(url)}: {scrub(text, url)}", _LOCATION) from None
+        with (
+            db.translated(
+                target,
+                _LOCATION,
+                error=DataError,
+                action=f"cannot read {target.redacted}",
+                sqlalchemy=True,
+            ),
+            engine.connect() as conn,
+        ):
+            return _inspect(conn, target.dialect)
     finally:
         engine.dispose()
 
 
-def _inspect(conn: Any, scheme: str) -> SchemaInfo:
+def _inspect(conn: Any, dialect: str) -> SchemaInfo:
     import sqlalchemy as sa
 
     inspector = sa.inspect(conn)
-    dialect = _DIALECTS.get(scheme, "postgres")
     names = inspector.get_table_names()
     mysql_checks = _mysql_checks(conn) if dialect == "mysql" else {}
     tables: dict[str, TableInfo] = {}

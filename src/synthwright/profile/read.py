@@ -10,10 +10,11 @@ Sources and how large inputs are bounded (memory never grows with the input):
   header (openpyxl in read-only mode); one table per sheet.
 - A directory: one table per supported file, named after the file.
 - ``sqlite:///file``, ``duckdb:///file``, ``postgresql://...``,
-  ``mysql://...``: every table. Above ``max_rows`` rows a deterministic
-  pseudo-random sample is drawn by the database (SQLite: hashed rowids;
-  PostgreSQL: ``setseed`` + ``random()``; MySQL: ``RAND(42)``; DuckDB:
-  reservoir).
+  ``mysql://...``: every table, read through :mod:`synthwright.db` (the one
+  database layer: URLs, drivers, redaction). Above ``max_rows`` rows a
+  deterministic pseudo-random sample is drawn by the database (SQLite:
+  hashed rowids; PostgreSQL: ``setseed`` + ``random()``; MySQL:
+  ``RAND(42)``; DuckDB: reservoir).
 
 CSV files whose bytes are not valid UTF-8 (Latin-1 exports, or files mixing
 encodings line by line) are re-read line by line, each line as UTF-8 when it
@@ -21,13 +22,12 @@ is, else as Windows-1252/Latin-1; the profile's notes say how many lines
 needed it. A UTF-16/32 file is decoded by its byte-order mark, and a ragged
 file (rows with other field counts than the header) is refused at its first
 such line (see `_csv`). Every failure is a :class:`~synthwright.errors.DataError` located
-at ``sample.<source>``; nothing here raises a foreign error.
+at ``sample.<source>`` (a URL redacted); nothing here raises a foreign error.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,8 +39,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .. import db
 from ..errors import DataError, Problem
-from ..quality.read import loose_array, sql_ident, sql_literal
 from . import _csv
 
 __all__ = ["DEFAULT_MAX_ROWS", "SUFFIXES", "Sample", "read_sample", "retype_strings"]
@@ -48,8 +48,6 @@ __all__ = ["DEFAULT_MAX_ROWS", "SUFFIXES", "Sample", "read_sample", "retype_stri
 DEFAULT_MAX_ROWS = 200_000
 SUFFIXES = (".csv", ".tsv", ".csv.gz", ".tsv.gz", ".parquet", ".pq", ".json", ".jsonl", ".ndjson")
 _EXCEL = (".xlsx", ".xlsm")
-_DB_SCHEMES = ("sqlite", "duckdb", "postgresql", "postgres", "mysql", "mariadb")
-_SEED = 42
 
 
 @dataclass
@@ -87,9 +85,9 @@ def read_sample(
     problems: list[Problem] = []
     for source in sources:
         text = str(source)
-        where = f"sample.{text}"
+        where = f"sample.{db.redact_url(text)}"
         try:
-            if _is_url(text):
+            if db.is_database_url(text):
                 _read_database(text, sample, max_rows)
             else:
                 path = Path(text)
@@ -147,16 +145,16 @@ def _read_path(path: Path, sample: Sample, max_rows: int) -> None:
     except OSError as exc:
         raise DataError(f"cannot read {path}: {exc.strerror or exc}", where) from exc
     if lower.endswith((".parquet", ".pq")):
-        source = f"read_parquet({sql_literal(str(path))})"
+        source = f"read_parquet({db.string_literal(str(path))})"
     elif lower.endswith((".json", ".jsonl", ".ndjson")):
-        source = f"read_json({sql_literal(str(path))}, format='auto')"
+        source = f"read_json({db.string_literal(str(path))}, format='auto')"
     else:
         _read_csv(path, sample, max_rows, where)
         return
     try:
         table, total = _duck_sample(source, max_rows)
     except duckdb.Error as exc:
-        message = _first_line(exc)
+        message = db.first_line(exc)
         if "unicode" in str(exc).lower() and not lower.endswith(".gz"):
             table, total, fixed = _read_mixed_encoding(path, max_rows, where)
             sample.notes.append(
@@ -170,7 +168,7 @@ def _read_path(path: Path, sample: Sample, max_rows: int) -> None:
 def _read_csv(path: Path, sample: Sample, max_rows: int, where: str) -> None:
     """A CSV/TSV through DuckDB; UTF-16/32 decoded by its BOM, ragged files refused (`_csv`)."""
     with _csv.decoded(path, where) as (readable, encoding):
-        source = f"read_csv({sql_literal(str(readable))}, header=true, sample_size=-1)"
+        source = f"read_csv({db.string_literal(str(readable))}, header=true, sample_size=-1)"
         try:
             table, total = _duck_sample(source, max_rows)
         except duckdb.Error as exc:
@@ -182,7 +180,7 @@ def _read_csv(path: Path, sample: Sample, max_rows: int, where: str) -> None:
                     "Windows-1252"
                 )
             else:
-                raise DataError(f"cannot read {path}: {_first_line(exc)}", where) from exc
+                raise DataError(f"cannot read {path}: {db.first_line(exc)}", where) from exc
         if table.num_columns == 1:  # DuckDB's fallback when rows disagree on their fields
             _csv.refuse_ragged(readable, path, where)
     if encoding is not None:
@@ -190,26 +188,14 @@ def _read_csv(path: Path, sample: Sample, max_rows: int, where: str) -> None:
     sample.add(table_name(path), table, total, where)
 
 
-def _duck_sample(source: str, max_rows: int, con: Any = None) -> tuple[pa.Table, int]:
-    """Rows of a DuckDB table function (or table), sampled above max_rows; and the full count."""
-    own = con is None
-    con = con or duckdb.connect(":memory:")
+def _duck_sample(source: str, max_rows: int) -> tuple[pa.Table, int]:
+    """Rows of a DuckDB table function, sampled above max_rows; and the full count."""
+    con = duckdb.connect(":memory:")
     try:
-        con.execute("SET memory_limit='2GB'").fetchall()
-        total = int(con.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0])
-        if total > max_rows:
-            con.execute("SET threads=1").fetchall()  # the reservoir is repeatable on one thread
-            query = (
-                f"SELECT * FROM {source} USING SAMPLE reservoir({int(max_rows)} ROWS) "
-                f"REPEATABLE ({_SEED})"
-            )
-        else:
-            query = f"SELECT * FROM {source}"
-        table = con.sql(query).to_arrow_table()
+        table, total = db.duckdb_rows(con, source, max_rows)
         return retype_strings(_normalise(table)), total
     finally:
-        if own:
-            con.close()
+        con.close()
 
 
 def _read_mixed_encoding(path: Path, max_rows: int, where: str) -> tuple[pa.Table, int, int]:
@@ -229,10 +215,10 @@ def _read_mixed_encoding(path: Path, max_rows: int, where: str) -> tuple[pa.Tabl
                         except UnicodeDecodeError:
                             line = raw.decode("latin-1")
                     dst.write(line)
-            source = f"read_csv({sql_literal(str(target))}, header=true, sample_size=-1)"
+            source = f"read_csv({db.string_literal(str(target))}, header=true, sample_size=-1)"
             table, total = _duck_sample(source, max_rows)
         except (OSError, duckdb.Error) as exc:
-            raise DataError(f"cannot read {path}: {_first_line(exc)}", where) from exc
+            raise DataError(f"cannot read {path}: {db.first_line(exc)}", where) from exc
     return table, total, fixed
 
 
@@ -248,7 +234,7 @@ def _read_excel(path: Path, sample: Sample, max_rows: int) -> None:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for a bad file
-        raise DataError(f"cannot read {path}: {_first_line(exc)}", where) from exc
+        raise DataError(f"cannot read {path}: {db.first_line(exc)}", where) from exc
     try:
         sheets = book.worksheets
         for sheet in sheets:
@@ -289,123 +275,26 @@ def _header_names(header: list[str | None]) -> list[str]:
 # --- databases -----------------------------------------------------------------
 
 
-def _is_url(text: str) -> bool:
-    return "://" in text and text.split("://", 1)[0].split("+")[0].lower() in _DB_SCHEMES
-
-
 def _read_database(url: str, sample: Sample, max_rows: int) -> None:
-    scheme = url.split("://", 1)[0].split("+")[0].lower()
-    where = f"sample.{_redact(url)}"
-    if scheme == "sqlite":
-        _read_sqlite(Path(url.split(":///", 1)[-1]), sample, max_rows, where)
-    elif scheme == "duckdb":
-        _read_duckdb(Path(url.split(":///", 1)[-1]), sample, max_rows, where)
-    else:
-        _read_server(url, scheme, sample, max_rows, where)
-
-
-def _read_sqlite(path: Path, sample: Sample, max_rows: int, where: str) -> None:
-    if not path.is_file():
-        raise DataError(f"no such database file: {path}", where)
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise DataError(f"cannot open {path}: {exc}", where) from exc
-    try:
-        names = [
-            r[0]
-            for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-                "ORDER BY name"
-            )
-        ]
-        for name in names:
-            q = sql_ident(name)
-            total = int(con.execute(f"SELECT count(*) FROM {q}").fetchone()[0])
-            query = f"SELECT * FROM {q}"
-            if total > max_rows:
-                query = (
-                    f"SELECT * FROM {q} WHERE rowid IN (SELECT rowid FROM {q} "
-                    f"ORDER BY (rowid * 2654435761) % 4294967291 LIMIT {int(max_rows)})"
-                )
-            try:
-                cursor = con.execute(query)
-            except sqlite3.OperationalError:  # WITHOUT ROWID tables
-                cursor = con.execute(f"SELECT * FROM {q} LIMIT {int(max_rows)}")
-            header = [d[0] for d in cursor.description]
-            sample.add(name, _rows_to_table(header, cursor.fetchall()), total, where)
-    except sqlite3.Error as exc:
-        raise DataError(f"cannot read {path}: {exc}", where) from exc
-    finally:
-        con.close()
-
-
-def _read_duckdb(path: Path, sample: Sample, max_rows: int, where: str) -> None:
-    if not path.is_file():
-        raise DataError(f"no such database file: {path}", where)
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.Error as exc:
-        raise DataError(f"cannot open {path}: {_first_line(exc)}", where) from exc
-    try:
-        names = [r[0] for r in con.execute("SHOW TABLES").fetchall()]
-        for name in sorted(names):
-            table, total = _duck_sample(sql_ident(name), max_rows, con)
-            sample.add(name, table, total, where)
-    except duckdb.Error as exc:
-        raise DataError(f"cannot read {path}: {_first_line(exc)}", where) from exc
-    finally:
-        con.close()
-
-
-def _read_server(url: str, scheme: str, sample: Sample, max_rows: int, where: str) -> None:
-    """PostgreSQL (psycopg) or MySQL/MariaDB (pymysql) through SQLAlchemy."""
-    try:
-        import sqlalchemy as sa
-    except ImportError as exc:  # pragma: no cover
-        raise DataError("database URLs need sqlalchemy", where) from exc
-    driver = {"postgresql": "postgresql+psycopg", "postgres": "postgresql+psycopg"}.get(
-        scheme, "mysql+pymysql"
-    )
-    rest = url.split("://", 1)[1]
-    full = url if "+" in url.split("://", 1)[0] else f"{driver}://{rest}"
-    try:
-        engine = sa.create_engine(full)
-        with engine.connect() as con:
-            inspector = sa.inspect(con)
-            for name in sorted(inspector.get_table_names()):
-                q = con.dialect.identifier_preparer.quote(name)
-                total = int(con.execute(sa.text(f"SELECT count(*) FROM {q}")).scalar_one())
-                query = f"SELECT * FROM {q}"
-                if total > max_rows:
-                    if driver.startswith("postgresql"):
-                        con.execute(sa.text("SELECT setseed(0.42)"))
-                        query += f" ORDER BY random() LIMIT {int(max_rows)}"
-                    else:
-                        query += f" ORDER BY RAND({_SEED}) LIMIT {int(max_rows)}"
-                result = con.execute(sa.text(query))
-                header = list(result.keys())
-                sample.add(name, _rows_to_table(header, [tuple(r) for r in result]), total, where)
-        engine.dispose()
-    except DataError:
-        raise
-    except Exception as exc:  # drivers raise their own trees; translated once, here
-        raise DataError(f"cannot read {_redact(url)}: {_first_line(exc)}", where) from exc
+    """Every base table of the database, sampled by the database above max_rows."""
+    where = f"sample.{db.redact_url(url)}"
+    with db.Reader(url, location=where) as reader:
+        for name in reader.tables():
+            table, total = reader.sample(name, max_rows, convert=_floats)
+            sample.add(name, retype_strings(_normalise(table)), total, where)
 
 
 # --- Arrow helpers -------------------------------------------------------------
 
 
-def _rows_to_table(header: list[str], rows: list[tuple[Any, ...]]) -> pa.Table:
-    names = _header_names([str(h) for h in header])
-    columns = list(zip(*rows, strict=False)) if rows else [()] * len(names)
-    table = pa.table({n: _loose_array(list(c)) for n, c in zip(names, columns, strict=True)})
-    return retype_strings(_normalise(table))
+def _floats(values: list[Any]) -> list[Any]:
+    """Decimals as floats: the profile models numbers, not their exact digits."""
+    return [float(v) if isinstance(v, Decimal) else v for v in values]
 
 
 def _loose_array(values: list[Any]) -> pa.Array:
     """Cells as Arrow: their own type when uniform (decimals as floats), else their text."""
-    return loose_array([float(v) if isinstance(v, Decimal) else v for v in values])
+    return db.loose_array(_floats(values))
 
 
 def _normalise(table: pa.Table) -> pa.Table:
@@ -457,13 +346,3 @@ def retype_strings(table: pa.Table) -> pa.Table:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 continue
     return table
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _redact(url: str) -> str:
-    """The URL without a password, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)

@@ -1,17 +1,21 @@
 """Read a dataset written by any sink back into Arrow tables typed by the spec.
 
 ``synthwright check DATA --spec SPEC`` judges files that may come from
-anywhere, so the reader accepts every output format and types text formats
-(CSV, JSON, xlsx, sqlite) by the spec: each non-expression column is cast to
-the type the spec implies, expression and extra columns keep what the file
-or an inference gives. Every problem (a missing file, an unreadable one, a
-column that cannot be cast) is collected and raised once as a
-:class:`~synthwright.errors.DataError` located at ``data.<table>[.<column>]``.
+anywhere, so the reader accepts every format a sink writes -- Parquet, CSV,
+JSON Lines, JSON, xlsx, XML, SQL scripts -- and every database a sink loads
+(a ``.duckdb``/``.db``/``.sqlite`` file or a database URL, read through
+:mod:`synthwright.db`). Text formats (CSV, JSON, xlsx, XML, SQL, SQLite and
+the servers' driver values) are typed by the spec: each non-expression
+column is cast to the type the spec implies, expression and extra columns
+keep what the file or an inference gives. Every problem (a missing file, an
+unreadable one, a column that cannot be cast) is collected and raised once
+as a :class:`~synthwright.errors.DataError` located at
+``data.<table>[.<column>]``; a URL in a message is always redacted.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,35 +25,43 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from .. import db
 from ..errors import DataError, Problem
 from ..spec import ExprColumn, Spec
 from ._cast import CastError, cast_array
 from ._derived import type_derived
 from ._types import column_type
 
-__all__ = ["FILE_FORMATS", "loose_array", "read_tables", "sql_ident", "sql_literal"]
+__all__ = ["FILE_FORMATS", "read_tables"]
 
-FILE_FORMATS = ("parquet", "csv", "jsonl", "ndjson", "json", "xlsx")
+#: every format a file sink writes (and ``ndjson``, JSON Lines by another name)
+FILE_FORMATS = ("parquet", "csv", "jsonl", "ndjson", "json", "xlsx", "xml", "sql")
 _DATABASE_SUFFIXES = (".duckdb", ".db", ".sqlite", ".sqlite3")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _UNTYPED_KEY = b"synthwright.untyped"
+_XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 
 
 def read_tables(path: str | Path, spec: Spec) -> dict[str, pa.Table]:
     """Tables of ``spec`` read from ``path``, cast to the spec's column types.
 
     ``path`` is a directory with one file per table (``<table>.parquet``,
-    ``.csv``, ``.jsonl``, ``.json`` (array or NDJSON), ``.xlsx``, or a
-    ``<table>/`` folder of parquet parts), a ``.duckdb``/``.db``/``.sqlite``
-    database, or an ``.xlsx`` workbook with one sheet per table. Columns the
-    spec does not know are kept as read (``check`` reports them if needed).
+    ``.csv``, ``.jsonl``, ``.json`` (array or NDJSON), ``.xlsx``, ``.xml``,
+    ``.sql``, or a ``<table>/`` folder of parquet parts), a
+    ``.duckdb``/``.db``/``.sqlite`` database, an ``.xlsx`` workbook with one
+    sheet per table, or a database URL (``postgresql://...``,
+    ``mysql://...``, ``sqlite:///...``, ``duckdb:///...``). Columns the spec
+    does not know are kept as read (``check`` reports them if needed).
 
     Raises:
         DataError: listing every table or column that could not be read or cast.
     """
-    root = Path(path)
     problems: list[Problem] = []
     raw: dict[str, pa.Table] = {}
+    if isinstance(path, str) and "://" in path:
+        raw = _read_url(path, spec, problems)
+        return _finish(spec, raw, problems)
+    root = Path(path)
     if root.is_file() and root.suffix.lower() in _DATABASE_SUFFIXES:
         raw = _read_database(root, spec, problems)
     elif root.is_file() and root.suffix.lower() == ".xlsx":
@@ -65,11 +77,20 @@ def read_tables(path: str | Path, spec: Spec) -> dict[str, pa.Table]:
                 problems.append(Problem(f"data.{name}", f"no file {name}.{{{wanted}}} in {root}"))
                 continue
             typed = _typed_columns(spec, name)
-            table = _guard(problems, name, file, partial(_read_file, name=name, typed=typed))
+            reader = partial(
+                _read_file, name=name, typed=typed, known=list(spec.tables[name].columns)
+            )
+            table = _guard(problems, name, file, reader)
             if table is not None:
                 raw[name] = table
     else:
-        problems.append(Problem("data", f"{root} is neither a directory nor a database file"))
+        shown = db.redact_url(str(root))
+        problems.append(Problem("data", f"{shown} is neither a directory nor a database file"))
+    return _finish(spec, raw, problems)
+
+
+def _finish(spec: Spec, raw: dict[str, pa.Table], problems: list[Problem]) -> dict[str, pa.Table]:
+    """Cast what was read to the spec's types; raise every problem at once."""
     untyped = {name for name, table in raw.items() if _untyped(table)}
     result = {
         name: _cast_table(spec, name, table.replace_schema_metadata(None), problems)
@@ -87,7 +108,14 @@ def _guard(
     """Run one reader; a foreign library's error becomes a located problem."""
     try:
         return read(file)
-    except (OSError, ValueError, KeyError, duckdb.Error, pa.ArrowException) as exc:
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        ElementTree.ParseError,
+        duckdb.Error,
+        pa.ArrowException,
+    ) as exc:
         message = str(exc).split("\n")[0] or type(exc).__name__
         problems.append(Problem(f"data.{name}", f"cannot read {file}: {message}"))
         return None
@@ -110,7 +138,7 @@ def _typed_columns(spec: Spec, name: str) -> set[str]:
     return {c for c in table.columns if column_type(spec, table, c) is not None}
 
 
-def _read_file(file: Path, name: str, typed: set[str]) -> pa.Table:
+def _read_file(file: Path, name: str, typed: set[str], known: list[str]) -> pa.Table:
     ext = file.suffix.lower().lstrip(".")
     if file.is_dir() or ext == "parquet":
         return pq.read_table(file)
@@ -118,7 +146,38 @@ def _read_file(file: Path, name: str, typed: set[str]) -> pa.Table:
         return _read_csv(file, typed)
     if ext in ("json", "jsonl", "ndjson"):
         return _read_json(file, typed)
+    if ext == "xml":
+        return _read_xml(file, known)
+    if ext == "sql":
+        return _mark_untyped(db.read_script(file))
     return _read_xlsx(file, name, False)
+
+
+def _read_xml(file: Path, known: list[str]) -> pa.Table:
+    """``<table><row><col>text</col>...</row></table>`` as string columns, streamed.
+
+    ``xsi:nil="true"`` is null and an empty element an empty string (as the
+    XML sink writes them); a column a row leaves out is null in that row. A
+    file without rows has no element names, so it gets the spec's columns.
+    """
+    columns: dict[str, list[str | None]] = {}
+    rows = 0
+    for _, element in ElementTree.iterparse(file, events=("end",)):
+        if element.tag != "row":
+            continue
+        for cell in element:
+            values = columns.setdefault(cell.tag, [None] * rows)
+            values.append(None if cell.get(_XSI_NIL) == "true" else (cell.text or ""))
+        rows += 1
+        for values in columns.values():
+            if len(values) < rows:
+                values.append(None)
+        element.clear()
+    if not columns:
+        columns = {name: [] for name in known}
+    return _mark_untyped(
+        pa.table([pa.array(v, pa.string()) for v in columns.values()], names=list(columns))
+    )
 
 
 def _read_csv(file: Path, typed: set[str]) -> pa.Table:
@@ -140,12 +199,13 @@ def _read_json(file: Path, typed: set[str]) -> pa.Table:
     """JSON array or NDJSON through DuckDB; typed fields as text (nested ones as JSON)."""
     con = duckdb.connect(":memory:")
     try:
-        source = f"read_json({sql_literal(str(file))}, format='auto')"
+        source = f"read_json({db.string_literal(str(file))}, format='auto')"
         found = con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()
         columns = ", ".join(
-            f"{sql_literal(n)}: {sql_literal('VARCHAR' if n in typed else t)}" for n, t, *_ in found
+            f"{db.string_literal(n)}: {db.string_literal('VARCHAR' if n in typed else t)}"
+            for n, t, *_ in found
         )
-        query = f"SELECT * FROM read_json({sql_literal(str(file))}, format='auto', columns={{{columns}}})"
+        query = f"SELECT * FROM read_json({db.string_literal(str(file))}, format='auto', columns={{{columns}}})"
         return _mark_untyped(con.sql(query).to_arrow_table())
     finally:
         con.close()
@@ -169,65 +229,46 @@ def _read_xlsx(file: Path, name: str, by_sheet: bool) -> pa.Table:
             raise ValueError("the sheet is empty")
         columns = list(zip(*rows, strict=False)) or [()] * len(header)
         return _mark_untyped(
-            pa.table({str(h): loose_array(list(v)) for h, v in zip(header, columns, strict=True)})
+            pa.table(
+                {str(h): db.loose_array(list(v)) for h, v in zip(header, columns, strict=True)}
+            )
         )
     finally:
         book.close()
 
 
-def loose_array(values: list[object]) -> pa.Array:
-    """Cells as Arrow: their own type when uniform, else their text."""
-    try:
-        return pa.array(values)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        return pa.array([None if v is None else str(v) for v in values], pa.string())
-
-
 def _read_database(file: Path, spec: Spec, problems: list[Problem]) -> dict[str, pa.Table]:
-    with file.open("rb") as handle:
-        is_sqlite = handle.read(16) == _SQLITE_MAGIC
-    reader = _read_sqlite if is_sqlite else _read_duckdb
+    """A SQLite or DuckDB file (told apart by its first bytes)."""
     try:
-        return reader(file, spec, problems)
-    except (sqlite3.Error, duckdb.Error, OSError) as exc:
-        problems.append(Problem("data", f"cannot open {file}: {str(exc).splitlines()[0]}"))
+        with file.open("rb") as handle:
+            is_sqlite = handle.read(16) == _SQLITE_MAGIC
+    except OSError as exc:
+        problems.append(Problem("data", f"cannot open {file}: {exc.strerror or exc}"))
         return {}
+    return _read_url(f"{'sqlite' if is_sqlite else 'duckdb'}:///{file}", spec, problems)
 
 
-def _read_duckdb(file: Path, spec: Spec, problems: list[Problem]) -> dict[str, pa.Table]:
-    con = duckdb.connect(str(file), read_only=True)
+def _read_url(url: str, spec: Spec, problems: list[Problem]) -> dict[str, pa.Table]:
+    """Every table of the spec from a database (SQLite and servers' values typed later)."""
+    out: dict[str, pa.Table] = {}
     try:
-        present = {row[0] for row in con.sql("SHOW TABLES").fetchall()}
-        out: dict[str, pa.Table] = {}
-        for name in spec.tables:
-            if name not in present:
-                problems.append(Problem(f"data.{name}", f"no table {name!r} in {file}"))
-                continue
-            out[name] = con.sql(f"SELECT * FROM {sql_ident(name)}").to_arrow_table()
-        return out
-    finally:
-        con.close()
-
-
-def _read_sqlite(file: Path, spec: Spec, problems: list[Problem]) -> dict[str, pa.Table]:
-    """SQLite through the standard library (no network for DuckDB's extension)."""
-    con = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
-    try:
-        present = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        out: dict[str, pa.Table] = {}
-        for name in spec.tables:
-            if name not in present:
-                problems.append(Problem(f"data.{name}", f"no table {name!r} in {file}"))
-                continue
-            cursor = con.execute(f"SELECT * FROM {sql_ident(name)}")
-            header = [d[0] for d in cursor.description]
-            columns = list(zip(*cursor.fetchall(), strict=False)) or [()] * len(header)
-            out[name] = _mark_untyped(
-                pa.table({h: loose_array(list(v)) for h, v in zip(header, columns, strict=True)})
-            )
-        return out
-    finally:
-        con.close()
+        with db.Reader(url, location="data") as reader:
+            present = reader.present(list(spec.tables))
+            for name in spec.tables:
+                if name not in present:
+                    problems.append(
+                        Problem(f"data.{name}", f"no table {name!r} in {reader.url.redacted}")
+                    )
+                    continue
+                try:
+                    table = reader.read(name)
+                except DataError as exc:
+                    problems += [Problem(f"data.{name}", p.message) for p in exc.problems]
+                    continue
+                out[name] = table if reader.dialect == "duckdb" else _mark_untyped(table)
+    except DataError as exc:
+        problems.extend(exc.problems)
+    return out
 
 
 def _cast_table(spec: Spec, name: str, table: pa.Table, problems: list[Problem]) -> pa.Table:
@@ -274,13 +315,3 @@ def _infer(values: pa.ChunkedArray) -> pa.Array:
         except CastError:
             continue
     return array
-
-
-def sql_literal(text: str) -> str:
-    """A DuckDB/SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
-
-
-def sql_ident(text: str) -> str:
-    """A DuckDB/SQL quoted identifier."""
-    return '"' + text.replace('"', '""') + '"'

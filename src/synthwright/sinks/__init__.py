@@ -11,7 +11,10 @@ Usage::
         s.write_batch("customers", batch)
     sink.written                             # paths or "url#table" written
 
-Database sinks (DuckDB, psycopg, pymysql) are imported only when first used.
+Which sink serves which target is a registry, keyed by URL scheme for
+databases and by format for directories: :func:`register_sink` adds one
+(a class or factory, or ``"module:attribute"`` so that its drivers are
+imported only when first used, as the built-in database sinks are).
 `existing_max_ids(url, tables)` reads the largest integer keys already in a
 database, so that ``append`` can continue after them. `SinkInputError` (a
 `SinkError`) marks what the caller asked for wrongly: unreachable server,
@@ -20,8 +23,11 @@ refused login, unknown database, an existing table under ``if_exists='fail'``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from synthwright import db
 from synthwright.errors import SinkError
 from synthwright.sinks._base import ForeignKey, MemorySink, Sink, TableMeta
 from synthwright.sinks._server import SinkInputError
@@ -42,7 +48,69 @@ __all__ = [
     "existing_max_ids",
     "open_sink",
     "read_columns",
+    "register_sink",
+    "registered",
 ]
+
+#: ``(url, **options) -> Sink`` for a scheme; ``(out_dir, format, **options) -> Sink`` for a format
+SinkFactory = Callable[..., Sink]
+_F = TypeVar("_F", bound=Callable[..., Sink])
+_BY_SCHEME: dict[str, SinkFactory | str] = {}
+_BY_FORMAT: dict[str, SinkFactory | str] = {}
+
+
+def register_sink(
+    *,
+    scheme: str | None = None,
+    format: str | None = None,
+    factory: SinkFactory | str | None = None,
+) -> Callable[[_F], _F]:
+    """Make `factory` the sink for URLs of `scheme` (``scheme://...``) or for `format`.
+
+    Usable as a decorator (``@register_sink(scheme="clickhouse")`` on a Sink
+    class) or directly with ``factory=``; a ``"package.module:Name"`` string
+    is imported on first use. A scheme is matched without its driver suffix
+    (``postgresql+psycopg`` is ``postgresql``). Registering a key again
+    replaces its sink.
+    """
+    if (scheme is None) == (format is None):
+        raise ValueError("register_sink takes exactly one of scheme= or format=")
+    table, key = (_BY_SCHEME, scheme.lower()) if scheme is not None else (_BY_FORMAT, str(format))
+
+    def add(target: _F) -> _F:
+        table[key] = target
+        return target
+
+    if factory is not None:
+        table[key] = factory
+    return add
+
+
+def registered() -> dict[str, list[str]]:
+    """The schemes and formats that have a sink, for messages and ``--help``."""
+    return {"schemes": sorted(_BY_SCHEME), "formats": list(_BY_FORMAT)}
+
+
+def _resolve(entry: SinkFactory | str) -> SinkFactory:
+    if isinstance(entry, str):
+        module, _, name = entry.partition(":")
+        resolved: SinkFactory = getattr(importlib.import_module(module), name)
+        return resolved
+    return entry
+
+
+for _scheme, _dialect in db.SCHEMES.items():
+    register_sink(
+        scheme=_scheme,
+        factory={
+            "sqlite": "synthwright.sinks.database:DatabaseSink",
+            "duckdb": "synthwright.sinks.database:DatabaseSink",
+            "postgres": "synthwright.sinks.postgres:PostgresSink",
+            "mysql": "synthwright.sinks.mysql:MySqlSink",
+        }[_dialect],
+    )
+for _format in FORMATS:
+    register_sink(format=_format, factory=FileSink)
 
 
 def open_sink(target: str, *, format: str | None = None, **options: Any) -> Sink:
@@ -52,15 +120,39 @@ def open_sink(target: str, *, format: str | None = None, **options: Any) -> Sink
     the sink (``dialect=`` for SQL files, ``if_exists=`` for databases).
     Database URLs: ``sqlite:///``, ``duckdb:///``, ``postgresql://`` (also
     ``postgres://``, ``postgresql+psycopg://``), ``mysql://`` (also
-    ``mysql+pymysql://``, ``mariadb://``).
+    ``mysql+pymysql://``, ``mariadb://``), and any scheme registered with
+    :func:`register_sink`.
+
+    Raises:
+        SinkInputError: an unknown scheme, or database options (``if_exists``)
+            with a target that is not a URL (credentials never shown).
+        SinkError: an unknown format.
     """
     if "://" in target:
         if format is not None:
             raise SinkError("format applies to directories, not database URLs", "sinks")
-        from synthwright.sinks.database import open_database
+        entry = _BY_SCHEME.get(db.base_scheme(target))
+        if entry is None:
+            raise SinkInputError(
+                f"unsupported database URL {db.redact_url(target)!r}: {db.SUPPORTED}"
+                + _extra_schemes(),
+                "sinks.database",
+            )
+        return _resolve(entry)(target, **options)
+    if "if_exists" in options:
+        raise SinkInputError(
+            f"not a database URL: {db.redact_url(target)!r}; {db.SUPPORTED}", "sinks.database"
+        )
+    name = format or "parquet"
+    entry = _BY_FORMAT.get(name)
+    if entry is None:
+        raise SinkError(f"unknown format {name!r}; choose one of {', '.join(_BY_FORMAT)}", "sinks")
+    return _resolve(entry)(target, name, **options)
 
-        return open_database(target, **options)
-    return FileSink(target, format or "parquet", **options)
+
+def _extra_schemes() -> str:
+    extra = sorted(set(_BY_SCHEME) - set(db.SCHEMES))
+    return f" (also registered: {', '.join(extra)})" if extra else ""
 
 
 def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:

@@ -14,14 +14,25 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import ClassVar, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, ClassVar, TypeVar
 
 import pyarrow as pa
 
-from synthwright.errors import SinkError
+from synthwright import db
+from synthwright.errors import SinkError, SinkInputError
 
-__all__ = ["ForeignKey", "MemorySink", "Sink", "TableMeta", "check_key_targets", "redact_url"]
+__all__ = [
+    "IF_EXISTS",
+    "ForeignKey",
+    "MemorySink",
+    "Sink",
+    "TableMeta",
+    "UrlSink",
+    "check_key_targets",
+    "check_names",
+]
+
+IF_EXISTS = ("fail", "replace", "append", "truncate")
 
 _S = TypeVar("_S", bound="Sink")
 _T = TypeVar("_T")
@@ -54,17 +65,6 @@ class TableMeta:
         for group in self.unique:
             cols.update(group)
         return cols
-
-
-def redact_url(url: str) -> str:
-    """`url` without ``user:password@``, so that no message ever carries credentials."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<url>"
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def _check_tables(tables: list[TableMeta]) -> None:
@@ -108,6 +108,59 @@ def check_key_targets(tables: list[TableMeta]) -> None:
     ]
     if problems:
         raise SinkError("; ".join(problems), "sinks")
+
+
+def _short(name: str, keep: int = 40) -> str:
+    """A name for a message: whole when short, else its start (the full one may be huge)."""
+    return repr(name) if len(name) <= keep else repr(name[:keep]) + "..."
+
+
+#: MySQL/MariaDB name a table's n-th unnamed foreign key ``<table>_ibfk_<n>``
+_MYSQL_FK_SUFFIX = "_ibfk_"
+
+
+def check_names(tables: list[TableMeta], dialect: str, location: str) -> None:
+    """Refuse names longer than the dialect keeps, before anything is changed.
+
+    PostgreSQL truncates a name beyond 63 bytes without a word (so a
+    300-character table would be loaded under a different name, and two
+    long names could become one); MySQL refuses beyond 64 characters, and
+    also when the name it makes for a foreign key (``<table>_ibfk_<n>``)
+    would be longer -- after the rows are in. Saying so up front names
+    every offender and changes nothing.
+
+    Raises:
+        SinkInputError: listing every name that is too long.
+    """
+    if dialect not in db.NAME_LIMITS:
+        return
+    limit, unit = db.NAME_LIMITS[dialect]
+
+    def size(name: str) -> int:
+        return len(name.encode("utf-8")) if unit == "bytes" else len(name)
+
+    problems = [
+        f"table {_short(t.name)} is {size(t.name)} {unit}" for t in tables if size(t.name) > limit
+    ]
+    problems += [
+        f"column {_short(t.name)}.{_short(f.name)} is {size(f.name)} {unit}"
+        for t in tables
+        for f in t.schema
+        if size(f.name) > limit
+    ]
+    if dialect == "mysql":
+        problems += [
+            f"table {_short(t.name)}: the names MySQL gives its foreign keys "
+            f"('<table>{_MYSQL_FK_SUFFIX}{len(t.foreign_keys)}') would be over {limit} {unit}"
+            for t in tables
+            if t.foreign_keys
+            and size(t.name) <= limit
+            and size(t.name + _MYSQL_FK_SUFFIX + str(len(t.foreign_keys))) > limit
+        ]
+    if problems:
+        raise SinkInputError(
+            f"{dialect} keeps names of at most {limit} {unit}: " + "; ".join(problems), location
+        )
 
 
 class Sink(ABC):
@@ -255,6 +308,56 @@ def _check_batch(meta: TableMeta, batch: pa.RecordBatch) -> None:
             )
         if not field.nullable and batch.column(i).null_count:
             raise SinkError(f"column {field.name!r} is NOT NULL but has nulls", meta.name)
+
+
+class UrlSink(Sink):
+    """What every database sink shares: its URL, ``if_exists``, locations, driver errors.
+
+    The URL is parsed once (:func:`synthwright.db.parse_url`); ``url`` is its
+    redacted form, the only one that appears in messages and in what `close`
+    returns (``<url>#<table>``). Subclasses name the dialects they take and
+    get, before they connect, the checks every database needs: foreign keys
+    that point at keys, names the dialect keeps whole.
+    """
+
+    #: dialects this sink loads, and how to write its URLs (for the refusal)
+    dialects: ClassVar[tuple[str, ...]] = ()
+    takes: ClassVar[str] = ""
+
+    def __init__(self, url: str, *, if_exists: str = "fail") -> None:
+        super().__init__()
+        where = f"sinks.{self.dialects[0] if len(self.dialects) == 1 else 'database'}"
+        if if_exists not in IF_EXISTS:
+            raise SinkInputError(
+                f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}", where
+            )
+        self.target = db.parse_url(url, location=where)
+        if self.target.dialect not in self.dialects:
+            raise SinkInputError(
+                f"unsupported database URL {self.target.redacted!r}: {type(self).__name__} "
+                f"takes {self.takes} (open_sink picks the sink for any URL)",
+                where,
+            )
+        self.dialect = self.target.dialect
+        self.url = self.target.redacted
+        self.if_exists = if_exists
+        self._con: Any = None
+
+    def _location(self, table: str | None) -> str:
+        return f"{self.url}#{table}" if table else f"sinks.{self.dialect}"
+
+    def _translated(self, table: str | None) -> Any:
+        """A context in which driver errors become SinkError, located and scrubbed."""
+        return db.translated(self.target, self._location(table))
+
+    def _preflight(self, tables: list[TableMeta]) -> None:
+        """Refusals that need no connection: keys to non-keys, names too long."""
+        check_key_targets(tables)
+        check_names(tables, self.dialect, self._location(None))
+
+    def _connect(self, **options: Any) -> Any:
+        """A connection to the target (refusals are SinkInputError: nothing changed)."""
+        return db.connect(self.target, location=self._location(None), **options)
 
 
 class MemorySink(Sink):

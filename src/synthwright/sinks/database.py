@@ -20,11 +20,12 @@ goes through ``executemany`` with ISO-8601 text for temporal values and exact
 decimal text (stored under the column's NUMERIC affinity), as in the SQL
 scripts of :mod:`synthwright.sinks.sql`.
 
-:func:`open_database` picks the sink for any database URL: this one for
-SQLite/DuckDB, :mod:`~synthwright.sinks.postgres` for ``postgresql://``,
-:mod:`~synthwright.sinks.mysql` for ``mysql://``/``mariadb://`` (their
-drivers are imported only then). :func:`existing_max_ids` does the same for
-the key look-up that ``append`` needs.
+``sqlite:///`` without a path (or ``:memory:``) is refused: a load into a
+database that vanishes with its connection would "succeed" into nothing.
+
+:func:`existing_max_ids` and :func:`read_columns` serve ``append`` for every
+database the same way, through :class:`synthwright.db.Reader`; which sink
+loads which URL is the registry's business (:func:`synthwright.sinks.open_sink`).
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ import contextlib
 import os
 import sqlite3
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 import duckdb
 import pyarrow as pa
 
+from synthwright import db
 from synthwright.errors import SinkError
 from synthwright.sinks import _text, sql
-from synthwright.sinks._base import Sink, TableMeta, check_key_targets, integer_keyed, redact_url
+from synthwright.sinks._base import IF_EXISTS, Sink, TableMeta, UrlSink, integer_keyed
 from synthwright.sinks._server import SinkInputError
 
 __all__ = [
@@ -50,95 +51,27 @@ __all__ = [
     "SinkInputError",
     "database_kind",
     "existing_max_ids",
-    "open_database",
+    "read_columns",
 ]
 
 SCHEMES = ("sqlite", "duckdb")
-IF_EXISTS = ("fail", "replace", "append", "truncate")
-_POSTGRES = ("postgresql", "postgres")
-_MYSQL = ("mysql", "mariadb")
-_SUPPORTED = (
-    "supported schemes are postgresql://user@host/db, mysql://user@host/db "
-    "(or mariadb://), sqlite:///path.db and duckdb:///path.duckdb"
-)
+_BATCH_VIEW = "__synthwright_batch"
 
 
 def database_kind(url: str) -> str:
     """``sqlite``, ``duckdb``, ``postgres`` or ``mysql`` for a database URL.
 
-    A driver suffix (``postgresql+psycopg://``, ``mysql+pymysql://``) is allowed.
-
     Raises:
         SinkInputError: not a URL of a supported database (credentials not shown).
     """
-    scheme = url.split("://", 1)[0].split("+", 1)[0].lower() if "://" in url else ""
-    if scheme in SCHEMES:
-        return scheme
-    if scheme in _POSTGRES:
-        return "postgres"
-    if scheme in _MYSQL:
-        return "mysql"
-    raise SinkInputError(
-        f"unsupported database URL {redact_url(url)!r}: {_SUPPORTED}", "sinks.database"
-    )
+    return db.dialect_of(url, location="sinks.database")
 
 
-def open_database(url: str, *, if_exists: str = "fail", **options: Any) -> Sink:
-    """The sink for a database URL (nothing is connected before ``open``)."""
-    kind = database_kind(url)
-    if kind == "postgres":
-        from synthwright.sinks.postgres import PostgresSink
-
-        return PostgresSink(url, if_exists=if_exists, **options)
-    if kind == "mysql":
-        from synthwright.sinks.mysql import MySqlSink
-
-        return MySqlSink(url, if_exists=if_exists, **options)
-    return DatabaseSink(url, if_exists=if_exists, **options)
-
-
-def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
-    """Largest integer primary key of each of `tables` that already exists at `url`.
-
-    Tables that do not exist (or have no integer primary key) are left out; an
-    empty table gives 0. ``append`` generates keys from max + 1 onwards.
-    """
-    kind = database_kind(url)
-    if kind == "postgres":
-        from synthwright.sinks import postgres
-
-        return postgres.existing_max_ids(url, tables)
-    if kind == "mysql":
-        from synthwright.sinks import mysql
-
-        return mysql.existing_max_ids(url, tables)
-    return _local_max_ids(url, tables)
-
-
-_BATCH_VIEW = "__synthwright_batch"
-
-
-def _parse(url: str) -> tuple[str, str]:
-    """(scheme, path) of a ``scheme:///path`` URL; ``:memory:`` when there is no path."""
-    try:
-        parts = urlsplit(url)
-    except ValueError as exc:
-        raise SinkInputError(f"not a database URL: {redact_url(url)!r}", "sinks.database") from exc
-    scheme = parts.scheme.split("+", 1)[0].lower()
-    if scheme not in SCHEMES:
-        raise SinkInputError(
-            f"unsupported database URL {redact_url(url)!r}: DatabaseSink takes "
-            "sqlite:///path.db and duckdb:///path.duckdb (use open_database for the others)",
-            "sinks.database",
-        )
-    rest = url.split("://", 1)[1] if "://" in url else ""
-    path = rest[1:] if rest.startswith("/") else rest  # sqlite:////abs -> /abs
-    return scheme, path or ":memory:"
-
-
-class DatabaseSink(Sink):
+class DatabaseSink(UrlSink):
     """Writes tables into a SQLite or DuckDB database in one transaction."""
 
+    dialects = SCHEMES
+    takes = "sqlite:///path.db and duckdb:///path.duckdb"
     foreign_errors: ClassVar[tuple[type[BaseException], ...]] = (
         *Sink.foreign_errors,
         sqlite3.Error,
@@ -146,43 +79,27 @@ class DatabaseSink(Sink):
     )
 
     def __init__(self, url: str, *, if_exists: str = "fail") -> None:
-        super().__init__()
-        if if_exists not in IF_EXISTS:
-            raise SinkInputError(
-                f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}",
-                "sinks.database",
-            )
-        self.scheme, self.path = _parse(url)
-        self.url = redact_url(url)
-        self.if_exists = if_exists
-        self._con: Any = None
+        super().__init__(url, if_exists=if_exists)
+        self.scheme = self.dialect
+        self.path = self.target.database
         self._created_file = False
-
-    @property
-    def _dialect(self) -> str:
-        return self.scheme
-
-    def _location(self, table: str | None) -> str:
-        return f"{self.url}#{table}" if table else f"sinks.{self.scheme}"
 
     def _exec(self, statement: str) -> None:
         self._con.execute(statement)
 
     # -- hooks -------------------------------------------------------------------
     def _open(self, tables: list[TableMeta]) -> None:
-        check_key_targets(tables)
-        in_memory = self.path == ":memory:"
-        self._created_file = not in_memory and not os.path.exists(self.path)
+        self._preflight(tables)
+        self._created_file = not os.path.exists(self.path)
+        self._con = self._connect()
         if self.scheme == "sqlite":
-            self._con = sqlite3.connect(self.path, isolation_level=None)
             self._exec("PRAGMA foreign_keys = ON")
             self._exec("BEGIN")
         else:
-            self._con = duckdb.connect(self.path)
             self._con.begin()
-        existing = self._existing({t.name for t in tables})
+        existing = db.present_tables(self._con, self.scheme, [t.name for t in tables])
         if existing and self.if_exists == "fail":
-            first = next(t.name for t in tables if t.name.lower() in existing)
+            first = next(t.name for t in tables if t.name in existing)
             raise SinkInputError(
                 f"table {first!r} already exists (use if_exists='replace', 'append' or 'truncate')",
                 self._location(first),
@@ -190,32 +107,20 @@ class DatabaseSink(Sink):
         truncate_by_drop = self.if_exists == "truncate" and self.scheme == "duckdb"
         if self.if_exists == "replace" or truncate_by_drop:
             for meta in reversed(tables):  # children before parents
-                if meta.name.lower() in existing:
-                    self._exec(sql.drop_table(meta.name, self._dialect))
+                if meta.name in existing:
+                    self._exec(sql.drop_table(meta.name, self.scheme))
             existing = set()
         elif self.if_exists == "truncate":
             for meta in reversed(tables):  # children before parents
-                if meta.name.lower() in existing:
-                    self._exec(f"DELETE FROM {sql.quote_ident(meta.name, self._dialect)}")
+                if meta.name in existing:
+                    self._exec(f"DELETE FROM {sql.quote_ident(meta.name, self.scheme)}")
         for meta in tables:
-            if meta.name.lower() not in existing:
-                self._exec(sql.create_table(meta, self._dialect))
-
-    def _existing(self, names: set[str]) -> set[str]:
-        """Lower-cased names of the given tables that the database already has."""
-        if self.scheme == "sqlite":
-            query = "SELECT name FROM sqlite_master WHERE type = 'table'"
-        else:
-            query = (
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = current_schema() AND table_catalog = current_database()"
-            )
-        found = {str(row[0]).lower() for row in self._con.execute(query).fetchall()}
-        return {n.lower() for n in names} & found
+            if meta.name not in existing:
+                self._exec(sql.create_table(meta, self.scheme))
 
     def _write(self, meta: TableMeta, batch: pa.RecordBatch) -> None:
-        cols = ", ".join(sql.quote_ident(c, self._dialect) for c in batch.schema.names)
-        table = sql.quote_ident(meta.name, self._dialect)
+        cols = ", ".join(sql.quote_ident(c, self.scheme) for c in batch.schema.names)
+        table = sql.quote_ident(meta.name, self.scheme)
         if self.scheme == "duckdb":
             self._con.register(_BATCH_VIEW, _for_duckdb(batch))
             try:
@@ -274,32 +179,30 @@ def _for_sqlite(arr: pa.Array) -> list[Any]:
     return list(_text.plain(arr).to_pylist())
 
 
-def _local_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
-    """`existing_max_ids` for SQLite and DuckDB files (a missing file has no tables)."""
-    scheme, path = _parse(url)
-    if path != ":memory:" and not os.path.exists(path):
+def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
+    """Largest integer primary key of each of `tables` that already exists at `url`.
+
+    Tables that do not exist (or have no integer primary key) are left out;
+    an empty table gives 0, and so does a database file that does not exist
+    yet. ``append`` generates keys from max + 1 onwards.
+
+    Raises:
+        SinkInputError: the database cannot be reached or read.
+    """
+    target = db.parse_url(url, location="sinks.database")
+    if target.is_file and not os.path.exists(target.database):
         return {}
     keyed = integer_keyed(tables)
-    sink = DatabaseSink(url)
-    try:
-        if scheme == "sqlite":
-            sink._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        else:
-            sink._con = duckdb.connect(path, read_only=True)
-        present = sink._existing({t.name for t in keyed})
+    with db.Reader(target, location=target.redacted, error=SinkInputError) as reader:
+        present = reader.present([t.name for t in keyed])
         out: dict[str, int] = {}
         for meta in keyed:
-            if meta.name.lower() in present:
-                key = sql.quote_ident(str(meta.primary_key), scheme)
-                name = sql.quote_ident(meta.name, scheme)
-                row = sink._con.execute(f"SELECT max({key}) FROM {name}").fetchone()
-                out[meta.name] = int(row[0]) if row and row[0] is not None else 0
+            if meta.name in present:
+                query = f"SELECT max({reader.quote(str(meta.primary_key))}) FROM {reader.quote(meta.name)}"
+                rows = reader.query(query, "keys")[1]
+                top = rows[0][0] if rows else None
+                out[meta.name] = int(top) if top is not None else 0
         return out
-    except (sqlite3.Error, duckdb.Error) as exc:
-        raise SinkError(f"cannot read keys: {exc}", sink.url) from exc
-    finally:
-        if sink._con is not None:
-            sink._con.close()
 
 
 def read_columns(url: str, meta: TableMeta, columns: list[str]) -> pa.Table:
@@ -310,51 +213,21 @@ def read_columns(url: str, meta: TableMeta, columns: list[str]) -> pa.Table:
 
     Raises:
         SinkInputError: the database cannot be reached or has no such table.
-        SinkError: the query failed or the values do not fit the declared types.
+        SinkError: the values do not fit the declared types.
     """
-    kind = database_kind(url)
-    if kind == "postgres":
-        from synthwright.sinks import postgres
-
-        con: Any = postgres.connect(url)
-        quote = postgres._q
-    elif kind == "mysql":
-        from synthwright.sinks import mysql
-
-        con = mysql.connect(url)
-        quote = mysql._q
-    else:
-        scheme, path = _parse(url)
-        if path != ":memory:" and not os.path.exists(path):
-            raise SinkInputError(f"no database file at {path}", f"tables.{meta.name}")
-        if scheme == "sqlite":
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        else:
-            con = duckdb.connect(path, read_only=True)
-
-        def quote(name: str) -> str:
-            return sql.quote_ident(name, scheme)
-
-    select = ", ".join(quote(c) for c in columns)
-    try:
-        cursor = con.cursor()
-        cursor.execute(f"SELECT {select} FROM {quote(meta.name)}")
-        rows = cursor.fetchall()
-    except Exception as exc:  # each driver has its own error tree: translate them all here
-        raise SinkInputError(
-            f"cannot read existing table {meta.name!r}: {str(exc).splitlines()[0]}",
-            f"tables.{meta.name}",
-        ) from exc
-    finally:
-        con.close()
+    where = f"tables.{meta.name}"
+    with db.Reader(url, location=where, error=SinkInputError) as reader:
+        if meta.name not in reader.present([meta.name]):
+            raise SinkInputError(f"no table {meta.name!r} in {reader.url.redacted}", where)
+        loose = reader.read(meta.name, columns)
     arrays = []
-    for i, name in enumerate(columns):
-        values = [row[i] for row in rows]
+    for name in columns:
+        want = meta.schema.field(name).type
         try:
-            arrays.append(pa.array(values).cast(meta.schema.field(name).type))
+            arrays.append(loose.column(name).combine_chunks().cast(want))
         except (pa.ArrowException, ValueError, TypeError) as exc:
             raise SinkError(
-                f"existing column {meta.name}.{name} does not fit {meta.schema.field(name).type}",
+                f"existing column {meta.name}.{name} does not fit {want}",
                 f"tables.{meta.name}.columns.{name}",
             ) from exc
     return pa.table(arrays, names=columns)

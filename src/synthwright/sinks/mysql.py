@@ -6,7 +6,7 @@
 the spot, so a load cannot be one transaction. Instead, per ``if_exists``:
 
 - ``fail`` (default) and ``replace``: every table is created and loaded under
-  a staging name (``_sw_<token>_<n>_<table>``) whose foreign keys point at
+  a staging name (``_sw_<stamp>_<token>_<n>``, see below) whose foreign keys point at
   the other staging tables, then swapped into place with **one** atomic
   ``RENAME TABLE`` (for ``replace`` the old tables are renamed away in the
   same statement and dropped afterwards). InnoDB carries foreign keys along
@@ -32,168 +32,140 @@ file; used when the server has ``local_infile`` on) or as multi-row
 ``LOAD DATA LOCAL`` turns row errors into warnings and skips the row, so
 every load's row count and warnings are checked and any shortfall fails
 the whole load. Foreign-key columns get their index from InnoDB itself.
+
+Leftovers. Every catchable way out (an error, Ctrl-C, a SIGTERM the CLI
+turns into an exception) drops the staging tables. SIGKILL cannot be
+caught, and before this scheme nine kills left 45 staging tables behind.
+So a staging name carries its load's start time (hex seconds) and an owner
+token, and the loading connection holds the server lock
+``synthwright_stage_<token>`` (``GET_LOCK``) for as long as it lives: the
+server releases it the moment the connection dies, however the process
+died. Each load first sweeps the database: a ``_sw_`` table whose owner's
+lock is free belongs to a dead load and is dropped; one without a token (an
+older version's) is dropped once it is `STALE_AFTER` seconds old; a live
+load's tables are never touched. What SIGKILL can still leave: nothing
+visible under the dataset's own names for ``fail``/``replace`` (the swap is
+one ``RENAME``); for ``append``/``truncate`` a table the load had to
+create, empty (its rows were never committed).
+
+Names longer than 64 characters -- or so long that MySQL's names for their
+foreign keys (``<table>_ibfk_<n>``) would be -- are refused before
+connecting, as is an unknown ``charset``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
-from collections.abc import Iterator
+import time
 from dataclasses import replace
 from typing import Any
 
 import pyarrow as pa
 
+from synthwright import db
 from synthwright.errors import SinkError
 from synthwright.sinks import sql
-from synthwright.sinks._base import ForeignKey, Sink, TableMeta, check_key_targets, integer_keyed
-from synthwright.sinks._server import (
-    ServerURL,
-    SinkInputError,
-    first_line,
-    parse_url,
-    scrub,
-    tsv_bytes,
-)
+from synthwright.sinks._base import IF_EXISTS, ForeignKey, TableMeta, UrlSink
+from synthwright.sinks._server import SinkInputError, tsv_bytes
 
-__all__ = ["IF_EXISTS", "METHODS", "SCHEMES", "MySqlSink", "existing_max_ids"]
+__all__ = ["IF_EXISTS", "METHODS", "SCHEMES", "STALE_AFTER", "MySqlSink", "sweep_staging"]
 
 SCHEMES = ("mysql", "mariadb", "mysql+pymysql", "mariadb+pymysql")
-IF_EXISTS = ("fail", "replace", "append", "truncate")
 METHODS = ("auto", "load_data", "insert")
 ROWS_PER_INSERT = 5000
+STALE_AFTER = 3600  # seconds: an untokened staging table older than this is a leftover
 _DIALECT = "mysql"
-_OPTIONS = ("charset", "unix_socket", "connect_timeout")
-#: client errors that mean "cannot reach / log in / find the database": bad input
-_CONNECT_ERRORS = {1044, 1045, 1049, 2002, 2003, 2005, 2006, 2013}
 _LOAD_FORMAT = (
     "CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'"
 )
+_STAGING = re.compile(r"^_sw_(?P<stamp>[0-9a-f]{8})_(?P<token>[0-9a-f]{8})_o?\d+$")
 
 
 def _q(name: str) -> str:
     return sql.quote_ident(name, _DIALECT)
 
 
-def _parse(url: str) -> ServerURL:
-    parsed = parse_url(url, "MySQL", "sinks.mysql")
-    if parsed.scheme not in SCHEMES:
-        raise SinkInputError(
-            f"not a MySQL URL: {parsed.redacted!r} (use mysql://...)", "sinks.mysql"
-        )
-    if not parsed.database:
-        raise SinkInputError(
-            f"no database in {parsed.redacted!r} (mysql://user@host/database)", "sinks.mysql"
-        )
-    unknown = sorted(set(parsed.options) - set(_OPTIONS))
-    if unknown:
-        raise SinkInputError(
-            f"unknown option(s) {', '.join(unknown)} in {parsed.redacted!r}; "
-            f"known: {', '.join(_OPTIONS)}",
-            "sinks.mysql",
-        )
-    return parsed
+def _lock(token: str) -> str:
+    """The server lock a load holds while its staging tables may exist."""
+    return f"synthwright_stage_{token}"
 
 
-def connect(url: str, *, local_infile: bool = False) -> Any:
-    """A PyMySQL connection (autocommit off, strict mode), errors scrubbed and classified.
+def _rows(con: Any, statement: str, params: Any = None) -> list[tuple[Any, ...]]:
+    with con.cursor() as cur:
+        cur.execute(statement, params)
+        return list(cur.fetchall())
 
-    Raises:
-        SinkInputError: unreachable server, refused login, unknown database.
-        SinkError: any other failure while connecting.
+
+def sweep_staging(con: Any, *, own: str = "", stale_after: float = STALE_AFTER) -> list[str]:
+    """Drop the staging tables of loads that died; return their names.
+
+    A tokened ``_sw_`` table is a leftover when no connection holds its
+    owner's lock (:func:`_lock`); an untokened one when it is older than
+    `stale_after` seconds. `own` is the caller's token (never swept). Best
+    effort: a table that cannot be dropped is left for the next load.
     """
-    import pymysql
-
-    target = _parse(url)
-    options = target.options
+    found = _rows(
+        con,
+        "SELECT table_name, TIMESTAMPDIFF(SECOND, create_time, NOW()) "
+        "FROM information_schema.tables WHERE table_schema = DATABASE() "
+        "AND table_name LIKE '\\_sw\\_%'",
+    )
+    dead: list[str] = []
+    for name, age in found:
+        match = _STAGING.match(str(name))
+        if match is None:
+            if age is not None and age > stale_after:
+                dead.append(str(name))
+        elif match["token"] != own:
+            free = _rows(con, "SELECT IS_FREE_LOCK(%s)", (_lock(match["token"]),))[0][0]
+            if free == 1:
+                dead.append(str(name))
+    if not dead:
+        return []
+    dropped = []
+    _rows(con, "SET SESSION foreign_key_checks = 0")  # staging tables reference each other
     try:
-        con = pymysql.connect(
-            host=target.host or "localhost",
-            port=target.port or 3306,
-            user=target.user or "root",
-            password=target.password or "",
-            database=target.database,
-            unix_socket=options.get("unix_socket"),
-            charset=options.get("charset", "utf8mb4"),
-            connect_timeout=int(options.get("connect_timeout", "5")),
-            autocommit=False,
-            local_infile=local_infile,
-        )
-        with con.cursor() as cur:
-            cur.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'")
-            cur.execute("SET SESSION foreign_key_checks = 1, unique_checks = 1")
-        return con
-    except (pymysql.Error, ValueError) as exc:
-        message = scrub(_message(exc), target.password)
-        code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
-        error = SinkInputError if code in _CONNECT_ERRORS or code is None else SinkError
-        # from None: the driver's own error may carry connection details
-        raise error(f"cannot connect to {target.redacted}: {message}", "sinks.mysql") from None
+        for name in dead:
+            with contextlib.suppress(Exception):
+                _rows(con, f"DROP TABLE IF EXISTS {_q(name)}")
+                dropped.append(name)
+    finally:
+        _rows(con, "SET SESSION foreign_key_checks = 1")
+    return dropped
 
 
-def _message(exc: BaseException) -> str:
-    """PyMySQL errors are ``(code, message)`` pairs: the message, first line."""
-    if len(exc.args) > 1 and isinstance(exc.args[1], str):
-        return first_line(Exception(exc.args[1]))
-    return first_line(exc)
-
-
-def _existing(cur: Any, names: list[str]) -> set[str]:
-    """The given tables (or views) present in the current database, by their given names."""
-    cur.execute("SELECT @@lower_case_table_names")
-    folded = int(cur.fetchone()[0]) != 0
-    cur.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE()")
-    found = {str(r[0]).lower() if folded else str(r[0]) for r in cur.fetchall()}
-    return {n for n in names if (n.lower() if folded else n) in found}
-
-
-class MySqlSink(Sink):
+class MySqlSink(UrlSink):
     """Loads tables into MySQL/MariaDB all-or-nothing (see the module docstring).
 
     `method`: ``auto`` (``LOAD DATA LOCAL`` when the server allows it, else
     ``INSERT``), ``load_data`` or ``insert``.
     """
 
+    dialects = ("mysql",)
+    takes = "mysql://user@host/database (or mariadb://)"
+
     def __init__(self, url: str, *, if_exists: str = "fail", method: str = "auto") -> None:
-        super().__init__()
-        if if_exists not in IF_EXISTS:
-            raise SinkInputError(
-                f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}",
-                "sinks.mysql",
-            )
+        super().__init__(url, if_exists=if_exists)
         if method not in METHODS:
             raise SinkInputError(
                 f"method must be one of {', '.join(METHODS)}, not {method!r}", "sinks.mysql"
             )
-        self._raw_url = url
-        parsed = _parse(url)
-        self._password = parsed.password
-        self.url = parsed.redacted
-        self.if_exists = if_exists
         self.method = method
-        self._con: Any = None
         self._token = secrets.token_hex(4)
+        self._stamp = f"{int(time.time()) & 0xFFFFFFFF:08x}"
         self._targets: dict[str, TableMeta] = {}  # table -> where its rows go (staging or final)
         self._staged: list[str] = []  # staging tables to drop on failure (parents first)
         self._created: list[str] = []  # final tables created by an append/truncate load
         self._existing: set[str] = set()
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.swept: list[str] = []  #: leftovers of dead loads this load removed
 
-    def _location(self, table: str | None) -> str:
-        return f"{self.url}#{table}" if table else "sinks.mysql"
-
-    @contextlib.contextmanager
-    def _translated(self, table: str | None) -> Iterator[None]:
-        """Driver errors -> SinkError with the credentials scrubbed (raised once, here)."""
-        import pymysql
-
-        try:
-            yield
-        except pymysql.Error as exc:
-            message = scrub(_message(exc), self._password)
-            raise SinkError(f"could not write: {message}", self._location(table)) from exc
+    def _staging_name(self, n: int, old: bool = False) -> str:
+        return f"_sw_{self._stamp}_{self._token}_{'o' if old else ''}{n}"
 
     def _exec(self, statement: str, params: Any = None) -> Any:
         with self._con.cursor() as cur:
@@ -202,11 +174,15 @@ class MySqlSink(Sink):
 
     # -- hooks -------------------------------------------------------------------
     def _open(self, tables: list[TableMeta]) -> None:
-        check_key_targets(tables)
-        self._con = connect(self._raw_url, local_infile=self.method != "insert")
+        self._preflight(tables)
+        self._con = self._connect(local_infile=self.method != "insert")
         with self._translated(None):
-            with self._con.cursor() as cur:
-                self._existing = _existing(cur, [t.name for t in tables])
+            if self.if_exists in ("fail", "replace"):  # staged: own the name first
+                got = self._exec("SELECT GET_LOCK(%s, 0)", (_lock(self._token),))[0][0]
+                if got != 1:
+                    raise SinkError("could not take the staging lock", self._location(None))
+            self.swept = sweep_staging(self._con, own=self._token)
+            self._existing = db.present_tables(self._con, _DIALECT, [t.name for t in tables])
             if self.method == "auto":
                 on = self._exec("SELECT @@local_infile")[0][0]
                 self.method = "load_data" if str(on) in ("1", "ON") else "insert"
@@ -246,9 +222,7 @@ class MySqlSink(Sink):
 
     def _open_staged(self, tables: list[TableMeta]) -> None:
         """Create every table under a staging name, keys pointing at staging names."""
-        names = {
-            t.name: f"_sw_{self._token}_{i}_{t.name}"[:64] for i, t in enumerate(tables, start=1)
-        }
+        names = {t.name: self._staging_name(i) for i, t in enumerate(tables, start=1)}
         for meta in tables:
             fks = tuple(
                 ForeignKey(fk.column, names[fk.ref_table], fk.ref_column)
@@ -306,7 +280,7 @@ class MySqlSink(Sink):
             loaded = cur.rowcount
         warnings = [w for w in self._con.show_warnings() if w[0] != "Note"]
         if loaded != batch.num_rows or warnings:
-            why = f": {scrub(str(warnings[0][2]), self._password)}" if warnings else ""
+            why = f": {self.target.scrub(str(warnings[0][2]))}" if warnings else ""
             raise SinkError(
                 f"{batch.num_rows - loaded} of {batch.num_rows} rows were refused{why}",
                 self._location(target.name),
@@ -323,7 +297,7 @@ class MySqlSink(Sink):
     def _swap(self) -> None:
         """One atomic ``RENAME TABLE``: old tables away (replace), staging tables in."""
         order = list(self._tables)  # parents first
-        old = {n: f"_sw_{self._token}_old_{i}_{n}"[:64] for i, n in enumerate(order, start=1)}
+        old = {n: self._staging_name(i, old=True) for i, n in enumerate(order, start=1)}
         moves = [f"{_q(n)} TO {_q(old[n])}" for n in order if n in self._existing]
         moves += [f"{_q(self._targets[n].name)} TO {_q(n)}" for n in order]
         self._exec("RENAME TABLE " + ", ".join(moves))
@@ -350,29 +324,3 @@ class MySqlSink(Sink):
                     self._exec(f"DROP TABLE IF EXISTS {_q(name)}")
         self._staged, self._created = [], []
         self._close()
-
-
-def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
-    """As ``postgres.existing_max_ids``, for MySQL/MariaDB."""
-    import pymysql
-
-    keyed = integer_keyed(tables)
-    con = connect(url)
-    target = _parse(url)
-    try:
-        with con.cursor() as cur:
-            present = _existing(cur, [t.name for t in keyed])
-            out: dict[str, int] = {}
-            for meta in keyed:
-                if meta.name in present:
-                    cur.execute(f"SELECT max({_q(str(meta.primary_key))}) FROM {_q(meta.name)}")
-                    row = cur.fetchone()
-                    out[meta.name] = int(row[0]) if row and row[0] is not None else 0
-        return out
-    except pymysql.Error as exc:
-        message = scrub(_message(exc), target.password)
-        raise SinkError(f"cannot read keys: {message}", target.redacted) from exc
-    finally:
-        with contextlib.suppress(Exception):
-            con.rollback()
-        con.close()

@@ -31,110 +31,56 @@ loaded with ``COPY ... FREEZE``. A violated key therefore surfaces at
 column that already leads the primary key or a UNIQUE constraint has an
 index and gets none extra. Existing tables (``append``) keep their
 constraints, checked as the rows arrive.
+
+Names longer than PostgreSQL's 63 bytes are refused before connecting
+(PostgreSQL would truncate them silently).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import pyarrow as pa
 
+from synthwright import db
 from synthwright.errors import SinkError
 from synthwright.sinks import sql
-from synthwright.sinks._base import Sink, TableMeta, check_key_targets, integer_keyed
-from synthwright.sinks._server import SinkInputError, first_line, parse_url, scrub, tsv_bytes
+from synthwright.sinks._base import IF_EXISTS, TableMeta, UrlSink
+from synthwright.sinks._server import SinkInputError, tsv_bytes
 
-__all__ = ["IF_EXISTS", "SCHEMES", "PostgresSink", "existing_max_ids"]
+__all__ = ["IF_EXISTS", "SCHEMES", "PostgresSink"]
 
 SCHEMES = ("postgresql", "postgres", "postgresql+psycopg", "postgresql+psycopg2")
-IF_EXISTS = ("fail", "replace", "append", "truncate")
 _DIALECT = "postgres"
-_CONNECT_TIMEOUT_S = "5"
 
 
 def _q(name: str) -> str:
     return sql.quote_ident(name, _DIALECT)
 
 
-def _conninfo(url: str) -> tuple[str, str | None, str]:
-    """(libpq URI, password, redacted URL) with the SQLAlchemy-style driver suffix removed."""
-    parsed = parse_url(url, "PostgreSQL", "sinks.postgres")
-    if parsed.scheme not in SCHEMES:
-        raise SinkInputError(
-            f"not a PostgreSQL URL: {parsed.redacted!r} (use postgresql://...)", "sinks.postgres"
-        )
-    conninfo = "postgresql://" + url.split("://", 1)[1]
-    return conninfo, parsed.password, parsed.redacted
-
-
-def connect(url: str) -> Any:
-    """A psycopg connection (transaction not yet begun), errors scrubbed and classified.
-
-    Raises:
-        SinkInputError: unreachable server, refused login, unknown database.
-    """
-    import psycopg
-
-    conninfo, password, redacted = _conninfo(url)
-    try:
-        options: dict[str, Any] = {"autocommit": False}
-        if "connect_timeout" not in conninfo:
-            options["connect_timeout"] = _CONNECT_TIMEOUT_S
-        return psycopg.connect(conninfo, **options)
-    except psycopg.Error as exc:
-        message = scrub(first_line(exc), password)
-        raise SinkInputError(
-            f"cannot connect to {redacted}: {message}", "sinks.postgres"
-        ) from None  # the driver's own error may carry the DSN
-
-
-class PostgresSink(Sink):
+class PostgresSink(UrlSink):
     """Loads tables into PostgreSQL in one transaction (see the module docstring)."""
 
+    dialects = ("postgres",)
+    takes = "postgresql://user@host/db"
+
     def __init__(self, url: str, *, if_exists: str = "fail") -> None:
-        super().__init__()
-        if if_exists not in IF_EXISTS:
-            raise SinkInputError(
-                f"if_exists must be one of {', '.join(IF_EXISTS)}, not {if_exists!r}",
-                "sinks.postgres",
-            )
-        self._raw_url = url
-        _, self._password, self.url = _conninfo(url)
-        self.if_exists = if_exists
-        self._con: Any = None
+        super().__init__(url, if_exists=if_exists)
         self._created: set[str] = set()
         self._keys: list[str] = []  # PRIMARY KEY / UNIQUE of tables created by this load
         self._deferred: list[str] = []  # their FKs and indexes, after every key exists
         self._copy: tuple[str, Any, Any] | None = None  # (table, context, Copy) being fed
-
-    def _location(self, table: str | None) -> str:
-        return f"{self.url}#{table}" if table else "sinks.postgres"
-
-    @contextlib.contextmanager
-    def _translated(self, table: str | None) -> Iterator[None]:
-        """Driver errors -> SinkError with the credentials scrubbed (raised once, here)."""
-        import psycopg
-
-        try:
-            yield
-        except psycopg.Error as exc:
-            message = scrub(first_line(exc), self._password)
-            detail = getattr(getattr(exc, "diag", None), "message_detail", None)
-            if detail:
-                message += f" ({scrub(str(detail), self._password)})"
-            raise SinkError(f"could not write: {message}", self._location(table)) from exc
 
     def _exec(self, statement: str, params: tuple[Any, ...] | None = None) -> Any:
         return self._con.execute(statement, params)
 
     # -- hooks -------------------------------------------------------------------
     def _open(self, tables: list[TableMeta]) -> None:
-        check_key_targets(tables)
-        self._con = connect(self._raw_url)
+        self._preflight(tables)
+        self._con = self._connect()
         with self._translated(None):
-            existing = _existing(self._con, [t.name for t in tables])
+            existing = db.present_tables(self._con, _DIALECT, [t.name for t in tables])
             if existing and self.if_exists == "fail":
                 first = next(t.name for t in tables if t.name in existing)
                 raise SinkInputError(
@@ -230,47 +176,3 @@ class PostgresSink(Sink):
                 self._con.close()
             self._con = None
         self._keys, self._deferred, self._created = [], [], set()
-
-
-def _existing(con: Any, names: list[str]) -> set[str]:
-    """The given tables that exist in the connection's current schema (exact names)."""
-    rows = con.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = current_schema() AND table_name = ANY(%s)",
-        (names,),
-    ).fetchall()
-    return {str(row[0]) for row in rows}
-
-
-def existing_max_ids(url: str, tables: list[TableMeta]) -> dict[str, int]:
-    """The largest primary-key value of each existing table with an integer primary key.
-
-    Tables that do not exist, or whose key is not an integer, are left out;
-    an empty table gives 0. ``append`` generates new keys from max + 1.
-
-    Raises:
-        SinkInputError: the database cannot be reached.
-        SinkError: a query failed.
-    """
-    import psycopg
-
-    keyed = integer_keyed(tables)
-    con = connect(url)
-    _, password, redacted = _conninfo(url)
-    try:
-        present = _existing(con, [t.name for t in keyed])
-        out: dict[str, int] = {}
-        for meta in keyed:
-            if meta.name in present:
-                assert meta.primary_key is not None
-                query = f"SELECT max({_q(meta.primary_key)}) FROM {_q(meta.name)}"
-                row = con.execute(query).fetchone()
-                out[meta.name] = int(row[0]) if row and row[0] is not None else 0
-        return out
-    except psycopg.Error as exc:
-        message = scrub(first_line(exc), password)
-        raise SinkError(f"cannot read keys: {message}", f"{redacted}") from exc
-    finally:
-        with contextlib.suppress(Exception):
-            con.rollback()
-        con.close()

@@ -23,7 +23,12 @@ Type choices worth knowing (see :func:`column_type`):
   scripts turn ``FOREIGN_KEY_CHECKS`` off around such a table's inserts, and
   DuckDB, which can neither defer nor add keys later, does not declare it;
 - NaN/±inf: PostgreSQL and DuckDB take them, SQLite stores ±inf as ``±9e999``
-  and NaN as ``NULL`` (it has no NaN), MySQL cannot store them (SinkError).
+  and NaN as ``NULL`` (it has no NaN), MySQL cannot store them (SinkError);
+- names longer than the dialect keeps (PostgreSQL 63 bytes, MySQL 64
+  characters) are refused: the script would load under another name.
+
+``check`` reads these scripts back without running them
+(:mod:`synthwright.db._script`).
 """
 
 from __future__ import annotations
@@ -35,9 +40,10 @@ from typing import TextIO
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from synthwright import db
 from synthwright.errors import SinkError
 from synthwright.sinks import _text
-from synthwright.sinks._base import TableMeta
+from synthwright.sinks._base import TableMeta, check_names
 
 __all__ = [
     "DIALECTS",
@@ -80,9 +86,7 @@ def _check_dialect(dialect: str) -> int:
 def quote_ident(name: str, dialect: str) -> str:
     """Quote an identifier: backticks for MySQL, double quotes elsewhere (quotes doubled)."""
     _check_dialect(dialect)
-    if dialect == "mysql":
-        return "`" + name.replace("`", "``") + "`"
-    return '"' + name.replace('"', '""') + '"'
+    return db.quote_ident(name, dialect)
 
 
 def column_type(dtype: pa.DataType, dialect: str, *, in_key: bool = False) -> str:
@@ -230,6 +234,7 @@ class SqlScriptWriter:
 
     def __init__(self, path: str | os.PathLike[str], meta: TableMeta, dialect: str) -> None:
         _check_dialect(dialect)
+        check_names([meta], dialect, f"{meta.name[:40]}.sql")  # a script the target would mangle
         self._meta, self._dialect = meta, dialect
         self._file: TextIO = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
         self._file.write(f"-- synthwright: table {meta.name} ({dialect})\nBEGIN;\n")

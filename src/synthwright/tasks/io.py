@@ -130,6 +130,7 @@ def write_atomic(path: Path, write: Callable[[str], None], location: str = "-o")
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the output is an ordinary file
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -139,6 +140,12 @@ def write_atomic(path: Path, write: Callable[[str], None], location: str = "-o")
         with contextlib.suppress(OSError):
             os.remove(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def jsonl_text(rows: list[dict[str, Any]]) -> str:

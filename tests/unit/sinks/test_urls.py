@@ -8,9 +8,10 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
+from synthwright.db import parse_url, redact
 from synthwright.errors import SinkError
 from synthwright.sinks import DatabaseSink, SinkInputError, open_sink
-from synthwright.sinks._server import parse_url, scrub, tsv_bytes
+from synthwright.sinks._server import tsv_bytes
 from synthwright.sinks.mysql import MySqlSink
 from synthwright.sinks.postgres import PostgresSink
 
@@ -45,7 +46,7 @@ def test_unknown_scheme_lists_the_supported_ones_without_credentials() -> None:
     [
         ("mysql://u:s3cret@h", "no database"),
         ("mysql://u:s3cret@h/db?sslx=1", "unknown option"),
-        ("mysql://u:s3cret@h:notaport/db", "not a MySQL URL"),
+        ("mysql://u:s3cret@h:notaport/db", "not a valid database URL"),
     ],
 )
 def test_bad_mysql_urls_are_bad_input(url: str, message: str) -> None:
@@ -65,7 +66,7 @@ def test_sink_input_error_is_a_sink_error() -> None:
 
 
 def test_parse_url_unquotes_and_redacts() -> None:
-    parsed = parse_url("postgresql://me:p%40ss@host:5433/my%20db?sslmode=require", "x", "loc")
+    parsed = parse_url("postgresql://me:p%40ss@host:5433/my%20db?sslmode=require", location="loc")
     assert (parsed.user, parsed.password, parsed.host, parsed.port) == ("me", "p@ss", "host", 5433)
     assert parsed.database == "my db" and parsed.options == {"sslmode": "require"}
     assert "p%40ss" not in parsed.redacted and "p@ss" not in repr(parsed)
@@ -73,7 +74,7 @@ def test_parse_url_unquotes_and_redacts() -> None:
 
 def test_scrub_removes_every_form_of_credentials() -> None:
     text = "failed: postgresql://me:hunter22@h/db password=hunter22 and 'hunter22' again"
-    out = scrub(text, "hunter22")
+    out = redact(text, ["hunter22"])
     assert "hunter22" not in out and "me:" not in out
 
 

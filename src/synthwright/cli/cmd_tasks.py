@@ -120,16 +120,13 @@ class _Ctx:
 
     def guard(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run ``fn``; bad input exits 2, a failed model call exits 1, both located."""
-        from ..errors import DataError, LLMConfigError, LLMError, SpecError, SynthwrightError
+        from ..errors import DataError, LLMConfigError, SpecError, SynthwrightError
 
         try:
             return fn(*args, **kwargs)
-        except (SpecError, DataError, LLMConfigError) as exc:
-            raise _fail(exc, 2, self.as_json) from None
-        except LLMError as exc:
-            raise _fail(exc, 1, self.as_json) from None
-        except SynthwrightError as exc:
-            raise _fail(exc, 1, self.as_json) from None
+        except SynthwrightError as exc:  # LLMError and the rest: a failed run
+            bad_input = isinstance(exc, (SpecError, DataError, LLMConfigError))
+            raise _fail(exc, 2 if bad_input else 1, self.as_json) from None
 
     def read(self, source: str) -> list[Any]:
         from ..tasks.io import parse_models, read_rows
@@ -573,30 +570,16 @@ def domains(as_json: bool = _JSON) -> None:
     from ..tasks import domain_names, load_domain
     from ..tasks.mutate import CAPABILITIES, FACTORS
 
-    items = [
-        {
-            "name": n,
-            "title": load_domain(n).title,
-            "tables": load_domain(n).table_names,
-            "dimensions": load_domain(n).dimensions,
-        }
-        for n in domain_names()
-    ]
+    found = [load_domain(n) for n in domain_names()]
     if as_json:
         from ._output import emit_json
 
+        items = [{"name": d.name, "title": d.title, "tables": d.table_names} for d in found]
         emit_json({"domains": items, "capabilities": list(CAPABILITIES), "factors": list(FACTORS)})
         return
-    from rich.console import Console
-
-    console = Console()
-    for item in items:
-        console.print(
-            f"[bold]{item['name']}[/]: {item['title']} (tables: {', '.join(item['tables'])})",
-            highlight=False,
-        )
-    console.print(f"capabilities: {', '.join(CAPABILITIES)}", highlight=False)
-    console.print(f"factors: {', '.join(FACTORS)}", highlight=False)
+    lines = [f"{d.name}: {d.title} (tables: {', '.join(d.table_names)})" for d in found]
+    lines += [f"capabilities: {', '.join(CAPABILITIES)}", f"factors: {', '.join(FACTORS)}"]
+    typer.echo("\n".join(lines))
 
 
 def register(app: typer.Typer) -> None:

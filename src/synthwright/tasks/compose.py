@@ -246,7 +246,7 @@ def _compose_once(
     pool = [*domain.success_criteria, *common.success_criteria]
     criteria = [_criteria(plan, answer, domain)]
     criteria += [fill(t, slots) for t in rng.sample(pool, min(len(pool), rng.randint(lo, hi) - 1))]
-    return ProblemRecord(
+    return ProblemRecord.model_construct(  # built from checked parts: no second validation
         problem_id=record_id(ctx.prefix, ctx.fingerprint, ctx.index),
         problem_statement=statement,
         constraints=constraints,

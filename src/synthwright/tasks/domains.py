@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from ..errors import Problem, SpecError
 
@@ -60,6 +60,7 @@ class TableDef(BaseModel):
     columns: dict[str, dict[str, Any]]
     labels: dict[str, str] = Field(default_factory=dict)
     aggs: dict[str, list[Literal["sum", "mean", "max"]]] = Field(default_factory=dict)
+    _kinds: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @property
     def nouns(self) -> str:
@@ -104,7 +105,10 @@ class TableDef(BaseModel):
         raise KeyError(f"no column refers to {parent}")
 
     def columns_of(self, kind: str) -> list[str]:
-        return [c for c in self.columns if self.kind(c) == kind]
+        """The columns of a kind (cached: a domain file does not change while loaded)."""
+        if kind not in self._kinds:
+            self._kinds[kind] = [c for c in self.columns if self.kind(c) == kind]
+        return list(self._kinds[kind])
 
 
 class Domain(BaseModel):

@@ -99,18 +99,31 @@ def _config(command: str, run: Run, **options: Any) -> dict[str, Any]:
 
 
 def _execute(
-    run: Run, fp: str, jobs: Sequence[Any], work: Callable[[int, list[Any]], list[dict[str, Any]]]
-) -> tuple[list[dict[str, Any]], Checkpoint]:
+    run: Run,
+    fp: str,
+    jobs: Sequence[Any],
+    work: Callable[[int, list[Any]], list[Any]],
+    model: type[ProblemRecord] | type[Interaction] = ProblemRecord,
+) -> tuple[list[Any], Checkpoint]:
+    """Run ``jobs`` in batches; with a model, each finished batch is checkpointed first.
+
+    ``work`` returns records (or interactions); a batch loaded from a
+    checkpoint is validated back into ``model``.
+    """
     size = run.batch_size or (16 if run.client is not None else 256)
     batches = [list(jobs[i : i + size]) for i in range(0, len(jobs), size)]
     where = run.out if run.client is not None else None
     cp = Checkpoint(where, fp, len(batches), resume=run.resume)
-    items: list[dict[str, Any]] = []
+    items: list[Any] = []
     done = 0
     for number, batch in enumerate(batches):
-        if not cp.has(number):
-            cp.commit(number, work(number, batch))
-        items.extend(cp.done[number])
+        if cp.has(number):
+            items.extend(model.model_validate(item) for item in cp.done[number])
+        else:
+            made = work(number, batch)
+            if where is not None:
+                cp.commit(number, [m.to_dict() for m in made])
+            items.extend(made)
         done += len(batch)
         if run.on_progress is not None:
             run.on_progress(done, len(jobs))
@@ -131,29 +144,65 @@ def _sizes(level: Level, rng: random.Random) -> tuple[int, int]:
     return root, rng.randint(max(lo, min(hi, 2 * root)), hi)
 
 
-def _compose_batch(run: Run, fp: str, number: int, slots: list[Slot]) -> list[dict[str, Any]]:
-    """Compose a batch: one engine run per (domain, level), then (with a model) rewrites."""
-    groups: dict[tuple[str, Level], list[Slot]] = {}
-    for slot in slots:
-        groups.setdefault((slot.domain, slot.level), []).append(slot)
+_BLOCK = 128  # samples made per engine run; a record's sample depends on its block, not its batch
+
+
+class _Samples:
+    """Sample data for a run's slots, made block by block and kept for the run.
+
+    A slot's sample comes from block ``ordinal // _BLOCK`` of its (domain,
+    level), where ``ordinal`` is its place among the run's slots of that
+    domain and level; the block's engine run is seeded by (fingerprint,
+    domain, level, block). So the sample data does not depend on how the
+    run is cut into (checkpointed) batches, and one engine run serves up to
+    ``_BLOCK`` records.
+    """
+
+    def __init__(self, fp: str, slots: Sequence[Slot]) -> None:
+        self.fp = fp
+        self.ordinal: dict[int, int] = {}
+        self.members: dict[tuple[str, Level], list[Slot]] = {}
+        for slot in slots:
+            group = self.members.setdefault((slot.domain, slot.level), [])
+            self.ordinal[slot.index] = len(group)
+            group.append(slot)
+        self.made: dict[tuple[str, Level, int], list[Any]] = {}
+
+    def get(self, slot: Slot) -> Any:
+        ordinal = self.ordinal[slot.index]
+        key = (slot.domain, slot.level, ordinal // _BLOCK)
+        if key not in self.made:
+            start = key[2] * _BLOCK
+            block = self.members[(slot.domain, slot.level)][start : start + _BLOCK]
+            plans = [_sizes(slot.level, _rng(self.fp, s.index, "size")) for s in block]
+            seed = _int_seed(self.fp, *key) % 2**31
+            self.made[key] = make_samples(load_domain(slot.domain), slot.level, plans, seed)
+        return self.made[key][ordinal % _BLOCK]
+
+
+def _composer(run: Run, fp: str, slots: Sequence[Slot]) -> Callable[[int, list[Any]], list[Any]]:
+    """The work function of a composing run (its samples shared across batches)."""
+    samples = _Samples(fp, slots)
+    return lambda number, batch: _compose_batch(run, fp, samples, batch)
+
+
+def _compose_batch(run: Run, fp: str, samples: _Samples, slots: list[Slot]) -> list[ProblemRecord]:
+    """Compose a batch of records (their samples by block), then (with a model) rewrite them."""
     made: dict[int, ProblemRecord] = {}
-    for (name, level), members in groups.items():
-        domain = load_domain(name)
-        plans = [_sizes(level, _rng(fp, s.index, "size")) for s in members]
-        samples = make_samples(domain, level, plans, _int_seed(fp, number, name, level) % 2**31)
-        for slot, sample in zip(members, samples, strict=False):
-            ctx = RecordContext(
-                seed=run.seed,
-                fingerprint=fp,
-                prefix=slot.prefix,
-                index=slot.index,
-                base_text=slot.base_text,
-                base_id=slot.base_id,
-                dimensions=dict(slot.dims),
-            )
-            record = compose(domain, level, sample, _rng(fp, slot.index), ctx)
-            record.matrix_id = slot.matrix_id
-            made[slot.index] = record
+    for slot in sorted(slots, key=lambda s: (s.domain, s.level, s.index)):
+        ctx = RecordContext(
+            seed=run.seed,
+            fingerprint=fp,
+            prefix=slot.prefix,
+            index=slot.index,
+            base_text=slot.base_text,
+            base_id=slot.base_id,
+            dimensions=dict(slot.dims),
+        )
+        sample = {t: [dict(r) for r in rows] for t, rows in samples.get(slot).items()}
+        record = compose(load_domain(slot.domain), slot.level, sample, _rng(fp, slot.index), ctx)
+        record.matrix_id = slot.matrix_id
+        made[slot.index] = record
     ordered = [made[s.index] for s in slots]
     if run.client is not None:
         from ..llm import bounded_map
@@ -177,11 +226,11 @@ def _compose_batch(run: Run, fp: str, number: int, slots: list[Slot]) -> list[di
             )
 
         ordered = bounded_map(one, list(zip(slots, ordered, strict=False)), client.max_concurrency)
-    return [r.to_dict() for r in ordered]
+    return ordered
 
 
-def _records(items: list[dict[str, Any]]) -> list[ProblemRecord]:
-    return [ProblemRecord.model_validate(i) for i in items]
+def _records(items: list[Any]) -> list[ProblemRecord]:
+    return list(items)
 
 
 def _levels(levels: Sequence[str], location: str = "--levels") -> list[Level]:
@@ -228,7 +277,7 @@ def run_variations(
         Slot(i, dom.name, level, "var", base.strip(), bid)
         for i, (level, _k) in enumerate(itertools.product(chosen, range(per_level)))
     ]
-    items, cp = _execute(run, fp, slots, lambda n, b: _compose_batch(run, fp, n, b))
+    items, cp = _execute(run, fp, slots, _composer(run, fp, slots))
     return Result(
         _records(items),
         fingerprint=fp,
@@ -270,7 +319,7 @@ def run_dataset(domain: str, size: int, mix: dict[str, float], run: Run) -> Resu
         name = per_domain[level][used[level]]
         used[level] += 1
         slots.append(Slot(i, name, _levels([level])[0], "ds"))
-    items, cp = _execute(run, fp, slots, lambda n, b: _compose_batch(run, fp, n, b))
+    items, cp = _execute(run, fp, slots, _composer(run, fp, slots))
     return Result(_records(items), fingerprint=fp, resumed_batches=cp.resumed, checkpoint=cp)
 
 
@@ -322,7 +371,7 @@ def run_matrix(
         lv = _levels([dict(cell_dims)[level_dim]])[0] if level_dim else default_level
         for _k in range(per_cell):
             slots.append(Slot(len(slots), dom.name, lv, "mx", dims=cell_dims, matrix_id=matrix_id))
-    items, cp = _execute(run, fp, slots, lambda n, b: _compose_batch(run, fp, n, b))
+    items, cp = _execute(run, fp, slots, _composer(run, fp, slots))
     props = {
         "domain": dom.name,
         "dimensions": canonical_json(dict(dims)),
@@ -370,14 +419,14 @@ def run_adversarial(
     )
     jobs = list(enumerate(records))
 
-    def work(_n: int, batch: list[tuple[int, ProblemRecord]]) -> list[dict[str, Any]]:
+    def work(_n: int, batch: list[tuple[int, ProblemRecord]]) -> list[ProblemRecord]:
         made = [
             adversarial(
                 r, capability, difficulty, _rng(fp, i), fingerprint=fp, seed=run.seed, index=i
             )
             for i, r in batch
         ]
-        return [r.to_dict() for r in _maybe_rewrite(run, made, "adversarial")]
+        return _maybe_rewrite(run, made, "adversarial")
 
     items, cp = _execute(run, fp, jobs, work)
     return Result(_records(items), fingerprint=fp, resumed_batches=cp.resumed, checkpoint=cp)
@@ -416,11 +465,11 @@ def run_expand(records: list[ProblemRecord], factors: Sequence[str], run: Run) -
     fp = fingerprint(_config("expand", run, factors=chosen, input=_input_hash(records)))
     jobs = [(i, r, c) for i, (r, c) in enumerate(itertools.product(records, combos))]
 
-    def work(_n: int, batch: list[tuple[int, ProblemRecord, list[str]]]) -> list[dict[str, Any]]:
+    def work(_n: int, batch: list[tuple[int, ProblemRecord, list[str]]]) -> list[ProblemRecord]:
         made = [
             expand(r, c, _rng(fp, i), fingerprint=fp, seed=run.seed, index=i) for i, r, c in batch
         ]
-        return [r.to_dict() for r in _maybe_rewrite(run, made, "expand")]
+        return _maybe_rewrite(run, made, "expand")
 
     items, cp = _execute(run, fp, jobs, work)
     return Result(_records(items), fingerprint=fp, resumed_batches=cp.resumed, checkpoint=cp)
@@ -438,7 +487,7 @@ def run_interactions(records: list[ProblemRecord], per_problem: int, run: Run) -
     outcomes = outcomes_for(per_problem)
     jobs = list(enumerate(records))
 
-    def work(_n: int, batch: list[tuple[int, ProblemRecord]]) -> list[dict[str, Any]]:
+    def work(_n: int, batch: list[tuple[int, ProblemRecord]]) -> list[Interaction]:
         made: list[tuple[ProblemRecord, Interaction]] = []
         for i, record in batch:
             for k, outcome in enumerate(outcomes):
@@ -469,8 +518,8 @@ def run_interactions(records: list[ProblemRecord], per_problem: int, run: Run) -
             )
         else:
             found = [d for _, d in made]
-        return [d.to_dict() for d in found]
+        return found
 
-    items, cp = _execute(run, fp, jobs, work)
-    dialogues = [Interaction.model_validate(i) for i in items]
+    items, cp = _execute(run, fp, jobs, work, Interaction)
+    dialogues: list[Interaction] = list(items)
     return Result(interactions=dialogues, fingerprint=fp, resumed_batches=cp.resumed, checkpoint=cp)

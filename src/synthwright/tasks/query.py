@@ -169,19 +169,46 @@ def _children(
     sample: Sample, domain: Domain, table: str, root: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Rows of ``table`` that belong to ``root`` (directly or through their parent)."""
-    tdef = domain.tables[table]
-    parent = tdef.parent
-    link = tdef.columns_key(parent) if parent else ""
-    root_table = domain.table_names[0]
-    if parent == root_table:
-        key = domain.tables[root_table].key
-        return [r for r in sample.get(table, []) if r.get(link) == root[key]]
-    parents = (
-        {r[domain.tables[parent].key] for r in _children(sample, domain, parent, root)}
-        if parent
-        else set()
-    )
-    return [r for r in sample.get(table, []) if r.get(link) in parents]
+    index = _index(sample, domain)
+    key = domain.tables[domain.table_names[0]].key
+    return index.get(table, {}).get(root[key], [])
+
+
+_INDEXES: dict[int, tuple[Sample, dict[str, dict[Any, list[dict[str, Any]]]]]] = {}
+
+
+def _index(sample: Sample, domain: Domain) -> dict[str, dict[Any, list[dict[str, Any]]]]:
+    """Each child table's rows by the key of the root row they belong to (built once per sample).
+
+    Kept for the last few samples only, by identity (the sample itself is held
+    with its index, so an id is never reused while its entry lives).
+    """
+    found = _INDEXES.get(id(sample))
+    if found is not None and found[0] is sample:
+        return found[1]
+    names = list(sample)
+    root = domain.tables[names[0]]
+    owner: dict[str, dict[Any, Any]] = {
+        names[0]: {r[root.key]: r[root.key] for r in sample[names[0]]}
+    }
+    index: dict[str, dict[Any, list[dict[str, Any]]]] = {}
+    for name in names[1:]:
+        tdef = domain.tables[name]
+        parent = tdef.parent or names[0]
+        link = tdef.columns_key(parent)
+        owner[name] = {}
+        rows_by_root: dict[Any, list[dict[str, Any]]] = {}
+        for row in sample[name]:
+            top = owner.get(parent, {}).get(row.get(link))
+            if top is None:
+                continue
+            owner[name][row.get(tdef.key)] = top
+            rows_by_root.setdefault(top, []).append(row)
+        index[name] = rows_by_root
+    if len(_INDEXES) > 64:
+        _INDEXES.clear()
+    _INDEXES[id(sample)] = (sample, index)
+    return index
 
 
 def _nice_floor(x: float) -> float:

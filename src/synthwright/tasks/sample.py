@@ -39,6 +39,27 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def _plain(table: Any) -> Any:
+    """The table with JSON-friendly columns, converted in Arrow (much faster than per value):
+    decimals as float, timestamps as ISO text to the second, dates as ISO text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_decimal(kind):
+            column = column.cast(pa.float64())
+        elif pa.types.is_timestamp(kind):
+            column = pc.strftime(column, format="%Y-%m-%dT%H:%M:%S")
+        elif pa.types.is_date(kind) or pa.types.is_time(kind):
+            column = column.cast(pa.string())
+        elif pa.types.is_duration(kind):
+            column = column.cast(pa.int64())
+        columns.append(column)
+    return pa.table(columns, names=table.column_names)
+
+
 def tables_for(domain: Domain, level: Level) -> list[str]:
     """The tables a level's sample uses: the root, then its children (1, 2 or 3 tables)."""
     return domain.table_names[: TARGETS[level].tables]
@@ -98,7 +119,7 @@ def make_samples(
     spec = engine_spec(domain, level, sum(rows for rows, _ in plan))
     try:
         ds = sw.generate(spec, seed=seed)
-        tables = {name: ds[name].to_pylist() for name in order}
+        tables = {name: _plain(ds[name]).to_pylist() for name in order}
     except SpecError as exc:
         raise SpecError(
             [type(p)(f"domains/{domain.name}.yaml: {p.location}", p.message) for p in exc.problems]
@@ -112,7 +133,7 @@ def make_samples(
     for index, (rows, _cap_rows) in enumerate(plan):
         for row in tables[order[0]][start : start + rows]:
             owner[order[0]][row[root.key]] = index
-            samples[index][order[0]].append({k: json_value(v) for k, v in row.items()})
+            samples[index][order[0]].append(row)
         start += rows
     for name in order[1:]:
         table = domain.tables[name]
@@ -122,7 +143,7 @@ def make_samples(
         for row in tables[name]:
             index = owner[parent][row[link]]
             owner[name][row[table.key]] = index
-            samples[index][name].append({k: json_value(v) for k, v in row.items()})
+            samples[index][name].append(row)
     for sample, (_rows, cap) in zip(samples, plan, strict=False):
         _cap(sample, order, domain, cap)
     return samples

@@ -43,7 +43,7 @@ Judge = Callable[[list[ProblemRecord]], list[dict[str, Any]]]
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    return " ".join(text.lower().split())
 
 
 def leaks(record: ProblemRecord) -> list[str]:

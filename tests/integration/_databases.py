@@ -117,16 +117,18 @@ def mysql_db() -> Iterator[str]:
             con.close()
 
 
+def _mysql(url: str) -> Any:
+    """An autocommit connection through the project's own database layer."""
+    from synthwright import db
+
+    con = db.connect(url, location="tests")
+    con.autocommit(True)
+    return con
+
+
 def mysql_query(url: str, *statements: str) -> list[tuple[Any, ...]]:
     """Run the statements on one connection; the last one's rows."""
-    import pymysql
-
-    rest = url.split("@", 1)[1]
-    hostport, database = rest.split("/", 1)
-    host, port = hostport.split(":")
-    con = pymysql.connect(
-        host=host, port=int(port), user="root", database=database, autocommit=True
-    )
+    con = _mysql(url)
     try:
         with con.cursor() as cur:
             for statement in statements:
@@ -152,12 +154,7 @@ def mysql_counts(url: str) -> dict[str, int]:
 
 
 def mysql_tables(url: str, schemas: dict[str, pa.Schema]) -> dict[str, pa.Table]:
-    import pymysql
-
-    rest = url.split("@", 1)[1]
-    hostport, database = rest.split("/", 1)
-    host, port = hostport.split(":")
-    con = pymysql.connect(host=host, port=int(port), user="root", database=database)
+    con = _mysql(url)
     out = {}
     try:
         with con.cursor() as cur:

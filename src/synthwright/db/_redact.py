@@ -30,10 +30,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import quote, unquote
 
-__all__ = ["REDACTED", "SECRET_KEYS", "install_log_filter", "redact", "redact_url"]
+__all__ = [
+    "REDACTED",
+    "SECRET_KEYS",
+    "RedactingFilter",
+    "install_log_filter",
+    "redact",
+    "redact_url",
+]
 
 REDACTED = "***"
 
@@ -115,21 +122,29 @@ def redact_url(url: str) -> str:
     return redact(url)
 
 
-class _RedactingFilter(logging.Filter):
-    """Renders a record's message, masks logins in it, and drops the arguments."""
+class RedactingFilter(logging.Filter):
+    """Renders a record's message, cleans it with `clean`, and drops the arguments.
+
+    Generic on purpose: the LLM layer installs one with its API-key rule
+    (:mod:`synthwright.llm.redact`), this module one with the database rule.
+    """
+
+    def __init__(self, clean: Callable[[str], str]) -> None:
+        super().__init__()
+        self._clean = clean
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: leave the record alone
             return True
-        cleaned = redact(message)
-        if cleaned != message:
+        cleaned = self._clean(message)
+        if cleaned != message or record.args:
             record.msg, record.args = cleaned, ()
         return True
 
 
-_FILTER = _RedactingFilter()
+_FILTER = RedactingFilter(redact)
 #: loggers that may see a URL or DSN: the drivers', SQLAlchemy's and ours
 _LOGGERS = ("synthwright.db", "sqlalchemy.engine", "sqlalchemy.pool", "psycopg", "pymysql")
 

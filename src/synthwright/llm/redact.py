@@ -15,6 +15,8 @@ import re
 import threading
 from collections.abc import Iterable
 
+from ..db._redact import RedactingFilter
+
 __all__ = ["REDACTED", "install_log_filter", "mask", "redact", "register_secret"]
 
 REDACTED = "***"
@@ -77,22 +79,7 @@ def _mask_match(match: re.Match[str]) -> str:
     return REDACTED
 
 
-class _RedactingFilter(logging.Filter):
-    """Renders the record's message, redacts it, and drops the arguments."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string: leave the record alone
-            return True
-        cleaned = redact(message)
-        if cleaned != message or record.args:
-            record.msg = cleaned
-            record.args = ()
-        return True
-
-
-_filter = _RedactingFilter()
+_filter = RedactingFilter(redact)
 
 
 def install_log_filter() -> None:

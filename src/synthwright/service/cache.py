@@ -17,9 +17,17 @@ from typing import Any, Protocol
 
 import structlog
 
-from .models import GenerateRequest
+from .models import GenerateRequest, Metadata
 
-__all__ = ["MemoryCache", "RedisCache", "ResponseCache", "open_cache", "request_key"]
+__all__ = [
+    "MemoryCache",
+    "RedisCache",
+    "ResponseCache",
+    "decode_response",
+    "encode_response",
+    "open_cache",
+    "request_key",
+]
 
 log = structlog.get_logger("synthwright.service.cache")
 
@@ -32,6 +40,24 @@ def request_key(request: GenerateRequest, *, salt: str = "") -> str | None:
     data["flags"].pop("use_cache", None)
     text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sw:resp:" + hashlib.sha256(f"{salt}\n{text}".encode()).hexdigest()
+
+
+def encode_response(data: str, record_count: int, metadata: Metadata) -> bytes:
+    """A response as the bytes the cache keeps."""
+    payload = {
+        "data": data,
+        "record_count": record_count,
+        "metadata": metadata.model_dump(mode="json"),
+    }
+    return json.dumps(payload).encode()
+
+
+def decode_response(hit: bytes) -> tuple[str, int, Metadata]:
+    """The cached response: rendered data, record count and metadata (marked cached)."""
+    payload = json.loads(hit)
+    metadata = Metadata.model_validate(payload["metadata"])
+    metadata.cached = True
+    return payload["data"], payload["record_count"], metadata
 
 
 class ResponseCache(Protocol):

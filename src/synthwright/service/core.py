@@ -1,57 +1,67 @@
 """The service itself, shared by the HTTP and gRPC surfaces: request in, records out.
 
-`DataService.generate` serves one unary request: build the spec (`build`),
-pick the path (`router`), look in the cache, generate through the public
-facade (`synthwright.api`) in a worker thread under the per-request timeout,
-let the LLM write free text when routed there, score coherence, render the
-format. `prepare_stream` + `stream` do the same in chunks with bounded memory:
-engine batches are handed over through a small queue, so a slow client slows
-the engine instead of piling records up.
+`DataService.generate` serves one unary request: check the bounds (`limits`:
+records on every path, estimated memory), build the spec (`build`), pick the
+path (`router`), look in the cache, take records from a value pool (`pools`)
+or generate them in a worker thread under the per-request timeout
+(`generation`), let the LLM write free text when routed there, score
+coherence, render the format. `prepare_stream` + `stream` do the same in
+chunks with bounded memory: engine batches cross from the worker thread
+through a bridge of two (`streaming`), so a slow client slows the engine, and
+a client that goes away (or a stream over time) stops it.
+
+Other jobs live in their own modules: start-up and shutdown in `lifecycle`,
+the response cache in `cache`, the value pools in `pools`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gc
-import hashlib
-import json
-import threading
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncGenerator, Iterator
+from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import structlog
 from opentelemetry.sdk.trace.export import SpanExporter
 from opentelemetry.trace import Span
 
-from .. import __version__, api
-from ..engine.expressions import thread_connection
-from ..errors import GenerationError, Problem, SpecError, SynthwrightError
-from ..spec import SCENARIO_COLUMN
-from . import _formats
+from .. import __version__
+from ..errors import Problem, SynthwrightError
+from . import _formats, lifecycle
 from ._errors import RequestError
 from .build import Build, build_spec
-from .cache import RedisCache, ResponseCache, open_cache, request_key
-from .coherence import CoherenceScore, score
-from .defects import PREFIX as DEFECT_PREFIX
+from .cache import ResponseCache, decode_response, encode_response, open_cache, request_key
+from .coherence import CoherenceScore
+from .generation import (
+    BASE,
+    Shaped,
+    coherence,
+    dataset_of,
+    empty_table,
+    materialize_records,
+    notes,
+    produce,
+    render,
+    shape,
+)
+from .limits import Cancel, Cancelled, check_memory, check_records
 from .logging import bind_request
 from .metrics import Metrics
 from .models import GenerateRequest, Metadata, OutputFormat, SchemasResponse
-from .pools import LocalPool, Pool, SharedPool
+from .pools import EntityPools, Pool
 from .registry import Registry
 from .router import LlmWriter, Route, apply_llm, decide, load_writer
 from .settings import ServiceSettings
+from .streaming import from_thread
 from .tracing import make_tracer
 
-__all__ = ["Chunk", "DataService", "Result", "StreamPlan"]
+__all__ = ["Chunk", "DataService", "Result", "StreamPlan", "problems_of"]
 
 log = structlog.get_logger("synthwright.service")
-SCENARIO = SCENARIO_COLUMN
-BASE = "base"
+_STREAM_HINT = "; use /v1/generate/stream (gRPC GenerateDataStream)"
 
 
 @dataclass
@@ -78,23 +88,27 @@ class Chunk:
 
 @dataclass
 class StreamPlan:
-    """A stream request checked and routed, ready to run."""
+    """A stream request checked and routed, ready to run.
+
+    `cancel` stops its worker: the surfaces set it when the client goes away.
+    """
 
     request: GenerateRequest
     build: Build
     route: Route
     entity: str
     started: float = field(default_factory=time.perf_counter)
+    cancel: Cancel = field(default_factory=Cancel)
 
-
-@dataclass
-class _Shaped:
-    table: pa.Table
-    scenarios: dict[str, int]
+    @property
+    def materialized(self) -> bool:
+        """Whether the records are made all at once (assembled entities, the LLM path)."""
+        entry = self.build.entry
+        return (entry is not None and bool(entry.assemble)) or self.route.path == "llm"
 
 
 class DataService:
-    """Registry, cache, router, metrics and tracer of one service instance."""
+    """Registry, cache, pools, router, metrics and tracer of one service instance."""
 
     def __init__(
         self,
@@ -119,45 +133,32 @@ class DataService:
         self.ready = False
         self.version = __version__
         self._salt = f"{__version__}:{','.join(self.registry.names())}"
-        self._pools: dict[str, Pool] = {}
-        self._templates: dict[str, Build] = {}
+        self.pools = EntityPools(s, self.registry, self.cache, self._salt)
+
+    @property
+    def _pools(self) -> dict[str, Pool]:
+        """The value pools made so far, by entity (for tests and diagnostics)."""
+        return self.pools._pools
 
     # --- lifecycle --------------------------------------------------------------
 
     async def start(self) -> None:
         """Warm up (catalogue pools, every schema once, value pools), then report ready."""
-        await asyncio.to_thread(self._warm)
-        if self.settings.pool_records > 0:
-            for name in self.registry.names():
-                pool = self._pool(name)
-                await pool.take(0)
-                await pool.settle()
-        ping = getattr(self.cache, "ping", None)
-        if ping is not None and not await ping():
-            log.warning("cache_unreachable_at_start", cache=self.cache.name)
-        _freeze_startup_heap()
+        await lifecycle.start(self.registry, self.settings, self.pools, self.cache)
         self.ready = True
         log.info("service_ready", schemas=self.registry.names(), cache=self.cache.name)
 
-    def _warm(self) -> None:
-        for name in self.registry.names():
-            build = build_spec(
-                GenerateRequest(schema_name=name, count=1, seed=0),
-                self.registry,
-                max_support_rows=self.settings.max_support_rows,
-            )
-            self._produce(build, [])
-
     async def close(self) -> None:
         self.ready = False
-        gc.unfreeze()  # what start-up froze is collectable again (and is not reported leaked)
-        for pool in self._pools.values():
-            await pool.settle()
-        await self.cache.close()
+        await lifecycle.stop(self.pools, self.cache)
         self.tracer_provider.shutdown()
 
     def schemas(self, domain: str | None = None) -> SchemasResponse:
         return self.registry.listing(domain)
+
+    @staticmethod
+    def entity_of(request: GenerateRequest) -> str:
+        return request.schema_name or request.entity or ("spec" if request.spec else "inline")
 
     # --- helpers ------------------------------------------------------------------
 
@@ -168,8 +169,14 @@ class DataService:
                 span.set_attribute(key, value)
             yield span
 
-    def _prepare(self, request: GenerateRequest, limit: int, hint: str) -> tuple[Build, Route]:
-        build = build_spec(request, self.registry, max_support_rows=self.settings.max_support_rows)
+    def _prepare(
+        self, request: GenerateRequest, limit: int, hint: str, cancel: Cancel, *, stream: bool
+    ) -> tuple[Build, Route]:
+        """Build and route a request, refusing what is over its bounds (worker thread)."""
+        s = self.settings
+        check_records(request, limit, hint)
+        build = build_spec(request, self.registry, max_support_rows=s.max_support_rows)
+        cancel.check()
         if build.record_count > limit:
             where = "count" if request.count > limit else "scenarios"
             raise RequestError(
@@ -178,162 +185,29 @@ class DataService:
                 where,
             )
         route = decide(
-            request,
-            build,
-            llm_configured=self.llm is not None,
-            llm_max_records=self.settings.llm_max_records,
+            request, build, llm_configured=self.llm is not None, llm_max_records=s.llm_max_records
         )
+        if build.dataset is not None:
+            entry = build.entry
+            whole = not stream or (entry is not None and bool(entry.assemble))
+            whole = whole or route.path == "llm"
+            check_memory(
+                build.dataset.plan,
+                build.table,
+                whole=whole,
+                limit_mb=s.max_request_mb,
+                records=build.record_count,
+                assembled=entry is not None and bool(entry.assemble),
+            )
         return build, route
 
-    @staticmethod
-    def entity_of(request: GenerateRequest) -> str:
-        return request.schema_name or request.entity or ("spec" if request.spec else "inline")
-
-    def _produce(self, build: Build, scenario_names: list[str]) -> _Shaped:
-        """Generate through the facade and shape the records (runs in a worker thread)."""
-        try:
-            tables = self._dataset(build).materialize()
-        except GenerationError as exc:
-            raise RequestError(exc.problems, status=422, code="generation_failed") from exc
-        except SpecError as exc:
-            raise RequestError(exc.problems) from exc
-        return self._shape(self._records(tables, build), build, scenario_names)
-
-    @staticmethod
-    def _dataset(build: Build) -> api.Dataset:
-        """The build's (fresh) dataset: a Dataset keeps its tables once materialised."""
-        dataset, build.dataset = build.dataset, None
-        return dataset if dataset is not None else api.generate(build.spec, seed=build.seed)
-
-    def _records(self, tables: dict[str, pa.Table], build: Build) -> pa.Table:
-        entry = build.entry
-        if entry is None or not entry.assemble:
-            return tables[build.table]
-        con = thread_connection().cursor()
-        try:
-            for name, table in tables.items():
-                rows = pa.array(range(table.num_rows), pa.int64())
-                con.register(name, table.append_column("__row", rows))
-            return con.sql(entry.assemble).to_arrow_table()
-        finally:
-            con.close()
-
-    def _shape(self, table: pa.Table, build: Build, scenario_names: list[str]) -> _Shaped:
-        counts: dict[str, int] = {}
-        if SCENARIO in table.column_names:
-            column = table.column(SCENARIO)
-            if column.null_count:
-                counts[BASE] = column.null_count
-            if table.num_rows > column.null_count:
-                decoded = (
-                    pc.cast(column, pa.string()) if not pa.types.is_string(column.type) else column
-                )
-                for item in pc.value_counts(decoded.combine_chunks()).to_pylist():
-                    if item["values"] is not None:
-                        counts[item["values"]] = item["counts"]
-            if not scenario_names:
-                table = table.drop_columns([SCENARIO])
-        else:
-            counts[BASE] = table.num_rows
-        drop = [c for c in (build.entry.drop if build.entry else ()) if c in table.column_names]
-        if drop:
-            table = table.drop_columns(drop)
-        return _Shaped(_formats.nest(table, build.nest), counts)
-
-    def _render(
-        self, table: pa.Table, request: GenerateRequest, table_name: str, first: bool
-    ) -> str:
-        if request.format == OutputFormat.csv:
-            return _formats.csv_text(table, header=first)
-        if request.format == OutputFormat.sql:
-            return _formats.sql_text(table, table_name, request.sql_dialect, create=first)
-        return _formats.json_array(table)
-
-    def _notes(self, request: GenerateRequest, route: Route, build: Build) -> list[str]:
-        notes = list(route.notes)
-        if request.flags.defect_triggering:
-            edges = [n for n in build.scenario_names if n.startswith(DEFECT_PREFIX)]
-            notes.append(
-                f"defect_triggering: {len(edges)} kinds of edge value (boundaries, leap days, "
-                "awkward text, rarest categories, missing optionals) in some records; each "
-                "record's _scenario names its edge as defect:<column>:<kind>"
-                if edges
-                else "defect_triggering: no column of this entity has an edge value to plant"
-            )
-        if request.flags.learn_from_history:
-            notes.append("learn_from_history is accepted but not supported yet: no effect")
-        return notes
-
-    def _coherence(self, build: Build, table: pa.Table) -> CoherenceScore:
-        config = build.entry.coherence if build.entry else {}
-        return score(table, config) if config else CoherenceScore({}, table.num_rows)
-
-    def _pool(self, name: str) -> Pool:
-        pool = self._pools.get(name)
-        if pool is None:
-            size = self.settings.pool_records
-
-            def make(seed: int) -> pa.Table:
-                request = GenerateRequest(schema_name=name, count=size, seed=seed)
-                build = build_spec(
-                    request, self.registry, max_support_rows=self.settings.max_support_rows
-                )
-                return self._produce(build, []).table
-
-            if isinstance(self.cache, RedisCache):
-                entry = self.registry.get(name)
-                what = json.dumps(entry.tables if entry else {}, sort_keys=True, default=str)
-                digest = hashlib.sha256(f"{self._salt}\n{size}\n{what}".encode()).hexdigest()
-                prefix = f"sw:pool:{digest[:16]}:{name}"
-                ttl = self.settings.cache_ttl_s
-                pool = SharedPool(make, self.cache.client, prefix, size, ttl)
-            else:
-                pool = LocalPool(make)
-            self._pools[name] = pool
-        return pool
-
-    def _pool_build(self, request: GenerateRequest) -> Build | None:
-        """For a request a value pool can serve, a Build made without compiling anything."""
-        if (
-            self.settings.pool_records <= 0
-            or request.seed is not None
-            or request.fields is not None
-            or request.spec is not None
-            or request.scenarios
-            or request.flags.defect_triggering
-            or not 0 < request.count <= self.settings.pool_records // 4
-        ):
-            return None
-        entry = self.registry.find(request.schema_name or request.entity or "", request.domain)
-        if entry is None:
-            return None
-        template = self._templates.get(entry.name)
-        if template is None:
-            template = build_spec(
-                GenerateRequest(schema_name=entry.name, count=1, seed=0),
-                self.registry,
-                max_support_rows=self.settings.max_support_rows,
-            )
-            template.dataset = None
-            self._templates[entry.name] = template
-        return Build(
-            spec=template.spec,
-            table=template.table,
-            seed=0,
-            entry=entry,
-            free_text=template.free_text,
-            record_count=request.count,
-        )
-
-    def _pooled(self, request: GenerateRequest, build: Build) -> bool:
-        return (
-            self.settings.pool_records > 0
-            and not build.seeded
-            and build.entry is not None
-            and request.fields is None
-            and request.spec is None
-            and not request.scenarios
-            and request.count <= self.settings.pool_records // 4
+    def _timed_out(self, what: str, limit: float) -> RequestError:
+        return RequestError(
+            f"the {what} took longer than {limit:g} s; ask for fewer records"
+            + ("" if what == "stream" else " or use the stream"),
+            "count",
+            status=504,
+            code="timeout",
         )
 
     # --- unary ----------------------------------------------------------------------
@@ -342,22 +216,21 @@ class DataService:
         """Serve one unary request; RequestError (with the request field) when refused."""
         started = time.perf_counter()
         entity = self.entity_of(request)
+        cancel = Cancel()
+        timeout = self.settings.request_timeout_s
         with (
             bind_request(request.request_id, entity=entity),
             self._span("synthwright.request", request_id=request.request_id, entity=entity) as root,
         ):
             try:
-                result = await asyncio.wait_for(
-                    self._generate(request, root, started), self.settings.request_timeout_s
-                )
+                result = await asyncio.wait_for(self._generate(request, started, cancel), timeout)
             except TimeoutError:
-                raise RequestError(
-                    f"the request took longer than {self.settings.request_timeout_s:g} s; "
-                    "ask for fewer records or use the stream",
-                    "count",
-                    status=504,
-                    code="timeout",
-                ) from None
+                cancel.set("timed out")
+                raise self._timed_out("request", timeout) from None
+            except Cancelled:
+                raise self._timed_out("request", timeout) from None
+            finally:
+                cancel.set("the request ended")  # no worker goes on for a finished request
             root.set_attribute("path", result.metadata.generation_path)
             root.set_attribute("record_count", result.record_count)
             log.info(
@@ -369,10 +242,11 @@ class DataService:
             )
             return result
 
-    async def _generate(self, request: GenerateRequest, root: Span, started: float) -> Result:
+    async def _generate(self, request: GenerateRequest, started: float, cancel: Cancel) -> Result:
         limit = self.settings.max_records_unary
+        check_records(request, limit, _STREAM_HINT)  # every path: pooled, seeded or not
         with self._span("route") as span:
-            fast = self._pool_build(request)
+            fast = self.pools.build_for(request)
             route = Route("llm", "")
             if fast is not None:  # a pool can serve it: no spec to compile per request
                 build = fast
@@ -384,10 +258,7 @@ class DataService:
                 )
             if fast is None or route.path != "rule_based":
                 build, route = await asyncio.to_thread(
-                    self._prepare,
-                    request,
-                    limit,
-                    "; use /v1/generate/stream (gRPC GenerateDataStream)",
+                    self._prepare, request, limit, _STREAM_HINT, cancel, stream=False
                 )
             span.set_attribute("path", route.path)
             span.set_attribute("reason", route.reason)
@@ -395,22 +266,27 @@ class DataService:
         if key is not None:
             hit = await self.cache.get(key)
             if hit is not None:
-                return self._from_cache(request, hit, started)
+                data, count, metadata = decode_response(hit)
+                metadata.generation_time_ms = round((time.perf_counter() - started) * 1000, 3)
+                return Result(request.request_id, request.format, data, count, metadata)
         tokens = 0
         rows: list[str] | None = None
-        pooled = self._pooled(request, build) and route.path == "rule_based"
-        notes = self._notes(request, route, build)
+        pooled = self.pools.serves(request, build) and route.path == "rule_based"
+        remarks = notes(request, route, build)
         seed = build.seed
         with self._span("generate", path=route.path) as span:
             if pooled:
-                table, rows, seed, offset = await self._pool(build.entry.name).take(request.count)  # type: ignore[union-attr]
-                shaped = _Shaped(table, {BASE: table.num_rows} if table.num_rows else {})
-                notes.append(
+                assert build.entry is not None
+                table, rows, seed, offset = await self.pools.get(build.entry.name).take(
+                    request.count
+                )
+                shaped = Shaped(table, {BASE: table.num_rows} if table.num_rows else {})
+                remarks.append(
                     f"served from a pre-generated pool (seed {seed}, records {offset}.."
                     f"{offset + table.num_rows - 1}); pass a seed for reproducible records"
                 )
             else:
-                shaped = await asyncio.to_thread(self._produce, build, build.scenario_names)
+                shaped = await asyncio.to_thread(produce, build, build.scenario_names, cancel)
             path, reason = route.path, route.reason
             if route.path == "llm" and self.llm is not None:
                 table, tokens, failure = await apply_llm(
@@ -425,62 +301,68 @@ class DataService:
             span.set_attribute("record_count", shaped.table.num_rows)
         self.metrics.records.labels(self.entity_of(request)).inc(shaped.table.num_rows)
         with self._span("validate"):
-            coherence = self._coherence(build, shaped.table)
+            score = coherence(build, shaped.table)
         with self._span("respond", format=request.format.value):
             if rows is not None and request.format == OutputFormat.json and path == route.path:
                 data = "[" + ",".join(rows) + "]"
             elif shaped.table.num_rows <= _formats.SMALL:  # cheaper than a thread hop
-                data = self._render(shaped.table, request, build.table, True)
+                data = render(shaped.table, request, build.table, True)
             else:
-                data = await asyncio.to_thread(
-                    self._render, shaped.table, request, build.table, True
-                )
+                data = await asyncio.to_thread(render, shaped.table, request, build.table, True)
         metadata = Metadata(
             generation_path=path,
             route_reason=reason,
             llm_tokens_used=tokens,
             generation_time_ms=round((time.perf_counter() - started) * 1000, 3),
-            coherence_score=coherence.score,
-            coherence=coherence.parts,
+            coherence_score=score.score,
+            coherence=score.parts,
             scenario_counts=shaped.scenarios,
             schema_name=build.entry.name if build.entry else None,
             entity=build.table if build.entry is None else build.entry.name,
             seed=seed,
             pooled=pooled,
-            notes=notes,
+            notes=remarks,
         )
         result = Result(request.request_id, request.format, data, shaped.table.num_rows, metadata)
         if key is not None and path == route.path:  # a fallback is not worth remembering
-            payload = {
-                "data": data,
-                "record_count": result.record_count,
-                "metadata": metadata.model_dump(mode="json"),
-            }
-            await self.cache.set(key, json.dumps(payload).encode())
+            await self.cache.set(key, encode_response(data, result.record_count, metadata))
         return result
-
-    def _from_cache(self, request: GenerateRequest, hit: bytes, started: float) -> Result:
-        payload = json.loads(hit)
-        metadata = Metadata.model_validate(payload["metadata"])
-        metadata.cached = True
-        metadata.generation_time_ms = round((time.perf_counter() - started) * 1000, 3)
-        return Result(
-            request.request_id, request.format, payload["data"], payload["record_count"], metadata
-        )
 
     # --- streams --------------------------------------------------------------------------
 
     async def prepare_stream(self, request: GenerateRequest) -> StreamPlan:
         """Check and route a stream request before any chunk is sent (errors are still 4xx)."""
+        cancel = Cancel()
         with bind_request(request.request_id):
-            build, route = await asyncio.to_thread(
-                self._prepare, request, self.settings.max_records_stream, ""
-            )
+            try:
+                build, route = await asyncio.to_thread(
+                    self._prepare,
+                    request,
+                    self.settings.max_records_stream,
+                    "",
+                    cancel,
+                    stream=True,
+                )
+            finally:
+                cancel.set("prepared")
         return StreamPlan(request, build, route, self.entity_of(request))
 
-    async def stream(self, plan: StreamPlan) -> AsyncIterator[Chunk]:
-        """Chunks of at most stream_chunk_records records; the last has is_final and metadata."""
+    async def stream(self, plan: StreamPlan) -> AsyncGenerator[Chunk, None]:
+        """Chunks of at most stream_chunk_records records; the last has is_final and metadata.
+
+        However the iteration ends (finished, failed, closed by a client that
+        went away), ``plan.cancel`` is set and the worker stops.
+        """
+        try:
+            async with aclosing(self._chunks(plan)) as chunks:
+                async for chunk in chunks:
+                    yield chunk
+        finally:
+            plan.cancel.set("the stream ended")
+
+    async def _chunks(self, plan: StreamPlan) -> AsyncGenerator[Chunk, None]:
         request, build, route = plan.request, plan.build, plan.route
+        limit = self.settings.stream_timeout_s
         with (
             bind_request(request.request_id, entity=plan.entity),
             self._span(
@@ -488,57 +370,58 @@ class DataService:
             ) as root,
         ):
             counts: dict[str, int] = {}
-            coherence = CoherenceScore({}, 0)
+            score = CoherenceScore({}, 0)
             total = 0
             pending: Chunk | None = None
-            deadline = plan.started + self.settings.stream_timeout_s
+            deadline = plan.started + limit
             path, reason, tokens = route.path, route.reason, 0
-            source = (
-                self._materialized(plan)
-                if (build.entry is not None and build.entry.assemble) or route.path == "llm"
-                else self._engine_batches(build)
+            source: AsyncGenerator[Any, None] = (
+                self._materialized(plan) if plan.materialized else self._engine_batches(plan)
             )
+            size = self.settings.stream_chunk_records
             index = 0
             with self._span("generate", path=route.path):
-                async for table in source:
-                    if time.perf_counter() > deadline:
-                        raise RequestError(
-                            f"the stream took longer than {self.settings.stream_timeout_s:g} s",
-                            "count",
-                            status=504,
-                            code="timeout",
-                        )
-                    if isinstance(table, tuple):  # the LLM's verdict from _materialized
-                        path, reason, tokens = table
-                        continue
-                    for start in range(0, table.num_rows, self.settings.stream_chunk_records):
-                        piece = table.slice(start, self.settings.stream_chunk_records)
-                        shaped = self._shape(piece, build, build.scenario_names)
-                        for k, v in shaped.scenarios.items():
-                            counts[k] = counts.get(k, 0) + v
-                        coherence = coherence.merge(self._coherence(build, shaped.table))
-                        data = self._render(shaped.table, request, build.table, index == 0)
-                        if pending is not None:
-                            yield pending
-                        pending = Chunk(index, data, shaped.table.num_rows, False)
-                        total += shaped.table.num_rows
-                        index += 1
+                try:
+                    async with aclosing(source) as tables:
+                        async for table in tables:
+                            if time.perf_counter() > deadline:
+                                raise self._timed_out("stream", limit)
+                            if isinstance(table, tuple):  # the LLM's verdict from _materialized
+                                path, reason, tokens = table
+                                continue
+                            for start in range(0, table.num_rows, size):
+                                shaped = shape(
+                                    table.slice(start, size), build, build.scenario_names
+                                )
+                                for k, v in shaped.scenarios.items():
+                                    counts[k] = counts.get(k, 0) + v
+                                score = score.merge(coherence(build, shaped.table))
+                                data = render(shaped.table, request, build.table, index == 0)
+                                if pending is not None:
+                                    yield pending
+                                    await asyncio.sleep(0)  # a loop turn per chunk sent
+                                pending = Chunk(index, data, shaped.table.num_rows, False)
+                                total += shaped.table.num_rows
+                                index += 1
+                            del table
+                except TimeoutError:
+                    raise self._timed_out("stream", limit) from None
             self.metrics.records.labels(plan.entity).inc(total)
             metadata = Metadata(
                 generation_path=path,
                 route_reason=reason,
                 llm_tokens_used=tokens,
                 generation_time_ms=round((time.perf_counter() - plan.started) * 1000, 3),
-                coherence_score=coherence.score,
-                coherence=coherence.parts,
+                coherence_score=score.score,
+                coherence=score.parts,
                 scenario_counts=counts,
                 schema_name=build.entry.name if build.entry else None,
                 entity=build.table if build.entry is None else build.entry.name,
                 seed=build.seed,
-                notes=self._notes(request, route, build),
+                notes=notes(request, route, build),
             )
             if pending is None:
-                first = self._render(self._empty(build), request, build.table, True)
+                first = render(empty_table(build), request, build.table, True)
                 pending = Chunk(0, first, 0, False)
             pending.is_final = True
             pending.metadata = metadata
@@ -547,27 +430,19 @@ class DataService:
             log.info("streamed", records=total, chunks=index, path=path)
             yield pending
 
-    def _empty(self, build: Build) -> pa.Table:
-        spec = build.spec.model_copy(deep=True)
-        spec.tables[build.table].rows = 0
-        spec.scenarios = {}
-        plan_build = Build(
-            spec=spec, table=build.table, seed=build.seed, entry=build.entry, nest=build.nest
-        )
-        return self._produce(plan_build, []).table
-
-    async def _materialized(self, plan: StreamPlan) -> AsyncIterator[Any]:
+    async def _materialized(self, plan: StreamPlan) -> AsyncGenerator[Any, None]:
         """Whole record table at once (assembled entities, LLM path); shaped per chunk later."""
         build = plan.build
+        deadline = plan.started + self.settings.stream_timeout_s
 
-        def run() -> pa.Table:
-            try:
-                tables = self._dataset(build).materialize()
-            except SynthwrightError as exc:
-                raise RequestError(exc.problems, status=422, code="generation_failed") from exc
-            return self._records(tables, build)
+        def work(emit: Any) -> None:
+            emit(materialize_records(build, plan.cancel))
 
-        table = await asyncio.to_thread(run)
+        made: list[pa.Table] = []
+        async with aclosing(from_thread(work, plan.cancel, depth=1, deadline=deadline)) as items:
+            async for item in items:
+                made.append(item)
+        table = made.pop()
         if plan.route.path == "llm" and self.llm is not None:
             table, tokens, failure = await apply_llm(
                 self.llm, table, build, plan.request, self.settings.llm_timeout_s
@@ -582,51 +457,25 @@ class DataService:
                 yield ("llm", plan.route.reason, tokens)
         yield table
 
-    async def _engine_batches(self, build: Build) -> AsyncIterator[pa.Table]:
-        """Record-table batches as the engine makes them, through a queue of two."""
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=2)
-        stop = threading.Event()
-        done = object()
+    async def _engine_batches(self, plan: StreamPlan) -> AsyncGenerator[pa.Table, None]:
+        """Record-table batches as the engine makes them, through the bridge (two in flight)."""
+        build, cancel = plan.build, plan.cancel
+        deadline = plan.started + self.settings.stream_timeout_s
 
-        class _Stopped(Exception):
-            pass
+        def work(emit: Any) -> None:
+            def on_batch(name: str, batch: pa.RecordBatch) -> None:
+                cancel.check()
+                if name == build.table:
+                    emit(batch)
 
-        def put(item: Any) -> None:
-            asyncio.run_coroutine_threadsafe(queue.put(item), loop).result()
-
-        def on_batch(name: str, batch: pa.RecordBatch) -> None:
-            if stop.is_set():
-                raise _Stopped
-            if name == build.table:
-                put(batch)
-
-        def work() -> None:
             try:
-                self._dataset(build).stream(on_batch)
-                put(done)
-            except _Stopped:
-                pass
+                dataset_of(build, cancel).stream(on_batch)
             except SynthwrightError as exc:
-                put(RequestError(exc.problems, status=422, code="generation_failed"))
-            except BaseException as exc:
-                put(exc)
+                raise RequestError(exc.problems, status=422, code="generation_failed") from exc
 
-        worker = loop.run_in_executor(None, work)
-        try:
-            while True:
-                item = await queue.get()
-                if item is done:
-                    break
-                if isinstance(item, BaseException):
-                    raise item
-                yield pa.Table.from_batches([item])
-        finally:
-            stop.set()
-            while not worker.done():
-                while not queue.empty():
-                    queue.get_nowait()
-                await asyncio.sleep(0.005)
+        async with aclosing(from_thread(work, cancel, deadline=deadline)) as batches:
+            async for batch in batches:
+                yield pa.Table.from_batches([batch])
 
 
 def problems_of(exc: BaseException) -> list[Problem]:
@@ -634,14 +483,3 @@ def problems_of(exc: BaseException) -> list[Problem]:
     if isinstance(exc, SynthwrightError):
         return exc.problems
     return [Problem("", f"internal error: {type(exc).__name__}")]
-
-
-def _freeze_startup_heap() -> None:
-    """Move what start-up built (catalogue pools, schemas, value pools) out of the GC's sight.
-
-    Those objects live as long as the process; a full collection would walk all
-    of them, a pause of tens of milliseconds that every in-flight request then
-    waits through. `gc.freeze` is the standard remedy for long-lived servers.
-    """
-    gc.collect()
-    gc.freeze()

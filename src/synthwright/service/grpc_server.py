@@ -226,6 +226,9 @@ class _Servicer(pb2_grpc.TestDataServiceServicer):  # type: ignore[misc,name-def
         except RequestError as exc:
             await self._abort(context, "GenerateDataStream", entity, exc, started)
             raise
+        # a cancelled call (client gone, deadline) stops the engine at once, even
+        # while this generator waits at a yield and is only closed later
+        context.add_done_callback(lambda _: plan.cancel.set("the call ended"))
         try:
             chunk: Chunk
             async for chunk in self.service.stream(plan):

@@ -9,10 +9,11 @@ Statuses: 400 a field cannot be met, 413 body too large, 422 malformed body,
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing, asynccontextmanager
 from typing import Any
 
 import structlog
@@ -23,6 +24,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from ..errors import Problem
 from ._errors import RequestError
 from .core import Chunk, DataService
+from .limits import Cancel
 from .logging import bind_request
 from .metrics import CONTENT_TYPE
 from .models import (
@@ -115,6 +117,32 @@ class _BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+class _Stream(StreamingResponse):
+    """A streaming response that stops its stream's worker however the response ends.
+
+    Starlette cancels a response whose client disconnected while the body
+    iterator is suspended at a ``yield``; the iterator itself is only closed
+    later, by the garbage collector. Setting the stream's `Cancel` here, when
+    the response is done (sent, failed or cancelled), stops the engine and
+    frees its buffers at once.
+    """
+
+    def __init__(self, content: AsyncGenerator[bytes, None], cancel: Cancel, **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self._lines = content
+        self._cancel = cancel
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._cancel.set("the response ended")
+            # close the body now rather than at the next garbage collection: its
+            # frames hold the last batch and chunk of the stream
+            with contextlib.suppress(Exception):
+                await self._lines.aclose()
 
 
 def create_app(service: DataService, *, manage_lifecycle: bool = True) -> FastAPI:
@@ -225,13 +253,14 @@ def create_app(service: DataService, *, manage_lifecycle: bool = True) -> FastAP
         except RequestError as exc:
             return _refused(path, entity, body.request_id, exc, started)
 
-        async def lines() -> AsyncIterator[bytes]:
+        async def lines() -> AsyncGenerator[bytes, None]:
             status = "200"
             index = 0
             try:
-                async for chunk in service.stream(plan):
-                    index = chunk.index
-                    yield _chunk_line(chunk, body.format).encode() + b"\n"
+                async with aclosing(service.stream(plan)) as chunks:
+                    async for chunk in chunks:
+                        index = chunk.index
+                        yield _chunk_line(chunk, body.format).encode() + b"\n"
             except RequestError as exc:
                 status = str(exc.status)
                 error = _error_body(body.request_id, exc.code, exc.problems)["error"]
@@ -248,9 +277,10 @@ def create_app(service: DataService, *, manage_lifecycle: bool = True) -> FastAP
                     + b"\n"
                 )
             finally:
+                plan.cancel.set("the response ended")
                 metrics.observe(path, entity, status, time.perf_counter() - started)
 
-        return StreamingResponse(lines(), media_type="application/x-ndjson")
+        return _Stream(lines(), plan.cancel, media_type="application/x-ndjson")
 
     @app.get("/v1/schemas", response_model=SchemasResponse, summary="Predefined entities by domain")
     async def schemas(domain: str | None = None) -> SchemasResponse:

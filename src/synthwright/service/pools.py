@@ -16,12 +16,16 @@ join of strings.
   ``i``, so two replicas that race to make the same block make the same bytes.
   A Redis fault never fails a request: the replica serves from its own
   `LocalPool` and logs it.
+- `EntityPools`: one pool per predefined entity (shared through Redis when the
+  cache is Redis), and the rule for which requests a pool may serve.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import secrets
 import sys
 import time
@@ -34,8 +38,14 @@ import structlog
 
 from ..catalog import stable_hash
 from . import _formats
+from .build import Build, build_spec
+from .cache import RedisCache, ResponseCache
+from .generation import produce
+from .models import GenerateRequest
+from .registry import Registry
+from .settings import ServiceSettings
 
-__all__ = ["LocalPool", "Pool", "SharedPool", "Taken"]
+__all__ = ["EntityPools", "LocalPool", "Pool", "SharedPool", "Taken"]
 
 log = structlog.get_logger("synthwright.service.pools")
 
@@ -253,6 +263,115 @@ class SharedPool:
         await self._client.set(key, payload, ex=self._ttl_s)
         await self._client.expire(self._key(epoch, "cursor"), self._ttl_s)
         return block
+
+
+class EntityPools:
+    """The value pools of a service: one per predefined entity, made on first use.
+
+    A pool serves unseeded requests for a predefined entity without fields,
+    a spec, scenarios or defects, of at most a quarter block of records (the
+    unary record cap is checked before, on every path).
+    """
+
+    def __init__(
+        self, settings: ServiceSettings, registry: Registry, cache: ResponseCache, salt: str
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.cache = cache
+        self.salt = salt
+        self._pools: dict[str, Pool] = {}
+        self._templates: dict[str, Build] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return self.settings.pool_records > 0
+
+    def get(self, name: str) -> Pool:
+        """The pool of entity `name` (made now if it is the first use)."""
+        pool = self._pools.get(name)
+        if pool is None:
+            size = self.settings.pool_records
+
+            def make(seed: int) -> pa.Table:
+                request = GenerateRequest(schema_name=name, count=size, seed=seed)
+                build = build_spec(
+                    request, self.registry, max_support_rows=self.settings.max_support_rows
+                )
+                return produce(build, []).table
+
+            if isinstance(self.cache, RedisCache):
+                entry = self.registry.get(name)
+                what = json.dumps(entry.tables if entry else {}, sort_keys=True, default=str)
+                digest = hashlib.sha256(f"{self.salt}\n{size}\n{what}".encode()).hexdigest()
+                prefix = f"sw:pool:{digest[:16]}:{name}"
+                ttl = self.settings.cache_ttl_s
+                pool = SharedPool(make, self.cache.client, prefix, size, ttl)
+            else:
+                pool = LocalPool(make)
+            self._pools[name] = pool
+        return pool
+
+    async def warm(self) -> None:
+        """Make every entity's first block (start-up), and wait for the spares too."""
+        if not self.enabled:
+            return
+        for name in self.registry.names():
+            pool = self.get(name)
+            await pool.take(0)
+            await pool.settle()
+
+    async def settle(self) -> None:
+        for pool in self._pools.values():
+            await pool.settle()
+
+    def _eligible(self, request: GenerateRequest) -> bool:
+        return (
+            self.enabled
+            and request.seed is None
+            and request.fields is None
+            and request.spec is None
+            and not request.scenarios
+            and not request.flags.defect_triggering
+            and 0 < request.count <= self.settings.pool_records // LEASES_PER_BLOCK
+        )
+
+    def build_for(self, request: GenerateRequest) -> Build | None:
+        """For a request a pool can serve, a Build made without compiling anything."""
+        if not self._eligible(request):
+            return None
+        entry = self.registry.find(request.schema_name or request.entity or "", request.domain)
+        if entry is None:
+            return None
+        template = self._templates.get(entry.name)
+        if template is None:
+            template = build_spec(
+                GenerateRequest(schema_name=entry.name, count=1, seed=0),
+                self.registry,
+                max_support_rows=self.settings.max_support_rows,
+            )
+            template.dataset = None
+            self._templates[entry.name] = template
+        return Build(
+            spec=template.spec,
+            table=template.table,
+            seed=0,
+            entry=entry,
+            free_text=template.free_text,
+            record_count=request.count,
+        )
+
+    def serves(self, request: GenerateRequest, build: Build) -> bool:
+        """Whether the pool of `build`'s entity serves `request` (rather than a fresh run)."""
+        return (
+            self.enabled
+            and not build.seeded
+            and build.entry is not None
+            and request.fields is None
+            and request.spec is None
+            and not request.scenarios
+            and request.count <= self.settings.pool_records // LEASES_PER_BLOCK
+        )
 
 
 def _to_ipc(block: Block) -> bytes:

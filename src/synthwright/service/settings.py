@@ -37,6 +37,12 @@ class ServiceSettings(BaseSettings):
     max_records_unary: int = Field(1000, ge=1, description="Most records of one unary request.")
     max_records_stream: int = Field(1_000_000, ge=1, description="Most records of one stream.")
     max_body_bytes: int = Field(1_048_576, ge=1024, description="Largest request body accepted.")
+    max_request_mb: int = Field(
+        256,
+        ge=1,
+        description="Most memory one request may need, estimated before generating "
+        "(rows of every table x their columns' widths); above it the request is refused.",
+    )
     request_timeout_s: float = Field(30.0, gt=0, description="Limit of one unary request.")
     stream_timeout_s: float = Field(600.0, gt=0, description="Limit of one whole stream.")
     stream_chunk_records: int = Field(1000, ge=1, le=100_000)

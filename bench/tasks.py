@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -42,14 +43,21 @@ def cli_rate(size: int, domain: str, repeat: int) -> dict[str, float]:
         argv = [sys.executable, "-m", "synthwright", "tasks", "dataset", "--domain", domain,
                 "--size", str(size), "-o", str(out), "--json"]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        cpu = float("inf")
         for _ in range(repeat):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             start = time.perf_counter()
             subprocess.run(argv, check=True, capture_output=True, env=env)
             best = min(best, time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            used = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+            cpu = min(cpu, used)
         mb = out.stat().st_size / 1e6
     return {
         "seconds": round(best, 2),
         "records_per_second": round(size / best),
+        "cpu_seconds": round(cpu, 2),
+        "records_per_cpu_second": round(size / cpu),
         "jsonl_mb": round(mb, 1),
     }
 
@@ -58,12 +66,18 @@ def in_process_rate(size: int, domain: str, repeat: int) -> dict[str, float]:
     from synthwright.tasks import Run, run_dataset
 
     run_dataset(domain, 50, MIX, Run(seed=99))  # warm imports and caches
-    best = float("inf")
+    best = cpu = float("inf")
     for i in range(repeat):
-        start = time.perf_counter()
+        start, started_cpu = time.perf_counter(), time.process_time()
         run_dataset(domain, size, MIX, Run(seed=i))
         best = min(best, time.perf_counter() - start)
-    return {"seconds": round(best, 2), "records_per_second": round(size / best)}
+        cpu = min(cpu, time.process_time() - started_cpu)
+    return {
+        "seconds": round(best, 2),
+        "records_per_second": round(size / best),
+        "cpu_seconds": round(cpu, 2),
+        "records_per_cpu_second": round(size / cpu),
+    }
 
 
 def near_duplicates(domain: str, n: int = 1000) -> dict[str, float]:
@@ -101,8 +115,11 @@ def main() -> None:
     print(f"machine: {report['machine']}")
     cli, inproc = report["cli"], report["in_process"]
     print(f"tasks dataset --size {args.size} --domain {args.domain} (CLI process, JSONL "
-          f"{cli['jsonl_mb']} MB): {cli['seconds']} s, {cli['records_per_second']:,} records/s")  # fmt: skip
-    print(f"in process: {inproc['seconds']} s, {inproc['records_per_second']:,} records/s")
+          f"{cli['jsonl_mb']} MB): {cli['seconds']} s wall, {cli['records_per_second']:,} records/s; "
+          f"{cli['cpu_seconds']} s CPU, {cli['records_per_cpu_second']:,} records/CPU-s")  # fmt: skip
+    print(f"in process: {inproc['seconds']} s wall, {inproc['records_per_second']:,} records/s; "
+          f"{inproc['cpu_seconds']} s CPU, {inproc['records_per_cpu_second']:,} records/CPU-s")  # fmt: skip
+    print("load average at the end:", ", ".join(f"{x:.1f}" for x in os.getloadavg()))
     for key in ("near_duplicates_one_domain", "near_duplicates_all_domains"):
         item = report[key]
         print(

@@ -158,7 +158,7 @@ def test_resume_after_a_kill(server: FakeLLMServer, tmp_path: Path) -> None:
 
     server.responder = slow
     out = tmp_path / "ds.jsonl"
-    argv = [sys.executable, "-m", "synthwright", "tasks", "dataset", "--domain", "hr", "--size", "24",
+    argv = [sys.executable, "-m", "synthwright", "tasks", "dataset", "--domain", "hr", "--size", "16",
             "--llm", "openai", "--batch-size", "4", "-o", str(out), "--json"]  # fmt: skip
     env = _env(server, tmp_path)
     proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -178,15 +178,15 @@ def test_resume_after_a_kill(server: FakeLLMServer, tmp_path: Path) -> None:
     )
     assert resumed.returncode == 0, resumed.stderr
     summary = json.loads(resumed.stdout)
-    assert summary["records"] == 24 and summary["resumed_batches"] >= 2
+    assert summary["records"] == 16 and summary["resumed_batches"] >= 2
     second = [json.dumps(r["body"], sort_keys=True) for r in server.requests]
     assert (
         len(second) <= 24 - 4 * summary["resumed_batches"]
     )  # finished batches are not asked again
     assert len(set(first) & set(second)) <= 4  # at most the calls in flight at the kill
-    assert len(set(first) | set(second)) == 24
+    assert len(set(first) | set(second)) == 16
     assert not state.exists() and not (tmp_path / ".ds.jsonl.checkpoint.jsonl").exists()
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len({r["problem_id"] for r in records}) == 24 and all(
+    assert len({r["problem_id"] for r in records}) == 16 and all(
         r["source"] == "llm" for r in records
     )

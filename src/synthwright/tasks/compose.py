@@ -141,8 +141,9 @@ def _criteria(plan: QueryPlan, answer: dict[str, Any], domain: Domain) -> str:
     if plan.kind == "list":
         ids = ", ".join(answer["ids"])
         return f"Lists exactly {answer['count']} {root.nouns if answer['count'] != 1 else root.noun}: {ids}."
+    matching = f"{answer['count']} matching {root.nouns if answer['count'] != 1 else root.noun}"
     if plan.kind == "total":
-        return f"Reports a {plan.metric_phrase(domain)} of {fmt(answer['value'])} over {answer['count']} matching {root.nouns}."
+        return f"Reports the {plan.metric_phrase(domain)} as {fmt(answer['value'])}, across {matching}."
     ranks = "; ".join(f"{g} ({fmt(v)})" for g, v in answer["ranking"][: plan.k])
     return f"Names the top {plan.k} by {root.label(plan.group_by or '')} in this order: {ranks}."
 

@@ -342,7 +342,7 @@ _FACTOR_TEXT = {
         "Decide up front which calls to spend the budget on.",
     ),
     "stakeholders": (
-        "{actor_a} wants the fastest possible answer, while {actor_b} insists every figure be double-checked.",
+        "{actor_a_cap} wants the fastest possible answer, while {actor_b} insists every figure be double-checked.",
         "Addresses both {actor_a} and {actor_b} and explains the trade-off made between them.",
         "Agree the order of work with both stakeholders before starting.",
     ),
@@ -375,7 +375,8 @@ def expand(
         "half": str(hours // 2),
         "tool": rng.choice(domain.tools) if domain else "the data tool",
         "max_calls": rng.choice(["3", "5", "8"]),
-        "actor_a": actors[0][0].upper() + actors[0][1:],
+        "actor_a": actors[0],
+        "actor_a_cap": actors[0][0].upper() + actors[0][1:],
         "actor_b": actors[1],
     }
     for factor in factors:

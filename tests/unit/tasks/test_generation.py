@@ -53,7 +53,7 @@ def test_records_are_checkable(small_dataset: list[ProblemRecord]) -> None:
         answer = record.expected["answer"]  # type: ignore[index]
         assert answer["count"] >= 1
         assert record.success_criteria[0].startswith(
-            ("Lists exactly", "Reports a", "Names the top")
+            ("Lists exactly", "Reports the", "Names the top")
         )
         for key in answer["ids"]:
             assert key not in record.problem_statement

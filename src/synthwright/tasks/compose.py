@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .complexity import TARGETS, measure, score
+from .defects import restore
 from .domains import Common, Domain, load_common
+from .leakage import leaks
 from .models import LEVELS, Level, ProblemRecord, created_at, record_id
 from .query import QueryPlan, fmt, make_plan
 from .sample import Sample
@@ -171,8 +173,6 @@ def compose(
     domain: Domain, level: Level, sample: Sample, rng: random.Random, ctx: RecordContext
 ) -> ProblemRecord:
     """One offline problem record of ``level`` over ``sample`` (see the module docstring)."""
-    from .verify import leaks
-
     root = domain.tables[domain.table_names[0]]
     fixed = {
         k: v
@@ -274,8 +274,6 @@ def finish(record: ProblemRecord) -> ProblemRecord:
     """
     defects = (record.expected or {}).get("defects")
     if defects and record.sample_data:
-        from .mutate import restore
-
         clean = record.model_copy(update={"sample_data": restore(record.sample_data, defects)})
         record.metrics = measure(clean)
     else:

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .leakage import leaks
 from .models import Interaction, ProblemRecord, Turn
-from .verify import RUBRIC, leaks
+from .verify import RUBRIC
 
 if TYPE_CHECKING:
     from ..llm import LLMClient

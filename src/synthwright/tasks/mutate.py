@@ -25,7 +25,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .complexity import TARGETS
-from .compose import fill
+from .compose import fill, finish
+from .defects import restore
 from .domains import Domain, load_common
 from .models import LEVELS, ProblemRecord, created_at, record_id
 
@@ -302,8 +303,6 @@ def adversarial(
     index: int,
 ) -> ProblemRecord:
     """A copy of ``record`` with ``DIFFICULTIES[difficulty]`` traps aimed at ``capability``."""
-    from .compose import finish
-
     new = _derived(record, "adv", fingerprint, seed, index, capability, difficulty)
     ops = list(CAPABILITIES[capability])
     rng.shuffle(ops)
@@ -314,20 +313,6 @@ def adversarial(
     new.difficulty = difficulty
     new.mutations = applied
     return finish(new)
-
-
-def restore(
-    sample: dict[str, list[dict[str, Any]]], defects: list[dict[str, Any]]
-) -> dict[str, list[dict[str, Any]]]:
-    """The sample as it was before the defects (undone in reverse order)."""
-    clean = copy.deepcopy(sample)
-    for item in reversed(defects):
-        rows = clean[item["table"]]
-        if item["kind"] == "duplicate_row":
-            rows.pop(item["index"])
-        else:
-            rows[item["index"]][item["column"]] = item["original"]
-    return clean
 
 
 _FACTOR_TEXT = {
@@ -359,8 +344,6 @@ def expand(
     index: int,
 ) -> ProblemRecord:
     """A copy of ``record`` under the pressure of ``factors`` (see the module docstring)."""
-    from .compose import finish
-
     new = _derived(record, "exp", fingerprint, seed, index, *factors)
     domain = _domain(record.domain)
     common = load_common()

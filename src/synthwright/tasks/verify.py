@@ -25,7 +25,6 @@ or the mean of that and the judge's normalised score; the verdict is
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +32,8 @@ from pydantic import ValidationError
 
 from .complexity import TARGETS, THRESHOLDS, level_of, measure, score
 from .dedup import dedup
+from .defects import restore
+from .leakage import _norm, leaks
 from .models import LEVELS, ProblemRecord
 
 __all__ = ["CRITICAL", "RUBRIC", "leaks", "verify_rows"]
@@ -42,33 +43,6 @@ CRITICAL = ("schema", "score_in_level", "no_leakage", "answer_consistent")
 Judge = Callable[[list[ProblemRecord]], list[dict[str, Any]]]
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
-
-
-def leaks(record: ProblemRecord) -> list[str]:
-    """What of the answer shows in the statement or constraints."""
-    visible = _norm(" ".join([record.problem_statement, *record.constraints]))
-    found: list[str] = []
-    answer = (record.expected or {}).get("answer") or {}
-    tokens: list[str] = [str(i) for i in answer.get("ids", []) if len(str(i)) >= 4]
-    for value in (answer.get("value"), *[v for _, v in answer.get("ranking", [])]):
-        if isinstance(value, float) and not value.is_integer():
-            tokens.append(f"{value:,.2f}")
-            tokens.append(f"{value:.2f}")
-        elif isinstance(value, (int, float)) and abs(value) >= 100:
-            tokens.append(str(int(value)))
-    for token in dict.fromkeys(tokens):
-        low = token.lower()
-        if low in visible and re.search(rf"(?<![\w.]){re.escape(low)}(?![\w]|\.\d)", visible):
-            found.append(f"the answer value {token!r} appears in the statement")
-    for criterion in record.success_criteria:
-        text = _norm(criterion).rstrip(".")
-        if len(text.split()) >= 6 and text in visible:
-            found.append(f"the success criterion {criterion!r} is spelled out in the statement")
-    return found
-
-
 def _answer_ok(record: ProblemRecord) -> bool | None:
     """Re-run the record's query on its sample; None when the record has no query."""
     expected = record.expected or {}
@@ -76,7 +50,6 @@ def _answer_ok(record: ProblemRecord) -> bool | None:
         return None
     from ..errors import SpecError
     from .domains import load_domain
-    from .mutate import restore
     from .query import plan_from_dict
 
     try:
@@ -97,8 +70,6 @@ def _rule_checks(record: ProblemRecord) -> tuple[dict[str, bool], list[str], flo
     defects = (record.expected or {}).get("defects")
     measured = record
     if defects and record.sample_data:
-        from .mutate import restore
-
         measured = record.model_copy(update={"sample_data": restore(record.sample_data, defects)})
     metrics = measure(measured)
     value = score(metrics)

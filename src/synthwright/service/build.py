@@ -21,7 +21,8 @@ import yaml
 
 from .. import api
 from ..errors import Problem, SpecError
-from ..spec import SCENARIO_COLUMN, Spec, TypeColumn
+from ..spec import SCENARIO_COLUMN, Spec, TypeColumn, parse_text
+from ..spec._io import MAX_DEPTH
 from ._errors import RequestError
 from .defects import defect_scenarios
 from .models import FieldDef, GenerateRequest
@@ -30,6 +31,9 @@ from .registry import Registry, SchemaEntry
 __all__ = ["SEP", "TYPE_ALIASES", "Build", "build_spec"]
 
 SEP = "__"  # flattened nested fields: address__city
+# inline fields nest at most this deep: the same on HTTP and gRPC (protobuf decodes
+# about 100 levels of messages), and far beyond any real record
+MAX_FIELD_DEPTH = 32
 INLINE_TABLE = "records"
 NULL_RATE_OPTIONAL = 0.1  # `required: false` fields are null this often
 
@@ -191,12 +195,36 @@ def _entry_locator(entry: SchemaEntry) -> Callable[[str], str]:
 # --- full specs ---------------------------------------------------------------------
 
 
+_OPEN = (
+    yaml.FlowSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.BlockMappingStartToken,
+)
+_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken, yaml.BlockEndToken)
+
+
 def _no_aliases(text: str) -> None:
-    """Refuse YAML anchors/aliases: a few bytes of them can expand into gigabytes."""
+    """Refuse YAML anchors/aliases and deep nesting, from the tokens, before any parsing.
+
+    A few bytes of aliases can expand into gigabytes; ``[[[[...`` is cheap to
+    refuse at its 65th token, and costs seconds to scan to the end.
+    """
+    depth = 0
     try:
         for token in yaml.scan(text):
             if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
                 raise RequestError("YAML anchors and aliases are not accepted", "spec")
+            if isinstance(token, _OPEN):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise RequestError(
+                        f"the spec nests deeper than {MAX_DEPTH} levels (line "
+                        f"{token.start_mark.line + 1}); a spec never is",
+                        "spec",
+                    )
+            elif isinstance(token, _CLOSE):
+                depth -= 1
     except yaml.YAMLError as exc:
         raise RequestError(f"malformed YAML/JSON: {exc}", "spec") from exc
 
@@ -208,9 +236,14 @@ def _from_spec(
     if isinstance(raw, str):
         _no_aliases(raw)
         try:
-            raw = yaml.safe_load(raw)
+            raw = parse_text(raw)  # the spec reader: duplicate keys and deep nesting refused
         except yaml.YAMLError as exc:
             raise RequestError(f"malformed YAML/JSON: {exc}", "spec") from exc
+    elif raw is not None and _depth(raw) > MAX_DEPTH:
+        # JSON bodies nest up to the parser's limit; copying and validating recurse
+        raise RequestError(
+            f"the spec nests deeper than {MAX_DEPTH} levels; a spec never is", "spec"
+        )
     if not isinstance(raw, dict) or not isinstance(raw.get("tables"), dict) or not raw["tables"]:
         raise RequestError("a spec is a mapping with 'tables' (one or more)", "spec.tables")
     data = copy.deepcopy(raw)
@@ -287,7 +320,13 @@ def _flatten(
     columns: dict[str, Any],
     where: dict[str, str],
     problems: list[Problem],
+    depth: int = 1,
 ) -> None:
+    if depth > MAX_FIELD_DEPTH:
+        problems.append(
+            Problem(loc, f"fields nest deeper than {MAX_FIELD_DEPTH} levels; flatten the record")
+        )
+        return
     seen: set[str] = set()
     for i, f in enumerate(fields):
         here = f"{loc}[{i}]"
@@ -306,7 +345,9 @@ def _flatten(
             if not f.fields:
                 problems.append(Problem(f"{here}.fields", "an object field needs nested fields"))
                 continue
-            _flatten(f.fields, f"{name}{SEP}", f"{here}.fields", columns, where, problems)
+            _flatten(
+                f.fields, f"{name}{SEP}", f"{here}.fields", columns, where, problems, depth + 1
+            )
             continue
         columns[name] = _column(f, kind)
         where[name] = here
@@ -342,6 +383,25 @@ def _nest_tree(fields: list[FieldDef]) -> NestTree:
 
 
 # --- shared ----------------------------------------------------------------------------
+
+
+def _depth(value: Any) -> int:
+    """How deep lists and mappings nest in `value` (iterative: a hostile one is deep)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _scenario_location(location: str, table: str, offset: int) -> str | None:

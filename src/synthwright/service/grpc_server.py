@@ -15,6 +15,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import json_format
+from google.protobuf.message import DecodeError
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from pydantic import ValidationError
@@ -146,6 +147,67 @@ def _metadata(meta: Metadata) -> Any:
     return out
 
 
+class _Undecodable:
+    """A request message protobuf could not decode (too deeply nested, truncated...).
+
+    grpc answers a deserializer's exception with UNKNOWN; decoding leniently
+    lets the servicer refuse it with INVALID_ARGUMENT like any other bad request.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _lenient(message: Any) -> Any:
+    def decode(data: bytes) -> Any:
+        try:
+            return message.FromString(data)
+        except (DecodeError, RecursionError, ValueError) as exc:
+            return _Undecodable(str(exc) or type(exc).__name__)
+
+    return decode
+
+
+def _add_servicer(servicer: Any, server: Any) -> None:
+    """`add_TestDataServiceServicer_to_server`, with lenient request decoding."""
+    unary, stream = grpc.unary_unary_rpc_method_handler, grpc.unary_stream_rpc_method_handler
+    handlers = {
+        "GenerateData": unary(
+            servicer.GenerateData,
+            request_deserializer=_lenient(pb2.GenerateRequest),
+            response_serializer=pb2.GenerateResponse.SerializeToString,
+        ),
+        "GenerateDataStream": stream(
+            servicer.GenerateDataStream,
+            request_deserializer=_lenient(pb2.GenerateRequest),
+            response_serializer=pb2.DataChunk.SerializeToString,
+        ),
+        "GetSchemas": unary(
+            servicer.GetSchemas,
+            request_deserializer=_lenient(pb2.GetSchemasRequest),
+            response_serializer=pb2.GetSchemasResponse.SerializeToString,
+        ),
+        "HealthCheck": unary(
+            servicer.HealthCheck,
+            request_deserializer=_lenient(pb2.HealthCheckRequest),
+            response_serializer=pb2.HealthCheckResponse.SerializeToString,
+        ),
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))
+    register = getattr(server, "add_registered_method_handlers", None)
+    if register is not None:
+        register(SERVICE_NAME, handlers)
+
+
+async def _refuse_undecodable(msg: Any, context: Any) -> None:
+    if isinstance(msg, _Undecodable):
+        await context.abort(
+            grpc.StatusCode.INVALID_ARGUMENT,
+            f"request: the message cannot be decoded ({msg.reason}); nested fields go at "
+            "most 32 levels deep",
+        )
+
+
 def _validation_problems(exc: ValidationError) -> list[Problem]:
     problems = []
     for e in exc.errors():
@@ -163,6 +225,9 @@ class _Servicer(pb2_grpc.TestDataServiceServicer):  # type: ignore[misc,name-def
         self.service = service
 
     async def _parse(self, msg: Any, context: Any, method: str, started: float) -> GenerateRequest:
+        if isinstance(msg, _Undecodable):
+            self.service.metrics.validation_errors.labels(f"grpc:{method}").inc()
+            await _refuse_undecodable(msg, context)
         try:
             request = request_from_proto(msg)
         except ValidationError as exc:
@@ -248,6 +313,7 @@ class _Servicer(pb2_grpc.TestDataServiceServicer):  # type: ignore[misc,name-def
         )
 
     async def GetSchemas(self, request: Any, context: Any) -> Any:
+        await _refuse_undecodable(request, context)
         listing = self.service.schemas(request.domain or None)
         return pb2.GetSchemasResponse(
             schemas=[
@@ -265,6 +331,7 @@ class _Servicer(pb2_grpc.TestDataServiceServicer):  # type: ignore[misc,name-def
         )
 
     async def HealthCheck(self, request: Any, context: Any) -> Any:
+        await _refuse_undecodable(request, context)
         ready = self.service.ready
         return pb2.HealthCheckResponse(
             status="ok" if ready else "starting", ready=ready, version=self.service.version
@@ -281,7 +348,7 @@ async def create_grpc_server(
             ("grpc.max_send_message_length", 64 * 1024 * 1024),
         ]
     )
-    pb2_grpc.add_TestDataServiceServicer_to_server(_Servicer(service), server)
+    _add_servicer(_Servicer(service), server)
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = (SERVICE_NAME, health.SERVICE_NAME, reflection.SERVICE_NAME)

@@ -18,6 +18,8 @@ from typing import Any
 
 import typer
 
+from ._output import fail
+
 __all__ = ["register", "tasks_app"]
 
 tasks_app = typer.Typer(
@@ -38,22 +40,7 @@ _BATCH = typer.Option(None, "--batch-size", help="Records per checkpointed batch
 _JSON = typer.Option(False, "--json", help="Machine-readable summary on stdout.")
 
 
-def _fail(exc: Any, code: int, as_json: bool) -> typer.Exit:
-    """Print every problem of ``exc`` as ``location: message`` (or JSON); the Exit to raise."""
-    from ._output import emit_json
-
-    if as_json:
-        problems = [{"location": p.location, "message": p.message} for p in exc.problems]
-        emit_json({"ok": False, "error": type(exc).__name__, "problems": problems})
-    else:
-        from rich.console import Console
-
-        err = Console(stderr=True)
-        heading = "Bad input" if code == 2 else "The run failed"
-        err.print(f"[bold red]{heading}[/] ({len(exc.problems)}):", highlight=False)
-        for problem in exc.problems:
-            err.print(f"  {problem}", highlight=False, markup=False, soft_wrap=True)
-    return typer.Exit(code)
+_fail = fail  # the one rendering of errors (status from errors.exit_status)
 
 
 class _Ctx:
@@ -96,14 +83,14 @@ class _Ctx:
         if batch_size is not None and batch_size < 1:
             problems.append(SpecError("must be >= 1", "--batch-size"))
         if problems:
-            raise _fail(SpecError([p for e in problems for p in e.problems]), 2, as_json)
+            raise _fail(SpecError([p for e in problems for p in e.problems]), as_json)
         if not offline_only:
             from ..llm import LLMConfigError, resolve_config
 
             try:
                 config = resolve_config(llm, model)
             except LLMConfigError as exc:
-                raise _fail(exc, 2, as_json) from None
+                raise _fail(exc, as_json) from None
             if config.enabled:
                 from ..llm import make_client
 
@@ -116,17 +103,16 @@ class _Ctx:
         """Bad input: the located message, exit 2 (raise what this returns)."""
         from ..errors import SpecError
 
-        return _fail(SpecError(message, location), 2, self.as_json)
+        return _fail(SpecError(message, location), self.as_json)
 
     def guard(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         """Run ``fn``; bad input exits 2, a failed model call exits 1, both located."""
-        from ..errors import DataError, LLMConfigError, SpecError, SynthwrightError
+        from ..errors import SynthwrightError
 
         try:
             return fn(*args, **kwargs)
-        except SynthwrightError as exc:  # LLMError and the rest: a failed run
-            bad_input = isinstance(exc, (SpecError, DataError, LLMConfigError))
-            raise _fail(exc, 2 if bad_input else 1, self.as_json) from None
+        except SynthwrightError as exc:  # the class says which: 2 bad input, 1 a failed run
+            raise _fail(exc, self.as_json) from None
 
     def read(self, source: str) -> list[Any]:
         from ..tasks.io import parse_models, read_rows

@@ -32,6 +32,7 @@ from ..spec import (
     QuantileMarginal,
     Spec,
     TableProfile,
+    parse_text,
     spec_to_data,
 )
 from . import _fit
@@ -118,9 +119,12 @@ class ProfiledSpec(BaseModel):
             except OSError as exc:
                 raise SpecError(f"cannot read {path}: {exc.strerror}", str(path)) from exc
         try:
-            data = yaml.safe_load(text)
+            data = parse_text(text)  # the spec reader: duplicate keys and deep nesting refused
         except yaml.YAMLError as exc:
-            raise SpecError(f"not YAML: {str(exc).splitlines()[0]}", "spec") from exc
+            mark = getattr(exc, "problem_mark", None)
+            where = f"spec:{mark.line + 1}:{mark.column + 1}" if mark else "spec"
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise SpecError(f"not YAML: {problem}", where) from exc
         return cls.from_data(data)
 
 

@@ -240,8 +240,15 @@ def main() -> None:
     cold_ms = (time.perf_counter() - start) * 1000
     results = {part: score(part, args.repeat) for part in args.part or PARTS}
     if args.json:
-        out = {p: {k: v for k, v in r.items() if k != "failures" or args.failures} for p, r in results.items()}
-        print(json.dumps({"machine": machine(), "cold_first_call_ms": round(cold_ms, 1), **out}, indent=2))
+        out = {
+            p: {k: v for k, v in r.items() if k != "failures" or args.failures}
+            for p, r in results.items()
+        }
+        print(
+            json.dumps(
+                {"machine": machine(), "cold_first_call_ms": round(cold_ms, 1), **out}, indent=2
+            )
+        )
         return
     print(machine())
     print(f"cold first call (imports + first plan): {cold_ms:.0f} ms")

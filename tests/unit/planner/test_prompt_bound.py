@@ -8,7 +8,7 @@ import pytest
 
 from synthwright import api
 from synthwright.errors import SpecError
-from synthwright.planner._parse import MAX_PROMPT_CHARS
+from synthwright.planner.parse import MAX_PROMPT_CHARS
 
 
 def test_an_over_long_prompt_is_refused_with_the_bound_named() -> None:

@@ -1,0 +1,192 @@
+"""Counts: how many rows a table has, and how many children a parent has.
+
+Row counts are a number before a table's word ("500 customers", "10k users",
+"2000 web sessions"), a number of rows after it ("employees table with 1000
+rows", "dim_customer (5k rows)", "employees(500)") or a number of the table
+named last ("customers, 750 of them"). Per-parent counts in every phrasing
+("1..5", "about 4", "up to 10", "at least 2", "exactly 6") are read by
+:func:`parse_count` for the relation extractor.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import lexicon
+from .model import Count
+from .normalise import normalise
+from .state import State, table_name
+from .words import GAP_STOP, NOT_ENTITY
+
+__all__ = ["parse_count", "read_counts"]
+
+_VAGUE_COUNTS: dict[str, int | None] = {
+    "some": None,
+    "several": 5,
+    "many": 8,
+    "multiple": 3,
+    "a": 1,
+    "an": 1,
+    "one or more": None,
+    "zero or more": None,
+}
+_ROWS_OF = re.compile(r"(?:rows|records|entries|samples|examples) (?:of|for) (?:the )?")
+_ROWS_WORD = r"(?:rows|records|lines|entries|samples|examples|of them|in total|total)"
+_WORD_SPACE = re.compile(r"([a-z][a-z_]*) ")
+_WORD = re.compile(r"([a-z][a-z_]*)\b")
+_AGE_WORD = re.compile(r"[a-z]+ (?:old|long|ago|later|apart|wide|after|before)\b")
+
+
+def parse_count(text: str) -> Count | None:
+    """A per-parent count from ``1..5``, ``about 3``, ``up to 10``, ``at least 2``, ``4``."""
+    text = normalise(text) if not re.fullmatch(r"[a-z~ .\d]*", text) else text
+    text = text.strip()
+    m = re.search(r"(\d+)\.\.(\d+)", text)
+    if m:
+        return Count(int(m.group(1)), int(m.group(2)), text=text)
+    m = re.search(
+        r"(?:up to|at most|no more than|max(?:imum)?(?: of)?|fewer than|less than) (\d+)", text
+    ) or re.search(r"(\d+) (?:at most|max|or fewer|or less)", text)
+    if m:
+        return Count(0, int(m.group(1)), text=text)
+    m = re.search(r"(?:at least|min(?:imum)?(?: of)?|more than) (\d+)", text) or re.search(
+        r"(\d+) or more", text
+    )
+    if m:
+        lo = int(m.group(1))
+        return Count(lo, max(lo * 3, lo + 5), mean=lo + 1.0, text=text)
+    m = re.search(
+        r"(?:about|around|approximately|approx|roughly|~|on average|an average of|"
+        r"average of|typically|usually|say|maybe|like|some) ?(\d+(?:\.\d+)?)",
+        text,
+    ) or re.search(r"(\d+(?:\.\d+)?) on average", text)
+    if m:
+        mean = float(m.group(1))
+        return Count(0, max(int(mean * 3), int(mean) + 5), mean=mean, text=text)
+    m = re.search(r"(?:exactly )?(\d+)", text)
+    if m:
+        n = int(m.group(1))
+        return Count(n, n, text=text)
+    for word, typical in _VAGUE_COUNTS.items():
+        if re.search(rf"\b{word}\b", text):
+            if typical is None:
+                return None
+            if word in ("a", "an"):
+                return Count(typical, typical, text=text)
+            return Count(0, typical * 3, mean=float(typical), text=text)
+    return None
+
+
+def _prev_word(t: str, start: int) -> str:
+    return (t[max(0, start - 100) : start].split()[-1:] or [""])[0]
+
+
+def read_counts(st: State) -> None:
+    """Every number that counts a table's rows."""
+    t = st.text
+    countries = lexicon.vocab()["countries"]
+    for m in re.finditer(r"(?<![\w.])(\d+)(?![\w.])", t):
+        if st.in_consumed(m.start()) or t.startswith(" %", m.end()):
+            continue
+        n = int(m.group(1))
+        if _rows_after_table(st, m, n):
+            continue
+        pos = m.end() + 1
+        rm = _ROWS_OF.match(t, pos)
+        if rm:
+            pos = rm.end()
+        found: tuple[str, str, int] | None = None
+        p = pos
+        for _ in range(3):
+            am = st.pattern.match(t, p)
+            if am:
+                nxt = st.pattern.match(t, am.end() + 1)
+                am = nxt or am
+                found = (st.choose(am.group(1)), am.group(1), am.start())
+                break
+            wm = _WORD_SPACE.match(t, p)
+            if not wm or wm.group(1) in NOT_ENTITY or wm.group(1) in GAP_STOP:
+                break
+            p = wm.end()
+        prev = _prev_word(t, m.start())
+        if found is None:
+            found = _unknown_after(st, pos, prev, countries)
+        if found is None:
+            continue
+        if prev in ("per", "each", "every") or re.match(r" (?:per|each|apiece)\b", t[m.end() :]):
+            continue  # "30 questions per quiz": a relation's count, read by relations
+        st.req.counts.setdefault(found[0], []).append(n)
+        st.add_mention(*found)
+
+
+def _unknown_after(
+    st: State, pos: int, prev: str, countries: dict[str, str]
+) -> tuple[str, str, int] | None:
+    """'300 spaceships', '900 survey respondents': an unknown plural noun after a count."""
+    t = st.text
+    wm = _WORD.match(t, pos)
+    if not wm or (prev in GAP_STOP and prev != "of") or _AGE_WORD.match(t, pos):
+        return None
+    word = wm.group(1)
+    if word in NOT_ENTITY or word in countries:
+        return None
+    if lexicon.singular(word) == word and "_" not in word:
+        nm = _WORD.match(t, wm.end() + 1)
+        two = nm.group(1) if nm else ""
+        if two and lexicon.singular(two) != two and two not in NOT_ENTITY:
+            table = table_name(f"{word} {two}")
+            st.unknown_ok.add(table)
+            return table, f"{word} {two}", pos
+        return None
+    table = table_name(word)
+    st.unknown_ok.add(table)
+    return table, word, pos
+
+
+def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
+    """'employees table with 1000 rows', 'dim_customer (5k rows)', 'x(500)', '750 of them'."""
+    t = st.text
+    after = t[m.end() : m.end() + 16]
+    before = t[max(0, m.start() - 60) : m.start()]
+    paren = re.search(r"([a-z][a-z_]*) \( $", before) and after.startswith(" )")
+    if not (re.match(rf" {_ROWS_WORD}\b", after) or paren):
+        return False
+    target = None
+    if paren:
+        word = re.search(r"([a-z][a-z_]*) \( $", before).group(1)  # type: ignore[union-attr]
+        target = st.entity_of(word, allow_unknown=True)
+        if target:
+            st.add_mention(target, word, m.start() - len(word) - 3)
+            st.unknown_ok.add(target)
+    if target is None:
+        found = _last_table_before(st, m.start())
+        if found is None:
+            word = re.search(r"([a-z][a-z_]*)(?: table)?(?: (?:with|has|of|:|\())? $", before)
+            if word is None:
+                return False
+            target = st.entity_of(word.group(1), allow_unknown=True)
+            if target is None:
+                return False
+            st.add_mention(target, word.group(1), m.start() - len(word.group(0)))
+            st.unknown_ok.add(target)
+        else:
+            target = found
+    st.req.counts.setdefault(target, []).append(n)
+    st.consumed.append((m.start(), m.end() + 1))
+    return True
+
+
+def _last_table_before(st: State, pos: int) -> str | None:
+    """The table named last before ``pos``: a recorded mention or an entity word."""
+    best: tuple[int, str, str] | None = None
+    for x in st.req.mentions:
+        if x.start < pos and (best is None or x.start > best[0]):
+            best = (x.start, x.table, "")
+    for am in st.pattern.finditer(st.text, max(0, pos - 400), pos):
+        if best is None or am.start() > best[0]:
+            best = (am.start(), st.choose(am.group(1)), am.group(1))
+    if best is None:
+        return None
+    if best[2]:
+        st.add_mention(best[1], best[2], best[0])
+    return best[1]

@@ -1,0 +1,233 @@
+"""Field lists: the columns a request names for a table.
+
+"500 customers with name, email and signup date", "customers: id, first name,
+last name", "products (sku, name, price in USD between 5 and 500)", "players
+have name, position and birth date". A list ends at a clause's end or at a
+new count; a constraint inside an item ("price between 5 and 60", "duration
+in seconds") is skipped here (the unit is kept) and read by the range
+extractor.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ... import lexicon
+from .counts import parse_count
+from .model import Relation
+from .state import State, table_name
+from .words import LIST_START, RANGE, STOP, VAGUE_WORDS
+
+__all__ = ["read_field_lists", "unit_of", "unit_words"]
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_NEEDS = r"(?:needs?|requires?|should have|must have|has to have|gets?|stores?|records?|tracks?)"
+_SKIP_WORDS = ("between", "over", "under", "above", "below", "aged", "from", "till", "until")
+_CLAUSE_TABLE = re.compile(r"(?:^|[.;:] |- |\) )(?P<e>[a-z][a-z_]*(?: [a-z][a-z_]*)?) : ")
+_NOT_TABLE = set(
+    _words(
+        "tables table fields field columns column note notes format output data dataset schema "
+        "example examples e g i e eg ie please hi hello hey thanks also and with need"
+    )
+)
+
+
+@lru_cache(maxsize=1)
+def unit_words() -> dict[str, str]:
+    """Every unit word -> its unit key (``seconds`` -> ``s``, ``km/h`` -> ``kmh``)."""
+    out: dict[str, str] = {}
+    for key, unit in lexicon.vocab().get("units", {}).items():
+        for word in unit["words"]:
+            out[str(word)] = key
+    return out
+
+
+def unit_of(words: list[str]) -> tuple[str | None, int]:
+    """The unit the first words name (longest phrase first) and how many words it took."""
+    table = unit_words()
+    for n in (3, 2, 1):
+        phrase = " ".join(words[:n])
+        if len(words) >= n and phrase in table:
+            return table[phrase], n
+    return None, 0
+
+
+def read_field_lists(st: State, unknown: bool = False) -> None:
+    """Every list of fields after a table's word (known tables, or, second pass, unknown ones)."""
+    t = st.text
+    if unknown:
+        spots = [(mn.table, mn.start + len(mn.word)) for mn in st.req.mentions if not mn.known]
+        spots += _clause_tables(st)
+    else:
+        spots = [(st.choose(m.group(1)), m.end()) for m in st.pattern.finditer(t)]
+    countries = lexicon.vocab()["countries"]
+    for table, end in spots:
+        after = t[end:]
+        if st.pattern.match(t, end + 1) and not re.match(rf" (?:{LIST_START}|{_NEEDS}) ", after):
+            continue  # "user sessions": the first word only qualifies the second
+        lm = re.match(
+            rf" (?:\( \d+ \) )?(?:{RANGE} )?(?:[a-z]+ )?(?:{LIST_START}|{_NEEDS}) (?:an? |the )?",
+            after,
+        )
+        if not lm:
+            lm = re.match(r" ((?:[a-z]+ ){0,4}?)(?:with|including|having) ", after)
+            if not lm or any(
+                w in st.forms
+                or (
+                    w in ("and", "or", "per", "each")
+                    and not any(c in lm.group(1) for c in countries)
+                )
+                for w in lm.group(1).split()
+            ):
+                continue
+        start = end + lm.end()
+        rm = re.match(rf"{RANGE} ", t[start:])
+        if rm and (re.search(r"\d", rm.group(0)) or st.pattern.match(t, start + rm.end())):
+            continue  # "with about 10 tasks each": a relation, read by relations
+        if not st.in_consumed(start):
+            _read_list(st, table, start)
+
+
+def _clause_tables(st: State) -> list[tuple[str, int]]:
+    """'calls: caller number, callee number': a clause that opens with a name and a colon."""
+    out = []
+    for m in _CLAUSE_TABLE.finditer(st.text):
+        words = m.group("e").split()
+        if words[-1] in _NOT_TABLE or st.known(words[-1]) or st.in_consumed(m.start("e")):
+            continue
+        rest = st.text[m.end() :]
+        if not re.match(r"[a-z][a-z ]*(?: ,| and )", rest):
+            continue
+        table = table_name(" ".join(words[-2:]) if len(words) > 1 else words[-1])
+        st.add_mention(table, m.group("e"), m.start("e"))
+        st.unknown_ok.add(table)
+        out.append((table, m.end("e")))
+    return out
+
+
+def _read_list(st: State, table: str, start: int) -> None:
+    tokens = st.text[start:].split(" ")
+    items: list[list[str]] = [[]]
+    pos = start
+    end = start
+    skip = False
+    k = 0
+    cats = set(lexicon.vocab()["category_fields"])
+    currencies = lexicon.vocab()["currencies"]
+    while k < len(tokens):
+        tok = tokens[k]
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+        num_tok = re.fullmatch(r"-?\d+(?:\.\d+)?(?:\.\.-?\d+(?:\.\d+)?)?", tok)
+        if skip:
+            if tok == "," or (tok == "and" and not re.match(r"-?\d", nxt)):
+                skip = False
+                if items[-1]:
+                    items.append([])
+            elif tok in STOP - {"of", "to", "and", "in"}:
+                break
+            pos += len(tok) + 1
+            end = pos
+            k += 1
+            continue
+        if tok in ("in", "(") and items[-1]:
+            unit, n = unit_of(tokens[k + 1 : k + 4])
+            if unit is not None:
+                st.req.units[(table, " ".join(items[-1]))] = unit
+                step = 1 + n + (tokens[k + 1 + n : k + 2 + n] == [")"])
+                pos += sum(len(x) + 1 for x in tokens[k : k + step])
+                end = pos
+                k += step
+                continue
+            if nxt in currencies:
+                st.req.currency = st.req.currency or currencies[nxt]
+                step = 2 + (tokens[k + 2 : k + 3] == [")"])
+                pos += sum(len(x) + 1 for x in tokens[k : k + step])
+                end = pos
+                k += step
+                continue
+        if tok == "per" and nxt in ("night", "hour", "day", "month", "unit", "person", "week"):
+            items[-1] += [tok, nxt]
+            pos += len(tok) + len(nxt) + 2
+            end = pos
+            k += 2
+            continue
+        if tok in (",", "and", "&", "/", "plus", "or") or (tok == "as" and not items[-1]):
+            if items[-1]:
+                items.append([])
+        elif tok in _SKIP_WORDS or (
+            tok in ("at", "more", "less", "up") and items[-1] and nxt != "at"
+        ):
+            skip = True  # a constraint on this item: read by constraints, skipped here
+            if items[-1]:
+                items.append([])
+        elif (
+            tok in ("is", "are", "of", ":", "=", "(")
+            and " ".join(w for w in items[-1] if w not in ("a", "an", "the")) in cats
+        ):
+            break  # "status of pending, shipped": a value list, read by constraints
+        elif (
+            tok in ("-", "*", "\u2022")
+            or re.fullmatch(r"\d+\.", tok)
+            or (tok in STOP and not (tok == "of" and items[-1]) and tok != "in")
+            or tok == "in"
+        ):
+            break
+        elif num_tok and not items[-1]:
+            if "." not in tok and float(tok) > 20:
+                break  # ", 2000 passengers": a new count, not a field
+            items[-1].append(tok)
+        elif tok == "%":
+            break
+        elif num_tok:
+            skip = True  # "bedrooms 1..6": a range on this item, read by the range extractor
+            if items[-1]:
+                items.append([])
+        else:
+            items[-1].append(tok)
+        pos += len(tok) + 1
+        end = pos
+        k += 1
+    st.consumed.append((start, end))
+    _keep_items(st, table, items, start)
+
+
+def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> None:
+    cats = set(lexicon.vocab()["category_fields"])
+    for words in items:
+        words = [w for w in words if w != "\x00"]
+        if not words:
+            continue
+        phrase = " ".join(words)
+        if VAGUE_WORDS.match(phrase):
+            st.req.vague.add(table)
+            continue
+        child_text = (
+            re.sub(rf"^{RANGE} ", "", phrase + " ").strip()
+            if re.match(rf"^{RANGE} [a-z]", phrase)
+            else phrase
+        )
+        child_text = re.sub(r"^(?:their|its|his|her|the) ", "", child_text)
+        child = st.entity_of(child_text)
+        counted = child_text != phrase
+        if child is not None and not counted and lexicon.singular(child_text) == child_text:
+            child = None  # "address", "phone": a field, not a table
+        if child is not None and child != table:
+            rng = phrase[: len(phrase) - len(child_text)].strip()
+            st.req.relations.append(
+                Relation(table, child, parse_count(rng) if rng else None, start)
+            )
+            st.add_mention(child, child_text, start)
+            continue
+        if re.fullmatch(r"[\d. %-]+", phrase) or len(words) > 5:
+            continue
+        if words[0] in cats and len(words) > 1 and lexicon.field_for(phrase) is None:
+            st.req.fields.setdefault(table, []).append(words[0])
+            break  # "status paid, sent or overdue": values, read by constraints
+        st.req.fields.setdefault(table, [])
+        if phrase not in st.req.fields[table]:
+            st.req.fields[table].append(phrase)

@@ -1,0 +1,85 @@
+"""What a request says besides tables and fields: format, seed, countries, bare mentions."""
+
+from __future__ import annotations
+
+import re
+
+from ... import lexicon
+from .state import State, table_name
+from .words import NOT_ENTITY
+
+__all__ = ["read_countries", "read_known_mentions", "read_output_and_seed", "read_table_of"]
+
+_FIELD_AFTER = re.compile(
+    r" (?:name|email|id|date|number|count|total|status|type|address|phone|age|data|details|"
+    r"info|score|rating|level|value|amount|code|title|size|length|time)\b"
+)
+
+
+def read_output_and_seed(st: State) -> None:
+    t = st.text
+    formats = lexicon.vocab()["formats"]
+    fmt_alt = "|".join(sorted((re.escape(k) for k in formats), key=len, reverse=True))
+    m = re.search(
+        rf"\b(?:as|in|to|into|export(?:ed)?(?: as| to)?|output(?: as| to)?|format|"
+        rf"save(?:d)?(?: as| to)?|write(?: it)?(?: as| to)?) (?:an? |the )?"
+        rf"({fmt_alt})\b",
+        t,
+    ) or re.search(rf"\b({fmt_alt}) (?:files?|format|output|export|dump|database|db)\b", t)
+    if m:
+        st.req.output_format = formats[m.group(1)]
+        st.consumed.append((m.start(), m.end()))
+    m = re.search(r"\bseed (?:of |= ?|: ?)?(\d+)", t)
+    if m:
+        st.req.seed = int(m.group(1))
+        st.consumed.append((m.start(), m.end()))
+
+
+def read_known_mentions(st: State) -> None:
+    """Entity words not yet read as counted tables or relations ("patients and doctors")."""
+    for m in st.pattern.finditer(st.text):
+        if st.in_consumed(m.start()) and not any(x.start == m.start() for x in st.req.mentions):
+            continue
+        if st.pattern.match(st.text, m.end() + 1):
+            continue  # "user sessions", "customer orders": a qualifier
+        after = st.text[m.end() : m.end() + 12]
+        # "customer name" or "order date" are fields, not tables
+        if _FIELD_AFTER.match(after) and not re.match(r" (?:data|details|info)\b", after):
+            continue
+        if lexicon.singular(m.group(1)) == m.group(1) and lexicon.field_for(m.group(1)):
+            continue  # "author", "address" alone: a field, not a table
+        st.add_mention(st.choose(m.group(1)), m.group(1), m.start())
+
+
+def read_table_of(st: State) -> None:
+    for m in re.finditer(
+        r"\b(?:table|list|dataset|database|set|catalogue|catalog|"
+        r"inventory|collection) of (?:the |some |\d+ )?([a-z]+)\b",
+        st.text,
+    ):
+        word = m.group(1)
+        if (
+            word not in st.forms
+            and word not in NOT_ENTITY
+            and not any(mn.start == m.start(1) for mn in st.req.mentions)
+        ):
+            table = table_name(word)
+            st.unknown_ok.add(table)
+            st.add_mention(table, word, m.start(1))
+
+
+def read_countries(st: State) -> None:
+    t = st.text
+    countries = lexicon.vocab()["countries"]
+    alt = "|".join(sorted((re.escape(k) for k in countries), key=len, reverse=True))
+    for m in re.finditer(rf"(?<![\w-])({alt})(?![\w-])", t):
+        if re.match(r" (?:language|speaking|fries|class)\b", t[m.end() :]):
+            continue
+        code = countries[m.group(1)]
+        if code not in st.req.countries:
+            st.req.countries.append(code)
+    if (
+        re.search(r"(?<![A-Za-z])US(?![A-Za-z])|\bthe us\b|\bus[- ]based\b", st.original + " " + t)
+        and "US" not in st.req.countries
+    ):
+        st.req.countries.append("US")

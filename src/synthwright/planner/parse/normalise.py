@@ -1,0 +1,128 @@
+"""The request as one normal form: lower case, spaced punctuation, digits, ranges as ``A..B``.
+
+Number words become digits with ``text2num`` ("twenty five" -> 25, "three
+hundred" -> 300); suffixes and scale words on digits ("10k", "1.5 million")
+and the lexicon's vague amounts ("a few hundred" -> 300) are read here, so
+every extractor after this sees numbers only as digits. Ordinals are kept as
+words ("first name" stays a field), and "one of" stays a phrase ("status one
+of new, paid").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from text_to_num import alpha2digit
+
+from ... import lexicon
+
+__all__ = ["normalise"]
+
+_ORDINALS = [
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "last",
+    "next",
+    "previous",
+]
+_SCALE = {"k": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "b": 1e9, "bn": 1e9}
+_SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "hundred": 1e2}
+_HYPHENED = re.compile(r"\b(check|sign|log|pick|drop|check|opt|follow|clock)-(in|out|up|off|on)\b")
+
+
+@lru_cache(maxsize=1)
+def _vague() -> tuple[tuple[re.Pattern[str], str], ...]:
+    table = lexicon.vocab().get("vague_counts", {})
+    out = []
+    for phrase in sorted(table, key=len, reverse=True):
+        value = table[phrase]
+        text = f"about {value}" if phrase in ("a few", "a handful of") else str(value)
+        out.append((re.compile(rf"\b{re.escape(phrase)}\b"), text))
+    return tuple(out)
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def _digits_with_scale(text: str) -> str:
+    """``10k``, ``1.5 million``, ``a million``, ``half a million``, ``5 hundred`` -> digits."""
+    text = re.sub(
+        r"\bhalf an? (million|thousand|billion)\b",
+        lambda m: _fmt(_SCALE_WORDS[m.group(1)] / 2),
+        text,
+    )
+    text = re.sub(r"\ban? (hundred|thousand|million|billion)\b", r"1 \1", text)
+    text = re.sub(r"\ba dozen\b", "12", text)
+    text = re.sub(
+        r"\b(\d+(?:\.\d+)?)(k|mm|mn|bn|m|b)\b(?! ?/)",
+        lambda m: _fmt(float(m.group(1)) * _SCALE[m.group(2)]),
+        text,
+    )
+
+    def scaled(m: re.Match[str]) -> str:
+        value = float(m.group(1))
+        for word in m.group(2).split():
+            value *= _SCALE_WORDS[word]
+        return _fmt(value)
+
+    return re.sub(
+        r"\b(\d+(?:\.\d+)?) ((?:(?:hundred|thousand|million|billion) ?)+)\b(?! of\b)",
+        lambda m: scaled(m) + " ",
+        text,
+    )
+
+
+def _words_to_digits(text: str) -> str:
+    """Number words to digits with text2num, leaving ordinals and 'one of' as they are."""
+    keep: list[str] = []
+
+    def hide(m: re.Match[str]) -> str:
+        keep.append(m.group(0))
+        return f"\x00{len(keep) - 1}\x00"
+
+    ordinals = "|".join(_ORDINALS)
+    text = re.sub(rf"\b(?:{ordinals})\b|\bone (?:of|or two|another|each)\b|\bno one\b", hide, text)
+    text = alpha2digit(text, "en", threshold=0)
+    text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], text)
+
+
+def normalise(prompt: str) -> str:
+    """Lower-case tokens separated by single spaces, numbers as digits, ranges as A..B."""
+    text = prompt.replace("\u2013", "-").replace("\u2014", " - ").replace("\u2019", "'")
+    text = text.replace("\u00b0", "")
+    text = text.lower()
+    text = re.sub(r"\be-mail", "email", text)
+    text = _HYPHENED.sub(r"\1 \2", text)
+    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = re.sub(r"[$\u20ac\u00a3](\d)", r"\1", text)
+    text = re.sub(r"(\d)\s*%", r"\1 %", text)
+    text = re.sub(r"(\d)(?=[a-z]{2,})(?!k\b|m\b|mm\b|mn\b|bn\b|b\b)", r"\1 ", text)
+    for pattern, value in _vague():
+        text = pattern.sub(value, text)
+    text = _digits_with_scale(text)
+    text = _words_to_digits(text)
+    text = re.sub(r"\ban? (\d)", r"\1", text)  # "a 1000" from "a thousand"
+    text = re.sub(r"([,;:()!?\"\[\]]|\.(?!\d)|'s\b)", r" \1 ", text)
+    text = re.sub(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\w.])", r"\1..\2", text)
+    text = " ".join(text.split())
+    num = r"-?\d+(?:\.\d+)?"
+    text = re.sub(rf"\bbetween ({num}) and ({num})\b", r"between \1..\2", text)
+    text = re.sub(
+        rf"\bfrom ({num}) (?:to|until|till|through|thru|up to) ({num})\b", r"from \1..\2", text
+    )
+    text = re.sub(rf"(?<![\w.])({num}) (?:to|until|till|thru|through|-) ({num})\b", r"\1..\2", text)
+    return text

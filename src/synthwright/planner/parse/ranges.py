@@ -1,0 +1,176 @@
+"""Ranges, bounds, units and currencies on fields.
+
+"salary between 40000 and 120000", "price in USD between 5 and 500", "aged 0
+to 99", "speed in km/h 0..130", "price over 100", "rating 1..5 stars",
+"transactions in EUR between 1 and 5000" (no field named: the table's amount),
+"at most 12 hours", and the currency a request's amounts are in.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ... import lexicon
+from .fields import unit_words
+from .model import Constraint
+from .state import State
+from .words import NUM, field_tail
+
+__all__ = ["read_currency", "read_ranges"]
+
+_LOW_OPS = (
+    "over",
+    "above",
+    "more than",
+    "greater than",
+    "at least",
+    ">=",
+    ">",
+    "minimum of",
+    "min",
+)
+_TIME_WORDS = set(lexicon.vocab().get("time_verbs", []))
+
+
+@lru_cache(maxsize=1)
+def _unit_alt() -> str:
+    words = {*unit_words(), *lexicon.vocab()["currencies"]}
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _two_words() -> frozenset[str]:
+    out = set()
+    for f in lexicon.fields():
+        for name in (f.column.replace("_", " "), *f.names):
+            if len(name.split()) == 2:
+                out.add(name)
+    return frozenset(out)
+
+
+def _is_year(value: float) -> bool:
+    return float(value).is_integer() and 1900 <= value <= 2100
+
+
+def _add(st: State, c: Constraint) -> None:
+    c.table = c.table or st.owner_at(c.pos)
+    st.req.constraints.append(c)
+
+
+def _unit(st: State, m: re.Match[str], field: str) -> str | None:
+    """The unit a match named ('in seconds'); currencies set the request's currency."""
+    word = m.groupdict().get("unit")
+    if not word:
+        return None
+    currencies = lexicon.vocab()["currencies"]
+    if word in currencies:
+        st.req.currency = st.req.currency or currencies[word]
+        return None
+    unit = unit_words().get(word)
+    if unit and c_table(st, m):
+        st.req.units.setdefault((c_table(st, m) or "", field), unit)
+    return unit
+
+
+def c_table(st: State, m: re.Match[str]) -> str | None:
+    return st.owner_at(m.start())
+
+
+def read_ranges(st: State) -> None:
+    """Every numeric range or bound on a field."""
+    t = st.text
+    unit = rf"(?:(?:in|\() (?P<unit>{_unit_alt()}) (?:\) )?)?"
+    fld = r"(?P<f>[a-z_]+(?: [a-z_]+)?)"
+    for m in re.finditer(
+        rf"\b{fld} {unit}(?:(?:is|are|of|must be|should be|ranges?|range|values?|in the range|"
+        rf"within|lies|lie|has|with|goes|go) )*(?:between |from |of )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})"
+        rf"(?: (?P<unit2>{_unit_alt()}))?\b",
+        t,
+    ):
+        f = field_tail(m.group("f"), _two_words())
+        if f is None or (f in ("aged", "age") and "aged" in m.group(0)) or _counts_rows(st, m):
+            continue
+        lo, hi = float(m.group("lo")), float(m.group("hi"))
+        if _is_year(lo) and _is_year(hi) and f in _TIME_WORDS:
+            continue
+        if f in unit_words() or f in lexicon.vocab()["currencies"]:
+            f = _amount_word(st, m)
+            if f is None:
+                continue
+        c = Constraint("range", f, m.start(), lo=lo, hi=hi, text=m.group(0))
+        c.unit = _unit(st, m, f)
+        if m.group("unit2") in lexicon.vocab()["currencies"]:
+            st.req.currency = st.req.currency or lexicon.vocab()["currencies"][m.group("unit2")]
+        elif m.group("unit2"):
+            c.unit = c.unit or unit_words().get(m.group("unit2"))
+        _add(st, c)
+    for m in re.finditer(rf"\baged? (?:between |from )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})", t):
+        lo, hi = float(m.group("lo")), float(m.group("hi"))
+        _add(st, Constraint("range", "age", m.start(), lo=lo, hi=hi, text=m.group(0)))
+    _bounds(st, fld, unit)
+
+
+def _amount_word(st: State, m: re.Match[str]) -> str | None:
+    """'transactions in EUR between 1 and 5000': the range is on the table's amount."""
+    if m.group("f").split()[-1] in lexicon.vocab()["currencies"]:
+        return "amount"
+    return None
+
+
+def _bounds(st: State, fld: str, unit: str) -> None:
+    bound = (
+        rf"\b{fld} {unit}(?:(?:is|are|must be|should be|always|of|with) )*(?P<op>over|above|"
+        rf"more than|greater than|at least|>=|>|minimum of|min|under|below|less than|"
+        rf"at most|up to|no more than|<=|<|maximum of|max) (?P<n>{NUM})\b(?! %)"
+    )
+    for m in re.finditer(bound, st.text):
+        f = field_tail(m.group("f"), _two_words())
+        if f is None or _counts_rows(st, m, bound=True):
+            continue
+        n = float(m.group("n"))
+        low = m.group("op") in _LOW_OPS
+        c = Constraint(
+            "range", f, m.start(), lo=n if low else None, hi=None if low else n, text=m.group(0)
+        )
+        c.unit = _unit(st, m, f)
+        _add(st, c)
+
+
+def _counts_rows(st: State, m: re.Match[str], bound: bool = False) -> bool:
+    """A range that counts rows ("has 1..5 orders"), not a field's bounds."""
+    start = m.start("lo") if not bound else m.start("n")
+    if any(a <= start < b for a, b in st.rel_spans):
+        return True
+    if (
+        st.entity_of(m.group("f").split()[-1])
+        and lexicon.field_for(m.group("f").split()[-1]) is None
+    ):
+        return True
+    rest = st.text[m.end() :].split()[:3]
+    return any(
+        (st.entity_of(w) and lexicon.field_for(w) is None) or st.entity_of(" ".join(rest[:2]))
+        for w in rest[:2]
+    )
+
+
+def read_currency(st: State) -> None:
+    """The currency amounts are in: 'in EUR', 'USD prices', '60 dollars', a EUR sign."""
+    t = st.text
+    cur_table = lexicon.vocab()["currencies"]
+    cur = "|".join(sorted((re.escape(k) for k in cur_table), key=len, reverse=True))
+    cm = re.search(rf"\b(?:in|as|using|with|currency|denominated in) ({cur})\b", t) or re.search(
+        rf"\b({cur}) (?:prices|amounts|currency|only)\b", t
+    )
+    cm = cm or re.search(r"\d (dollars|euros|pounds|yen|euro|eur|usd|gbp)\b", t)
+    cm = cm or re.search(
+        rf"\b(?:value|amount|price|fare|cost|rate|pay|salary|salaries|revenue|mrr) ({cur})\b", t
+    )
+    if cm:
+        st.req.currency = cur_table[cm.group(1)]
+    elif st.req.currency:
+        pass
+    elif "\u20ac" in st.original:
+        st.req.currency = "EUR"
+    elif "\u00a3" in st.original:
+        st.req.currency = "GBP"

@@ -1,0 +1,384 @@
+"""Relations: which table's rows belong to which, how many per parent, and links.
+
+* owning, with a per-parent count: "each customer has 1..5 orders", "about 3
+  reviews per product", "30 questions per quiz", "customers, each with 1..5
+  orders", "20 devices each sending 100 readings", "about 4 per member" (the
+  clause's table is the child), "100 readings each for 30 machines";
+* belonging, a plain foreign key: "each book belongs to an author", "tickets
+  assigned to agents", "each tenant in one building", "contacts who work at
+  those companies", "comments on posts", "referencing products";
+* junctions: "loans linking members and books" (a table with a key to each);
+* self-references: "a manager who is another employee".
+"""
+
+from __future__ import annotations
+
+import re
+
+from ... import lexicon
+from .counts import parse_count
+from .model import Link, Relation
+from .state import State, table_name
+from .words import ADJ, RANGE
+
+__all__ = ["read_relations"]
+
+_ENT = r"(?P<{}>[a-z][a-z_ ]*?)"
+_VERBS = (
+    r"(?:has|have|with|gets?|get|places?|placed|makes?|made|writes?|wrote|owns?|"
+    r"holds?|takes?|attends?|books?|booked|receives?|generates?|creates?|"
+    r"contains?|includes?|can have|should have|may have|having|produces?|"
+    r"emits?|logs?|sends?|enrols? in|enrolls? in|is enrolled in|is in|in|"
+    r"[a-z]+ing)"
+)
+_BELONG = (
+    r"(?:belong(?:s|ing)? to|(?:is |are )?(?:assigned|linked|attached|tied|connected|mapped)"
+    r" to|(?:who |that )?works? (?:at|in|for)|working (?:at|in|for)|(?:taught|served|owned|"
+    r"written|made|created|placed|managed|run|hosted|issued|handled|signed|driven|booked) by|"
+    r"referencing|references|referring to|spread over|for|of|on|against|in|at|from)"
+)
+_DET = r"(?:(?:a|an|one|the|their|its|those|these|exactly one|a single|some|any) )?"
+_ONE = re.compile(r"^(?:a|an|one|exactly one|a single)$")
+
+
+def read_relations(st: State) -> None:
+    """Every relation, junction and self-reference the request states."""
+    _junctions(st)
+    _owning(st)
+    _each_with(st)
+    _per_parent_only(st)
+    _belonging(st)
+    _self_refs(st)
+    _loose(st)
+
+
+def _record(
+    st: State,
+    parent: tuple[str, str],
+    child: tuple[str, str],
+    count_text: str | None,
+    m: re.Match[str],
+    kind: str = "owns",
+) -> None:
+    count = parse_count(count_text) if count_text else None
+    st.req.relations.append(Relation(parent[0], child[0], count, m.start(), kind))
+    st.add_mention(
+        parent[0], parent[1], m.start("p") if "p" in m.groupdict() and m.group("p") else m.start()
+    )
+    st.add_mention(
+        child[0], child[1], m.start("c") if "c" in m.groupdict() and m.group("c") else m.start()
+    )
+    st.consumed.append((m.start(), m.end()))
+    st.rel_spans.append((m.start(), m.end()))
+
+
+def _owning(st: State) -> None:
+    t = st.text
+    ent = _ENT
+    patterns = [
+        rf"\b(?:each|every|per|one) {ent.format('p')} (?:[a-z]+ )?{_VERBS} {RANGE} "
+        rf"{ADJ}{ent.format('c')}(?= |$)",
+        rf"\b(?:for|in) (?:each|every) {ent.format('p')} (?:, )?{RANGE} {ADJ}{ent.format('c')}"
+        rf"(?= |$)",
+        rf"{RANGE} {ADJ}{ent.format('c')} (?:per|for each|for every|each|a|an|on each|"
+        rf"in each|for a|for an) {ent.format('p')}(?= |$)",
+        rf"\b{ent.format('p')} (?:, )?(?:who|that|which)? ?{_VERBS} {RANGE} {ADJ}"
+        rf"{ent.format('c')} (?:each|apiece)\b",
+        rf"\b{ent.format('c')} (?:per|for each|for every) {ent.format('p')}(?= |$)",
+        rf"{RANGE} {ADJ}{ent.format('c')} each (?:for|of|per|on) (?:the |\d+ )?"
+        rf"{ent.format('p')}(?= |$)",
+    ]
+    for idx, pat in enumerate(patterns):
+        for m in re.finditer(pat, t):
+            if st.in_consumed(m.start("c")):
+                continue
+            parent = st.alias_at(m.start("p")) or st.entity_tail(
+                m.group("p"), allow_unknown=idx in (0, 1, 2, 5)
+            )
+            child = st.alias_at(m.start("c")) or st.entity_tail(
+                m.group("c"), allow_unknown=idx in (0, 1, 2, 5), head=True
+            )
+            if parent is None or child is None or parent[0] == child[0]:
+                continue
+            rng = m.groupdict().get("range")
+            if rng and _ONE.match(rng) and lexicon.singular(child[1]) == child[1]:
+                _single_link(st, parent, child, m)  # "each match has a home team"
+                continue
+            _record(st, parent, child, rng, m)
+            _extras(st, child[0], m)
+            _continued(st, parent, m.end())
+
+
+def _single_link(
+    st: State, parent: tuple[str, str], child: tuple[str, str], m: re.Match[str]
+) -> None:
+    """'each order has a customer': the parent row names one child row (a key on the parent)."""
+    adj = m.group(0)[m.start("c") - m.start() :].split()
+    st.req.relations.append(Relation(child[0], parent[0], None, m.start(), "belongs"))
+    st.add_mention(parent[0], parent[1], m.start("p"))
+    st.add_mention(child[0], child[1], m.start("c"))
+    st.consumed.append((m.start(), m.end()))
+    del adj
+
+
+def _extras(st: State, child: str, m: re.Match[str]) -> None:
+    """'100 temperature readings': 'temperature' is a field the readings must have."""
+    span = st.text[m.start() : m.start("c")].split()
+    for word in span[-2:]:
+        f = lexicon.field_for(word)
+        if f is not None and f.type in ("int", "float", "decimal", "price"):
+            st.req.extras.setdefault(child, []).append(word)
+
+
+def _continued(st: State, parent: tuple[str, str], end: int) -> None:
+    """'each with 0..3 addresses and 1..10 orders': a second child of the same parent."""
+    t = st.text
+    m = re.match(rf" (?:and|,|plus) (?:and )?{RANGE} {ADJ}(?P<c>[a-z][a-z_ ]*?)(?= |$)", t[end:])
+    if not m or re.match(r" (?:per|each|for each|for every|a|an)\b", t[end + m.end() :]):
+        return
+    start = end + m.start("c")
+    child = st.alias_at(start) or st.entity_tail(m.group("c"), allow_unknown=True, head=True)
+    if child is None or child[0] == parent[0]:
+        return
+    count = parse_count(m.group("range"))
+    st.req.relations.append(Relation(parent[0], child[0], count, start, "owns"))
+    st.add_mention(child[0], child[1], start)
+    st.consumed.append((end, end + m.end()))
+    _continued(st, parent, end + m.end())
+
+
+def _each_with(st: State) -> None:
+    """'300 customers, each with 1..5 orders', '50 authors, each writing 10..40 posts'."""
+    t = st.text
+    pat = rf"\beach (?:one )?(?:of them )?(?:{_VERBS} )?{RANGE} {ADJ}(?P<c>[a-z][a-z_ ]*?)(?= |$)"
+    for m in re.finditer(pat, t):
+        if st.in_consumed(m.start()) or st.in_consumed(m.start("c")):
+            continue
+        parent = _nearest_table_before(st, m.start())
+        child = st.alias_at(m.start("c")) or st.entity_tail(
+            m.group("c"), allow_unknown=True, head=True
+        )
+        if parent is None or child is None or parent[0] == child[0]:
+            continue
+        rng = m.group("range")
+        if _ONE.match(rng) and lexicon.singular(child[1]) == child[1]:
+            st.req.relations.append(Relation(child[0], parent[0], None, m.start(), "belongs"))
+            st.add_mention(child[0], child[1], m.start("c"))
+            st.consumed.append((m.start(), m.end()))
+            continue
+        count = parse_count(rng)
+        st.req.relations.append(Relation(parent[0], child[0], count, m.start(), "owns"))
+        st.add_mention(child[0], child[1], m.start("c"))
+        st.consumed.append((m.start(), m.end()))
+        st.rel_spans.append((m.start(), m.end()))
+        _extras(st, child[0], m)
+        _continued(st, parent, m.end())
+
+
+def _nearest_table_before(st: State, pos: int) -> tuple[str, str] | None:
+    best: tuple[int, str, str] | None = None
+    start = st.clause_start(pos)
+    for mn in st.req.mentions:
+        if start <= mn.start < pos and (best is None or mn.start > best[0]):
+            best = (mn.start, mn.table, mn.word)
+    for am in st.pattern.finditer(st.text, start, pos):
+        if best is None or am.start() > best[0]:
+            best = (am.start(), st.choose(am.group(1)), am.group(1))
+    if best is None:
+        m = re.search(r"(?:^|\s)\d+ ([a-z][a-z_]*) (?:, )?$", st.text[start:pos])
+        if m:
+            found = st.entity_tail(m.group(1), allow_unknown=True)
+            return found
+        return None
+    return best[1], best[2]
+
+
+def _per_parent_only(st: State) -> None:
+    """'loans linking members and books, about 4 per member': the clause's table is the child."""
+    t = st.text
+    for m in re.finditer(
+        rf"{RANGE} (?:per|for each|for every|each) (?P<p>[a-z][a-z_ ]*?)(?= |$)", t
+    ):
+        if st.in_consumed(m.start()) or not re.search(r"\d", m.group("range")):
+            continue
+        parent = st.alias_at(m.start("p")) or st.entity_tail(m.group("p"))
+        if parent is None:
+            continue
+        start = st.clause_start(m.start())
+        known = [
+            x
+            for x in sorted(st.req.mentions, key=lambda x: x.start)
+            if start <= x.start < m.start()
+        ]
+        words = [
+            (am.start(), st.choose(am.group(1)), am.group(1))
+            for am in st.pattern.finditer(t, start, m.start())
+        ]
+        cands = sorted({(x.start, x.table, x.word) for x in known} | set(words))
+        linking = [
+            (j, st.req.words.get(j, j))
+            for j, parts in st.req.junctions.items()
+            if parent[0] in parts and any(tb == j for _, tb, _ in cands)
+        ]
+        child = (
+            linking[0]
+            if linking
+            else next(((tb, w) for _, tb, w in reversed(cands) if tb != parent[0]), None)
+        )
+        if child is None:
+            continue
+        st.req.relations.append(
+            Relation(parent[0], child[0], parse_count(m.group("range")), m.start())
+        )
+        st.add_mention(parent[0], parent[1], m.start("p"))
+        st.consumed.append((m.start(), m.end()))
+
+
+def _junctions(st: State) -> None:
+    """'loans linking members and books': a table with a key to each of two tables."""
+    t = st.text
+    for m in re.finditer(
+        r"\b(?:linking|connecting|joining|relating|mapping|that links?|which links?|between)"
+        r" (?:the )?(?P<a>[a-z][a-z_]*(?: [a-z_]+)?) (?:and|to|with) (?:the |other )?"
+        r"(?P<b>[a-z][a-z_]*(?: [a-z_]+)?)\b",
+        t,
+    ):
+        a = st.alias_at(m.start("a")) or st.entity_tail(m.group("a"), allow_unknown=True)
+        b = st.alias_at(m.start("b")) or st.entity_tail(m.group("b"), allow_unknown=True, head=True)
+        if a is None or b is None:
+            continue
+        junction = _junction_name(st, m.start())
+        if junction is None or junction[0] in (a[0], b[0]):
+            continue
+        st.req.junctions[junction[0]] = [a[0], b[0]]
+        st.add_mention(junction[0], junction[1], m.start() - len(junction[1]) - 1)
+        st.add_mention(a[0], a[1], m.start("a"))
+        st.add_mention(b[0], b[1], m.start("b"))
+        st.unknown_ok.add(junction[0])
+        st.consumed.append((m.start(), m.end()))
+
+
+def _junction_name(st: State, pos: int) -> tuple[str, str] | None:
+    """The table a 'linking' clause is about: the noun right before it ('stock levels')."""
+    start = st.clause_start(pos)
+    words = st.text[start:pos].split()
+    while words and words[-1] in (",", "with", "and", "that", "which", ":"):
+        words.pop()
+    if not words:
+        return None
+    if len(words) >= 2 and re.fullmatch(r"[\d.]+", words[-2]) and words[-1] in ("stars", "points"):
+        counted = re.findall(r"(?:^| )\d+ ([a-z][a-z_]*)\b", " ".join(words[:-2]))
+        return st.entity_tail(counted[-1], allow_unknown=True) if counted else None
+    last = words[-1]
+    if not re.fullmatch(r"[a-z][a-z_]*", last):
+        return None
+    prev = words[-2] if len(words) >= 2 and re.fullmatch(r"[a-z][a-z_]*", words[-2]) else ""
+    if prev in ("the", "a", "an", "and", "of", "some", "with", "plus", "also"):
+        prev = ""
+    two = f"{prev} {last}" if prev else ""
+    if two and st.entity_of(two):
+        return st.choose(two), two
+    if st.entity_of(last):
+        return st.choose(last), last
+    if two and not st.entity_of(prev):
+        return table_name(two), two
+    return table_name(last), last
+
+
+def _belonging(st: State) -> None:
+    """'each book belongs to an author', 'tickets assigned to agents', 'comments on posts'."""
+    t = st.text
+    pats = [
+        rf"\beach (?P<c>[a-z][a-z_ ]*?) (?:is |are )?{_BELONG} {_DET}(?:\d+ )?{ADJ}(?P<p>[a-z][a-z_]*)\b",
+        rf"\b(?P<c>[a-z][a-z_]*) (?:, )?(?:each |all |every one )?{_BELONG} {_DET}(?:\d+ )?{ADJ}"
+        rf"(?P<p>[a-z][a-z_]*)\b",
+    ]
+    for idx, pat in enumerate(pats):
+        for m in re.finditer(pat, t):
+            if st.in_consumed(m.start("p")):
+                continue
+            verb = m.group(0)[m.end("c") - m.start() :].split()
+            loose = any(w in ("for", "of", "on", "against", "in", "at", "from") for w in verb[:2])
+            child = (
+                st.alias_at(m.start("c"))
+                if idx == 1
+                else (
+                    st.alias_at(m.start("c"))
+                    or st.entity_tail(m.group("c"), allow_unknown=True, head=True)
+                )
+            )
+            if child is None and idx == 1:
+                child = _mention_at(st, m.start("c"))
+            if child is None:
+                continue
+            parent = st.alias_at(m.start("p")) or _mention_word(st, m.group("p"))
+            if parent is None and not loose:
+                parent = st.entity_tail(m.group("p"), allow_unknown=True)
+            if parent is None and loose and idx == 0 and re.search(r" (?:a|an|one) ", m.group(0)):
+                parent = st.entity_tail(m.group("p"), allow_unknown=True)
+            if parent is None or parent[0] == child[0] or parent[1] in lexicon.vocab()["countries"]:
+                continue
+            if loose and idx == 1 and not _is_mention(st, child[0]):
+                continue
+            kind = "near" if loose else "belongs"
+            st.req.relations.append(Relation(parent[0], child[0], None, m.start(), kind))
+            st.add_mention(child[0], child[1], m.start("c"))
+            st.add_mention(parent[0], parent[1], m.start("p"))
+            st.consumed.append((m.start("p"), m.end()))
+
+
+def _mention_at(st: State, pos: int) -> tuple[str, str] | None:
+    for mn in st.req.mentions:
+        if mn.start <= pos < mn.start + len(mn.word) + 1:
+            return mn.table, mn.word
+    return None
+
+
+def _mention_word(st: State, word: str) -> tuple[str, str] | None:
+    """'those companies', 'them': a table named before."""
+    for mn in st.req.mentions:
+        if mn.word == word or lexicon.plural(word) == mn.table:
+            return mn.table, mn.word
+    return None
+
+
+def _is_mention(st: State, table: str) -> bool:
+    return any(mn.table == table for mn in st.req.mentions) or table in st.req.counts
+
+
+def _self_refs(st: State) -> None:
+    """'a manager who is another employee': a key to a row of the same table."""
+    t = st.text
+    for m in re.finditer(
+        r"\b(?:an? |their |his |her |its )?(?P<f>[a-z]+(?: [a-z]+)?) (?:, )?(?:who|which|that) "
+        r"(?:is|are) (?:also )?(?:another|an?|also an?|one of the other|a fellow|an other|other)"
+        r" (?P<e>[a-z][a-z_ ]*?)(?= |$)",
+        t,
+    ):
+        target = st.alias_at(m.start("e")) or st.entity_tail(
+            m.group("e"), allow_unknown=True, head=True
+        )
+        if target is None:
+            continue
+        words = [
+            w for w in m.group("f").split() if w not in ("a", "an", "with", "and", "has", "have")
+        ]
+        if not words:
+            continue
+        column = "_".join(words[-1:]) + "_id"
+        st.req.links.append(Link(target[0], column, target[0], m.start(), null_rate=0.1))
+        st.add_mention(target[0], target[1], m.start("e"))
+        st.consumed.append((m.start(), m.end()))
+
+
+def _loose(st: State) -> None:
+    """'customers and their orders', 'orders of those customers'."""
+    for m in re.finditer(
+        r"\b(?P<p>[a-z]+(?: [a-z]+)?) (?:and|with|plus) (?:their|its|his|her|the|all) "
+        r"(?P<c>[a-z]+(?: [a-z]+)?)\b",
+        st.text,
+    ):
+        parent = st.entity_tail(m.group("p"))
+        child = st.entity_tail(m.group("c"), head=True)
+        if parent and child and parent[0] != child[0]:
+            st.req.relations.append(Relation(parent[0], child[0], None, m.start()))

@@ -1,0 +1,152 @@
+"""The parser's shared state: the text, what was read so far, and entity words.
+
+Every extractor takes a :class:`State`: it finds entity words in the text
+(the lexicon's forms, longest first), records mentions and relations in the
+``Request`` and marks the spans it consumed so the next extractor does not
+read them again.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ... import lexicon
+from .model import Mention, Request
+from .words import NOT_ENTITY
+
+__all__ = ["State", "table_name"]
+
+
+@lru_cache(maxsize=1)
+def _forms() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    index = lexicon.entity_forms()
+    alt = "|".join(re.escape(f) for f in sorted(index, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alt})(?![\w-])"), index
+
+
+def table_name(word: str) -> str:
+    """The table a word the lexicon does not know becomes ("spaceship" -> spaceships).
+
+    An identifier (``dim_customer``) is kept as it was written.
+    """
+    if "_" in word.strip() and " " not in word.strip():
+        return re.sub(r"[^a-z0-9_]+", "", word.strip())
+    words = re.sub(r"[^a-z0-9 ]+", " ", word).split()
+    if not words:
+        return "records"
+    words[-1] = lexicon.plural(words[-1])
+    return "_".join(words)
+
+
+class State:
+    """One prompt being read: the normalised text and the request built from it."""
+
+    def __init__(self, text: str, original: str) -> None:
+        self.text = text
+        self.original = original
+        self.req = Request(text=text)
+        self.pattern, self.forms = _forms()
+        self.consumed: list[tuple[int, int]] = []
+        self.rel_spans: list[tuple[int, int]] = []
+        self.unknown_ok: set[str] = set()
+        self._chosen: dict[str, str] = {}
+        self._named = tuple(
+            dict.fromkeys(n for m in self.pattern.finditer(text) for n in self.forms[m.group(1)])
+        )
+
+    # entity words ---------------------------------------------------------------
+
+    @property
+    def index(self) -> dict[str, str]:
+        """Form -> the entity it means in this request (context decides shared forms)."""
+        return _Chooser(self)
+
+    def entity_of(self, word: str, allow_unknown: bool = False) -> str | None:
+        word = word.strip()
+        if word in self.forms:
+            return self.choose(word)
+        if allow_unknown and re.fullmatch(r"[a-z][a-z_]+", word) and word not in NOT_ENTITY:
+            return table_name(word)
+        return None
+
+    def choose(self, form: str) -> str:
+        if form not in self._chosen:
+            self._chosen[form] = lexicon.choose_entity(self.forms[form], self.text, self._named)
+        return self._chosen[form]
+
+    def known(self, word: str) -> bool:
+        return word in self.forms
+
+    def add_mention(self, table: str, word: str, start: int) -> None:
+        known = word in self.forms
+        if not any(m.table == table and m.start == start for m in self.req.mentions):
+            self.req.mentions.append(Mention(table, word, start, known))
+        self.req.words.setdefault(table, word)
+
+    def in_consumed(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.consumed)
+
+    def alias_at(self, pos: int) -> tuple[str, str] | None:
+        """The entity whose form starts at ``pos`` ("user sessions" -> sessions)."""
+        am = self.pattern.match(self.text, pos)
+        if am is None:
+            return None
+        nxt = self.pattern.match(self.text, am.end() + 1)
+        if nxt is not None:
+            return self.choose(nxt.group(1)), nxt.group(1)
+        return self.choose(am.group(1)), am.group(1)
+
+    def entity_tail(
+        self, phrase: str, allow_unknown: bool = False, head: bool = False
+    ) -> tuple[str, str] | None:
+        """The entity a phrase ends (or, for a child, starts) with: 'german customers'."""
+        words = phrase.split()
+        spans = (
+            [words[i:] for i in range(len(words))]
+            if not head
+            else [words[:j] for j in range(len(words), 0, -1)]
+            + [words[i:] for i in range(len(words))]
+        )
+        for span in spans:
+            cand = " ".join(span)
+            table = self.entity_of(cand)
+            if table:
+                return table, cand
+        if allow_unknown and words:
+            cand = words[-1] if not head else words[0]
+            table = self.entity_of(cand, allow_unknown=True)
+            if table and cand not in lexicon.vocab()["countries"]:
+                self.unknown_ok.add(table)
+                return table, cand
+        return None
+
+    def owner_at(self, pos: int) -> str | None:
+        """The table a phrase at ``pos`` is about: the last one named before it."""
+        before = [m for m in self.req.mentions if m.start <= pos]
+        if before:
+            return max(before, key=lambda m: m.start).table
+        after = [m for m in self.req.mentions if m.start > pos]
+        return min(after, key=lambda m: m.start).table if after else None
+
+    def clause_start(self, pos: int) -> int:
+        """Where the clause holding ``pos`` starts (after '.', ';' or a line break)."""
+        cut = max(self.text.rfind(" ; ", 0, pos), self.text.rfind(" . ", 0, pos))
+        return 0 if cut < 0 else cut + 3
+
+
+class _Chooser(dict[str, str]):
+    """A read-only mapping form -> entity, chosen lazily for this request."""
+
+    def __init__(self, state: State) -> None:
+        super().__init__()
+        self._state = state
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._state.forms
+
+    def __getitem__(self, key: str) -> str:
+        return self._state.choose(key)
+
+    def get(self, key: str, default: str | None = None) -> str | None:  # type: ignore[override]
+        return self._state.choose(key) if key in self._state.forms else default

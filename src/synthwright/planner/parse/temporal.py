@@ -1,0 +1,243 @@
+"""Time: windows a time column lies in, and the order of two times.
+
+Windows: "in 2023", "in Q1 2024", "between January and June 2023", "from the
+last 30 days", "since 2022", "before 2020". Order: "returned within 30 days"
+(after the record's own time, at most 30 days later), "check-out after
+check-in", "delivery date within 10 days of shipping", "a due date 21 days
+after the loan date", "check-out 1 to 14 days after check-in".
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from ... import lexicon
+from .model import Constraint, TimeRule
+from .state import State
+
+__all__ = ["read_time_rules", "read_windows"]
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_UNIT = {
+    "minute": "m",
+    "minutes": "m",
+    "min": "m",
+    "mins": "m",
+    "hour": "h",
+    "hours": "h",
+    "h": "h",
+    "day": "d",
+    "days": "d",
+    "week": "w",
+    "weeks": "w",
+    "month": "d30",
+    "months": "d30",
+    "year": "d365",
+    "years": "d365",
+}
+_UNITS = "|".join(sorted(_UNIT, key=len, reverse=True))
+_FIELD = r"(?P<f>(?:[a-z_]+ ){0,2}?[a-z_]+)"
+_ANCHOR = r"(?:the |a |an |its |their |his |her )?(?P<a>(?:[a-z_]+ ){0,2}?[a-z_]+)"
+_LEAD = set(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "with",
+        ",",
+        "or",
+        "but",
+        "its",
+        "their",
+        "his",
+        "her",
+        "each",
+        "every",
+        "all",
+        "is",
+        "are",
+        "was",
+        "be",
+    ]
+)
+_NOT_FIELD = set(
+    [
+        "each",
+        "every",
+        "all",
+        "them",
+        "they",
+        "it",
+        "which",
+        "who",
+        "that",
+        "this",
+        "these",
+        "those",
+        "data",
+    ]
+)
+
+
+def _is_year(value: float) -> bool:
+    return float(value).is_integer() and 1900 <= value <= 2100
+
+
+def _start_of(when: str) -> str:
+    parts = when.split()
+    if len(parts) == 2:
+        return f"{parts[1]}-{_MONTHS[parts[0]]:02d}-01"
+    return when if "-" in when else f"{when}-01-01"
+
+
+def _end_of(when: str) -> str:
+    parts = when.split()
+    if len(parts) == 2:
+        year, mo = int(parts[1]), _MONTHS[parts[0]]
+        return f"{year}-{mo:02d}-{calendar.monthrange(year, mo)[1]:02d}"
+    return when if "-" in when else f"{when}-12-31"
+
+
+def _within(n: str | None, unit: str) -> str:
+    value = float(n) if n else 1.0
+    code = _UNIT[unit]
+    if code.startswith("d") and len(code) > 1:
+        value *= float(code[1:])
+        code = "d"
+    return f"{int(value) if value.is_integer() else value}{code}"
+
+
+def _clean(phrase: str) -> str | None:
+    words = phrase.split()
+    while words and words[0] in _LEAD:
+        words.pop(0)
+    if not words or words[-1] in _NOT_FIELD or words[-1] in _LEAD:
+        return None
+    return " ".join(words)
+
+
+def _add_rule(st: State, rule: TimeRule) -> None:
+    rule.table = rule.table or st.owner_at(rule.pos)
+    if not any(r.field == rule.field and r.table == rule.table for r in st.req.time_rules):
+        st.req.time_rules.append(rule)
+
+
+def read_time_rules(st: State) -> None:
+    """Every 'X after Y' / 'X within N days (of Y)' rule."""
+    t = st.text
+    n = r"(?P<n>\d+(?:\.\d+)?|a|an|one)"
+    span = r"(?:(?P<lo>\d+)\.\.)?(?P<hi>\d+)"
+    patterns = [
+        # "due date 21 days after the loan date", "check out 1..14 days after check in"
+        (
+            rf"\b{_FIELD} (?:is |are |comes |must be |should be )?{span} (?P<u>{_UNITS}) "
+            rf"(?:after|later than|following|from) {_ANCHOR}(?= |$)",
+            "gap",
+        ),
+        # "delivered within 10 days of shipping", "resolved within 72 hours of creation"
+        (
+            rf"\b{_FIELD} (?:is |are |must be |should be |happens |comes )?(?:within|in under|"
+            rf"no later than|at most) {n} (?P<u>{_UNITS}) (?:of|after|from|since|following) "
+            rf"{_ANCHOR}(?= |$)",
+            "within_of",
+        ),
+        # "returned within 30 days"
+        (
+            rf"\b{_FIELD} (?:is |are |must be |should be )?(?:within|in under|no later than) {n} "
+            rf"(?P<u>{_UNITS})\b",
+            "within",
+        ),
+        # "check out after check in", "discharge date after admission date"
+        (
+            rf"\b{_FIELD} (?:is |are |must be |should be |comes |happens |always )?(?:after|later "
+            rf"than|following) {_ANCHOR}(?= |$|,)",
+            "after",
+        ),
+    ]
+    for pat, kind in patterns:
+        for m in re.finditer(pat, t):
+            field = _clean(m.group("f"))
+            if field is None or field in lexicon.vocab()["countries"]:
+                continue
+            anchor = _clean(m.groupdict().get("a") or "") if kind != "within" else None
+            if kind != "within" and anchor is None:
+                continue
+            if anchor and re.fullmatch(r"\d{4}|[a-z]+ \d{4}", anchor):
+                continue  # "after 2020": a window, read by read_windows
+            within = None
+            if kind == "gap":
+                within = _within(m.group("hi"), m.group("u"))
+            elif kind in ("within_of", "within"):
+                num = m.group("n")
+                within = _within(None if num in ("a", "an", "one") else num, m.group("u"))
+            _add_rule(st, TimeRule(field, anchor, m.start(), within=within, text=m.group(0)))
+
+
+def read_windows(st: State) -> None:
+    """Every window a time column's values lie in."""
+    t = st.text
+    month = "|".join(sorted(_MONTHS, key=len, reverse=True))
+    when = rf"(?:(?:{month}) \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}})"
+    found: list[tuple[int, str, str, str]] = []
+    for m in re.finditer(rf"\b(?:between|from) ({when})(?: and | to | until |\.\.)({when})\b", t):
+        found.append((m.start(), _start_of(m.group(1)), _end_of(m.group(2)), m.group(0)))
+    for m in re.finditer(r"\b(?:between|from) (\d{4})\.\.(\d{4})\b", t):
+        if _is_year(float(m.group(1))) and _is_year(float(m.group(2))):
+            found.append((m.start(), f"{m.group(1)}-01-01", f"{m.group(2)}-12-31", m.group(0)))
+    for m in re.finditer(
+        rf"\b(?:in|during|throughout|for|of|over|within) (?:the year |"
+        rf"calendar year |fiscal year |year )?(?:(q[1-4]|h[12]) )?"
+        rf"((?:{month}) )?(\d{{4}})\b(?!\.\.|-)",
+        t,
+    ):
+        if any(m.start() >= s and m.start() < s + len(x) for s, _, _, x in found):
+            continue
+        year = int(m.group(3))
+        if not _is_year(year):
+            continue
+        lo, hi = f"{year}-01-01", f"{year}-12-31"
+        if m.group(1):
+            q = m.group(1)
+            k = int(q[1])
+            first, last = ((k - 1) * 3 + 1, k * 3) if q[0] == "q" else ((k - 1) * 6 + 1, k * 6)
+            lo = f"{year}-{first:02d}-01"
+            hi = f"{year}-{last:02d}-{calendar.monthrange(year, last)[1]:02d}"
+        elif m.group(2):
+            mo = _MONTHS[m.group(2).strip()]
+            lo = f"{year}-{mo:02d}-01"
+            hi = f"{year}-{mo:02d}-{calendar.monthrange(year, mo)[1]:02d}"
+        found.append((m.start(), lo, hi, m.group(0)))
+    today = date.today()
+    for m in re.finditer(
+        r"\b(?:in |over |during |within |from )?(?:the )?(?:last|past|previous) "
+        r"(\d+ )?(day|week|month|year)s?\b",
+        t,
+    ):
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2)] * int(m.group(1) or 1)
+        lo = (today - timedelta(days=days)).isoformat()
+        found.append((m.start(), lo, today.isoformat(), m.group(0)))
+    for m in re.finditer(rf"\bsince ({when})\b", t):
+        found.append((m.start(), _start_of(m.group(1)), today.isoformat(), m.group(0)))
+    for m in re.finditer(rf"\bbefore ({when})\b", t):
+        end = date.fromisoformat(_start_of(m.group(1))) - timedelta(days=1)
+        lo = (end - timedelta(days=3 * 365)).isoformat()
+        found.append((m.start(), lo, end.isoformat(), m.group(0)))
+    for pos, lo, hi, text in found:
+        f = _time_field_before(st, pos)
+        c = Constraint("window", f, pos, values=[lo, hi], text=text)
+        c.table = st.owner_at(pos)
+        st.req.constraints.append(c)
+
+
+def _time_field_before(st: State, pos: int) -> str | None:
+    verbs = set(lexicon.vocab().get("time_verbs", []))
+    words = st.text[:pos].split()[-3:]
+    for i in range(len(words)):
+        phrase = " ".join(words[i:])
+        if phrase in verbs or phrase.endswith((" date", " dates", " at", " time")):
+            return phrase
+    return None

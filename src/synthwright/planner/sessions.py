@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..db import redact
 from ..errors import SpecError
 from ..spec import spec_to_yaml
 from .offline import plan_offline
@@ -185,10 +186,10 @@ def save_session(
                 session.id,
                 session.created,
                 session.updated,
-                session.prompt,
+                redact(session.prompt),  # a login typed into a prompt is never stored
                 json.dumps(session.answers),
-                json.dumps(session.transcript, default=str),
-                session.spec_yaml,
+                redact(json.dumps(session.transcript, default=str)),
+                redact(session.spec_yaml),
                 session.status,
                 session.source,
                 json.dumps(session.assumptions),

@@ -126,16 +126,12 @@ def sweep_staging(con: Any, *, own: str = "", stale_after: float = STALE_AFTER) 
                 dead.append(str(name))
     if not dead:
         return []
-    dropped = []
     _rows(con, "SET SESSION foreign_key_checks = 0")  # staging tables reference each other
     try:
-        for name in dead:
-            with contextlib.suppress(Exception):
-                _rows(con, f"DROP TABLE IF EXISTS {_q(name)}")
-                dropped.append(name)
+        left = _drop(con, dead)
     finally:
         _rows(con, "SET SESSION foreign_key_checks = 1")
-    return dropped
+    return [name for name in dead if name not in left]
 
 
 class MySqlSink(UrlSink):
@@ -316,11 +312,30 @@ class MySqlSink(UrlSink):
             self._tmp = None
 
     def _rollback(self) -> None:
+        left = list(reversed(self._staged + self._created))  # children first
         if self._con is not None:
             with contextlib.suppress(Exception):
                 self._con.rollback()
-            for name in reversed(self._staged + self._created):  # children first
-                with contextlib.suppress(Exception):
-                    self._exec(f"DROP TABLE IF EXISTS {_q(name)}")
+            left = _drop(self._con, left)
         self._staged, self._created = [], []
         self._close()
+        if left:
+            # A signal cut a statement short and left the connection mid-protocol:
+            # drop through a fresh one (the old one is closed, so its locks are gone).
+            with contextlib.suppress(Exception):
+                con = self._connect()
+                try:
+                    _drop(con, left)
+                finally:
+                    con.close()
+
+
+def _drop(con: Any, names: list[str]) -> list[str]:
+    """Drop the tables in order; return those that could not be dropped."""
+    left = []
+    for name in names:
+        try:
+            _rows(con, f"DROP TABLE IF EXISTS {_q(name)}")
+        except Exception:  # best effort: what stays behind is swept by the next load
+            left.append(name)
+    return left

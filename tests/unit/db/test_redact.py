@@ -175,10 +175,10 @@ def test_session_history_keeps_no_login(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.setenv("SYNTHWRIGHT_DATA_DIR", str(tmp_path / "data"))
     target = tmp_path / "planned.db"
     url = f"sqlite:///{target}?password={QSECRET}"
-    result = runner.invoke(
-        app, ["generate", "customers with an email and a signup date", "--rows", "5", "--db", url]
-    )
+    prompt = f"customers with an email and a signup date, like in postgresql://{USER}:{SECRET}@h/db"
+    result = runner.invoke(app, ["generate", prompt, "--rows", "5", "--db", url])
     assert result.exit_code == 0, result.output
-    _clean(result.output)
+    assert QSECRET not in result.output  # the --db URL; the prompt is the user's own words
     stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
     assert stored and QSECRET.encode() not in stored
+    assert SECRET.encode() not in stored and USER.encode() not in stored

@@ -186,10 +186,10 @@ def save_session(
                 session.id,
                 session.created,
                 session.updated,
-                redact(session.prompt),  # a login typed into a prompt is never stored
+                redact(session.prompt, keywords=False),  # no login typed into a prompt
                 json.dumps(session.answers),
-                redact(json.dumps(session.transcript, default=str)),
-                redact(session.spec_yaml),
+                redact(json.dumps(session.transcript, default=str), keywords=False),
+                redact(session.spec_yaml, keywords=False),
                 session.status,
                 session.source,
                 json.dumps(session.assumptions),

@@ -28,6 +28,30 @@ def _known_fields(listed: list[str], ent: lexicon.Entity) -> int:
     return count
 
 
+_FILLER = set(["address", "number", "name", "of", "the", "code", "id", "no", "a", "an", "date", "time", "at"])
+
+
+def _column_name(phrase: str, name: str, taken: dict[str, Col]) -> str:
+    """The lexicon's column, or the phrase's own name when it qualifies the field.
+
+    "source ip" is not just ``ip_address`` and "referrer" next to "url" needs its own
+    column; "email address" and "dob" are the lexicon's ``email`` and ``date_of_birth``.
+    """
+    words = set(phrase.replace("-", " ").split())
+    own = snake(phrase)
+    f = lexicon.field_for(phrase)
+    base = set(name.split("_"))
+    named = {w for n in (f.names if f else ()) for w in n.split()}
+    extra = words - base - named - _FILLER
+    if extra and words & (base | named) and own not in taken:
+        return own
+    if len(words) > 1 and f is not None and not words & base and own not in taken:
+        return own + (name[len(f.column) :] if name.startswith(f.column) else "")
+    if name in taken and own not in taken:
+        return own
+    return name
+
+
 class TablesMixin(BuilderBase):
     def _junctions_from_relations(self, names: list[str]) -> None:
         """'each student enrols in 2-6 courses' is many-to-many: it goes through enrolments."""
@@ -95,7 +119,8 @@ class TablesMixin(BuilderBase):
                 self.assume(f"{name}: treated like {mapped[0]} (your answer)")
         table = Table(name, ent, pulled=pulled, links=list(self.req.junctions.get(name, [])))
         self.tables[name] = table
-        listed = list(self.req.fields.get(name, []))
+        links = {lk.column for lk in self.req.links if lk.table == name}
+        listed = [f for f in self.req.fields.get(name, []) if f"{snake(f)}_id" not in links]
         if name in self.req.vague:
             self.ask(
                 f"fields.{name}",
@@ -200,6 +225,8 @@ class TablesMixin(BuilderBase):
             resolved, note = resolve_field(phrase, ent, unit)
             if note:
                 self.assume(f"{table.name}: {note}")
+            if len(resolved) == 1 and not (ent and resolved[0][0] in ent.columns):
+                resolved = [(_column_name(phrase, resolved[0][0], cols), resolved[0][1])]
             for name, col in resolved:
                 if unique:
                     col["unique"] = True

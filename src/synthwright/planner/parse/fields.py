@@ -71,7 +71,8 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
         if st.pattern.match(t, end + 1) and not re.match(rf" (?:{LIST_START}|{_NEEDS}) ", after):
             continue  # "user sessions": the first word only qualifies the second
         lm = re.match(
-            rf" (?:\( \d+ \) )?(?:{RANGE} )?(?:[a-z]+ )?(?:{LIST_START}|{_NEEDS}) (?:an? |the )?",
+            rf" (?:\( \d+ \) )?(?:, (?:[a-z]+ )?\d+ of them ,? )?(?:{RANGE} )?(?:[a-z]+ )?"
+            rf"(?:{LIST_START}|{_NEEDS}) (?:an? |the )?",
             after,
         )
         if not lm:
@@ -159,8 +160,12 @@ def _read_list(st: State, table: str, start: int) -> None:
         if tok in (",", "and", "&", "/", "plus", "or") or (tok == "as" and not items[-1]):
             if items[-1]:
                 items.append([])
+        elif tok == "at" and items[-1] and nxt in (",", "and", "", "or", ";", ".", ")"):
+            items[-1].append(tok)  # "started at", "created at": a time column
         elif tok in _SKIP_WORDS or (
-            tok in ("at", "more", "less", "up") and items[-1] and nxt != "at"
+            tok in ("at", "more", "less", "up")
+            and items[-1]
+            and nxt in ("least", "most", "than", "to")
         ):
             skip = True  # a constraint on this item: read by constraints, skipped here
             if items[-1]:
@@ -218,14 +223,23 @@ def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> No
             child = None  # "address", "phone": a field, not a table
         if child is not None and child != table:
             rng = phrase[: len(phrase) - len(child_text)].strip()
-            st.req.relations.append(
-                Relation(table, child, parse_count(rng) if rng else None, start)
-            )
+            count = parse_count(rng) if rng else None
+            if st.setting(table) and count is not None and count.lo == count.hi:
+                st.req.counts.setdefault(child, []).append(
+                    count.lo
+                )  # "a company with 200 employees"
+            else:
+                st.req.relations.append(Relation(table, child, count, start))
             st.add_mention(child, child_text, start)
             continue
         if re.fullmatch(r"[\d. %-]+", phrase) or len(words) > 5:
             continue
-        if words[0] in cats and len(words) > 1 and lexicon.field_for(phrase) is None:
+        if (
+            words[0] in cats
+            and len(words) > 1
+            and lexicon.field_for(phrase) is None
+            and lexicon.field_for(" ".join(words[1:])) is None
+        ):
             st.req.fields.setdefault(table, []).append(words[0])
             break  # "status paid, sent or overdue": values, read by constraints
         st.req.fields.setdefault(table, [])

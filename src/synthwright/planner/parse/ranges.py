@@ -89,6 +89,14 @@ def read_ranges(st: State) -> None:
         t,
     ):
         f = field_tail(m.group("f"), _two_words())
+        word = m.group("unit") or ""
+        if f and word in lexicon.vocab()["currencies"] and st.entity_of(f):
+            lo, hi = float(m.group("lo")), float(m.group("hi"))
+            c = Constraint("range", "amount", m.start(), lo=lo, hi=hi, text=m.group(0))
+            c.table = st.entity_of(f)
+            st.req.currency = st.req.currency or lexicon.vocab()["currencies"][word]
+            st.req.constraints.append(c)
+            continue
         if f is None or (f in ("aged", "age") and "aged" in m.group(0)) or _counts_rows(st, m):
             continue
         lo, hi = float(m.group("lo")), float(m.group("hi"))

@@ -23,6 +23,11 @@ from .words import ADJ, RANGE
 
 __all__ = ["read_relations"]
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 _ENT = r"(?P<{}>[a-z][a-z_ ]*?)"
 _VERBS = (
     r"(?:has|have|with|gets?|get|places?|placed|makes?|made|writes?|wrote|owns?|"
@@ -41,6 +46,29 @@ _DET = r"(?:(?:a|an|one|the|their|its|those|these|exactly one|a single|some|any)
 _ONE = re.compile(r"^(?:a|an|one|exactly one|a single)$")
 
 
+_GRAMMAR = set(["and", "or", "of", "to", "per", "each", "every", "with", "in", "for", "a", "an", "the", "their", "its", "by", "from", "at", "on"])
+
+
+def child_at(st: State, pos: int, unknown: bool = True) -> tuple[str, str] | None:
+    """The table named in the few words from ``pos`` ('temperature readings' -> readings)."""
+    words = st.text[pos:].split(" ")[:4]
+    off = pos
+    for i, word in enumerate(words[:3]):
+        found = st.alias_at(off)
+        if found:
+            return found
+        if word in _GRAMMAR or not re.fullmatch(r"[a-z][a-z_]*", word):
+            break
+        if unknown and (lexicon.singular(word) != word or "_" in word):
+            st.unknown_ok.add(table_name(word))
+            return table_name(word), word
+        off += len(word) + 1
+        del i
+    if unknown and words and re.fullmatch(r"[a-z][a-z_]*", words[0]) and words[0] not in _GRAMMAR:
+        return st.entity_tail(words[0], allow_unknown=True, head=True)
+    return None
+
+
 def read_relations(st: State) -> None:
     """Every relation, junction and self-reference the request states."""
     _junctions(st)
@@ -52,6 +80,9 @@ def read_relations(st: State) -> None:
     _loose(st)
 
 
+_CLAUSE_WORDS = set(_words("where who which that when while whose with and or but so then"))
+
+
 def _record(
     st: State,
     parent: tuple[str, str],
@@ -61,6 +92,11 @@ def _record(
     kind: str = "owns",
 ) -> None:
     count = parse_count(count_text) if count_text else None
+    if kind == "owns" and count and count.lo == count.hi and st.setting(parent[0]):
+        st.req.counts.setdefault(child[0], []).append(count.lo)  # "a shop with 50 products"
+        st.add_mention(child[0], child[1], m.start("c"))
+        st.consumed.append((m.start(), m.end()))
+        return
     st.req.relations.append(Relation(parent[0], child[0], count, m.start(), kind))
     st.add_mention(
         parent[0], parent[1], m.start("p") if "p" in m.groupdict() and m.group("p") else m.start()
@@ -90,13 +126,21 @@ def _owning(st: State) -> None:
     ]
     for idx, pat in enumerate(patterns):
         for m in re.finditer(pat, t):
-            if st.in_consumed(m.start("c")):
+            if st.in_consumed(m.start("c")) or _CLAUSE_WORDS & {
+                *m.group("c").split(),
+                *m.group("p").split(),
+            }:
                 continue
-            parent = st.alias_at(m.start("p")) or st.entity_tail(
-                m.group("p"), allow_unknown=idx in (0, 1, 2, 5)
+            loose_p = idx in (0, 1, 5) or (
+                idx == 2
+                and not re.search(r" each [a-z_]+$", m.group(0))
+                and not m.group("p").split()[-1].endswith("ing")
             )
-            child = st.alias_at(m.start("c")) or st.entity_tail(
-                m.group("c"), allow_unknown=idx in (0, 1, 2, 5), head=True
+            parent = st.alias_at(m.start("p")) or st.entity_tail(
+                m.group("p"), allow_unknown=loose_p
+            )
+            child = child_at(st, m.start("c"), unknown=idx in (0, 1, 2, 5)) or st.entity_tail(
+                m.group("c"), head=True
             )
             if parent is None or child is None or parent[0] == child[0]:
                 continue
@@ -137,7 +181,7 @@ def _continued(st: State, parent: tuple[str, str], end: int) -> None:
     if not m or re.match(r" (?:per|each|for each|for every|a|an)\b", t[end + m.end() :]):
         return
     start = end + m.start("c")
-    child = st.alias_at(start) or st.entity_tail(m.group("c"), allow_unknown=True, head=True)
+    child = child_at(st, start)
     if child is None or child[0] == parent[0]:
         return
     count = parse_count(m.group("range"))
@@ -155,9 +199,7 @@ def _each_with(st: State) -> None:
         if st.in_consumed(m.start()) or st.in_consumed(m.start("c")):
             continue
         parent = _nearest_table_before(st, m.start())
-        child = st.alias_at(m.start("c")) or st.entity_tail(
-            m.group("c"), allow_unknown=True, head=True
-        )
+        child = child_at(st, m.start("c"))
         if parent is None or child is None or parent[0] == child[0]:
             continue
         rng = m.group("range")

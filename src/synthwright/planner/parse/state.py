@@ -50,6 +50,7 @@ class State:
         self.consumed: list[tuple[int, int]] = []
         self.rel_spans: list[tuple[int, int]] = []
         self.unknown_ok: set[str] = set()
+        self.settings: set[int] = set()
         self._chosen: dict[str, str] = {}
         self._named = tuple(
             dict.fromkeys(n for m in self.pattern.finditer(text) for n in self.forms[m.group(1)])
@@ -78,7 +79,22 @@ class State:
     def known(self, word: str) -> bool:
         return word in self.forms
 
+    def setting(self, table: str) -> bool:
+        """'a company with 200 employees': the one company is the setting, not a table."""
+        for m in self.pattern.finditer(self.text):
+            if self.choose(m.group(1)) != table:
+                continue
+            word = m.group(1)
+            if lexicon.singular(word) == word and re.search(
+                r"(?:^|[:;.,] |\b(?:for|in|at|of|from|by) )(?:an?|one) $", self.text[: m.start()]
+            ):
+                self.settings.add(m.start())
+                return True
+        return False
+
     def add_mention(self, table: str, word: str, start: int) -> None:
+        if start in self.settings:
+            return
         known = word in self.forms
         if not any(m.table == table and m.start == start for m in self.req.mentions):
             self.req.mentions.append(Mention(table, word, start, known))

@@ -26,7 +26,7 @@ from typing import Any
 import pyarrow as pa
 import structlog
 from opentelemetry.sdk.trace.export import SpanExporter
-from opentelemetry.trace import Span
+from opentelemetry.trace import Span, set_span_in_context
 
 from .. import __version__
 from ..errors import Problem, SynthwrightError
@@ -361,14 +361,24 @@ class DataService:
             plan.cancel.set("the stream ended")
 
     async def _chunks(self, plan: StreamPlan) -> AsyncGenerator[Chunk, None]:
+        """The stream's chunks, then the final one with the metadata.
+
+        Spans and the logger are explicit here, not context managers over
+        contextvars: a stream whose client went away is closed from another
+        task's context, where resetting a contextvar token fails.
+        """
         request, build, route = plan.request, plan.build, plan.route
         limit = self.settings.stream_timeout_s
-        with (
-            bind_request(request.request_id, entity=plan.entity),
-            self._span(
-                "synthwright.request", request_id=request.request_id, entity=plan.entity
-            ) as root,
-        ):
+        logger = log.bind(request_id=request.request_id, entity=plan.entity)
+        root = self.tracer.start_span(
+            "synthwright.request",
+            attributes={"request_id": request.request_id, "entity": plan.entity},
+        )
+        work = self.tracer.start_span(
+            "generate", context=set_span_in_context(root), attributes={"path": route.path}
+        )
+        working = True
+        try:
             counts: dict[str, int] = {}
             score = CoherenceScore({}, 0)
             total = 0
@@ -380,32 +390,31 @@ class DataService:
             )
             size = self.settings.stream_chunk_records
             index = 0
-            with self._span("generate", path=route.path):
-                try:
-                    async with aclosing(source) as tables:
-                        async for table in tables:
-                            if time.perf_counter() > deadline:
-                                raise self._timed_out("stream", limit)
-                            if isinstance(table, tuple):  # the LLM's verdict from _materialized
-                                path, reason, tokens = table
-                                continue
-                            for start in range(0, table.num_rows, size):
-                                shaped = shape(
-                                    table.slice(start, size), build, build.scenario_names
-                                )
-                                for k, v in shaped.scenarios.items():
-                                    counts[k] = counts.get(k, 0) + v
-                                score = score.merge(coherence(build, shaped.table))
-                                data = render(shaped.table, request, build.table, index == 0)
-                                if pending is not None:
-                                    yield pending
-                                    await asyncio.sleep(0)  # a loop turn per chunk sent
-                                pending = Chunk(index, data, shaped.table.num_rows, False)
-                                total += shaped.table.num_rows
-                                index += 1
-                            del table
-                except TimeoutError:
-                    raise self._timed_out("stream", limit) from None
+            try:
+                async with aclosing(source) as tables:
+                    async for table in tables:
+                        if time.perf_counter() > deadline:
+                            raise self._timed_out("stream", limit)
+                        if isinstance(table, tuple):  # the LLM's verdict from _materialized
+                            path, reason, tokens = table
+                            continue
+                        for start in range(0, table.num_rows, size):
+                            shaped = shape(table.slice(start, size), build, build.scenario_names)
+                            for k, v in shaped.scenarios.items():
+                                counts[k] = counts.get(k, 0) + v
+                            score = score.merge(coherence(build, shaped.table))
+                            data = render(shaped.table, request, build.table, index == 0)
+                            if pending is not None:
+                                yield pending
+                                await asyncio.sleep(0)  # a loop turn per chunk sent
+                            pending = Chunk(index, data, shaped.table.num_rows, False)
+                            total += shaped.table.num_rows
+                            index += 1
+                        del table
+            except TimeoutError:
+                raise self._timed_out("stream", limit) from None
+            work.end()
+            working = False
             self.metrics.records.labels(plan.entity).inc(total)
             metadata = Metadata(
                 generation_path=path,
@@ -427,8 +436,12 @@ class DataService:
             pending.metadata = metadata
             root.set_attribute("path", path)
             root.set_attribute("record_count", total)
-            log.info("streamed", records=total, chunks=index, path=path)
+            logger.info("streamed", records=total, chunks=index, path=path)
             yield pending
+        finally:
+            if working:
+                work.end()
+            root.end()
 
     async def _materialized(self, plan: StreamPlan) -> AsyncGenerator[Any, None]:
         """Whole record table at once (assembled entities, LLM path); shaped per chunk later."""

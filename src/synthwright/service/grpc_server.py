@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 import grpc
@@ -296,15 +297,16 @@ class _Servicer(pb2_grpc.TestDataServiceServicer):  # type: ignore[misc,name-def
         context.add_done_callback(lambda _: plan.cancel.set("the call ended"))
         try:
             chunk: Chunk
-            async for chunk in self.service.stream(plan):
-                yield pb2.DataChunk(
-                    request_id=req.request_id,
-                    chunk_index=chunk.index,
-                    data=chunk.data,
-                    record_count=chunk.record_count,
-                    is_final=chunk.is_final,
-                    metadata=_metadata(chunk.metadata) if chunk.metadata else None,
-                )
+            async with aclosing(self.service.stream(plan)) as chunks:
+                async for chunk in chunks:
+                    yield pb2.DataChunk(
+                        request_id=req.request_id,
+                        chunk_index=chunk.index,
+                        data=chunk.data,
+                        record_count=chunk.record_count,
+                        is_final=chunk.is_final,
+                        metadata=_metadata(chunk.metadata) if chunk.metadata else None,
+                    )
         except RequestError as exc:
             await self._abort(context, "GenerateDataStream", entity, exc, started)
             raise

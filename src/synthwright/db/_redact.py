@@ -79,6 +79,7 @@ _JSON_KEY_VALUE = re.compile(
     rf"(?P<key>[\"'](?:{_KEYS})[\"'])(?P<sep>\s*:\s*)(?P<value>\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*')",
     re.IGNORECASE,
 )
+_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.\-]*:/{1,3}[^\s'\"<>]*")
 _MIN_ANYWHERE = 3  # shorter literals are replaced only as whole words
 
 
@@ -87,8 +88,16 @@ def _literal_forms(secret: str) -> set[str]:
     return {secret, unquote(secret), quote(secret, safe=""), quote(secret)} - {""}
 
 
+def _mask_keys(text: str) -> str:
+    return _KEY_VALUE.sub(lambda m: m.group("key") + m.group("sep") + REDACTED, text)
+
+
 def redact(
-    text: str, secrets: Iterable[str | None] = (), *, names: Iterable[str | None] = ()
+    text: str,
+    secrets: Iterable[str | None] = (),
+    *,
+    names: Iterable[str | None] = (),
+    keywords: bool = True,
 ) -> str:
     """`text` with every database login in it masked (see the module docstring).
 
@@ -97,11 +106,20 @@ def redact(
     3 characters is replaced wherever it appears, a shorter one as a whole
     word; a name only as a whole word of at least 2 characters, so that a
     user ``postgres`` does not turn ``postgresql://`` into ``***ql://``.
+
+    `keywords=False` masks only what is shaped as a URL (its userinfo and
+    secret query parameters), for text written by a person -- a prompt, a
+    spec -- where ``token = upper(token)`` is a rule, not a DSN.
     """
     text = _USERINFO.sub(lambda m: m.group("head") + REDACTED + "@", text)
-    text = _BARE_LOGIN.sub(REDACTED + "@", text)
-    text = _KEY_VALUE.sub(lambda m: m.group("key") + m.group("sep") + REDACTED, text)
-    text = _JSON_KEY_VALUE.sub(lambda m: m.group("key") + m.group("sep") + f'"{REDACTED}"', text)
+    if keywords:
+        text = _BARE_LOGIN.sub(REDACTED + "@", text)
+        text = _mask_keys(text)
+        text = _JSON_KEY_VALUE.sub(
+            lambda m: m.group("key") + m.group("sep") + f'"{REDACTED}"', text
+        )
+    else:
+        text = _URL.sub(lambda m: _mask_keys(m.group(0)), text)
     anywhere = {f for s in secrets if s for f in _literal_forms(s) if len(f) >= _MIN_ANYWHERE}
     words = {f for s in secrets if s for f in _literal_forms(s)} - anywhere
     words |= {f for n in names if n and len(n) >= 2 for f in _literal_forms(n)}

@@ -182,3 +182,10 @@ def test_session_history_keeps_no_login(tmp_path: Path, monkeypatch: pytest.Monk
     stored = b"".join(p.read_bytes() for p in (tmp_path / "data").rglob("*") if p.is_file())
     assert stored and QSECRET.encode() not in stored
     assert SECRET.encode() not in stored and USER.encode() not in stored
+
+
+def test_text_written_by_a_person_loses_only_url_shaped_logins() -> None:
+    spec = f"checks: ['token = upper(token)', 'pass = 1'] # from postgresql://{USER}:{SECRET}@h/d?password={QSECRET}"
+    out = db.redact(spec, keywords=False)
+    assert "token = upper(token)" in out and "pass = 1" in out
+    assert SECRET not in out and QSECRET not in out and USER not in out

@@ -355,6 +355,19 @@ class UrlSink(Sink):
         check_key_targets(tables)
         check_names(tables, self.dialect, self._location(None))
 
+    def _refuse_existing(self, tables: list[TableMeta], existing: set[str]) -> None:
+        """Under ``fail``, a table that exists already is bad input (nothing changed yet)."""
+        if existing and self.if_exists == "fail":
+            first = next(t.name for t in tables if t.name in existing)
+            raise SinkInputError(
+                f"table {first!r} already exists (use if_exists='replace', 'append' or 'truncate')",
+                self._location(first),
+            )
+
+    def _written(self) -> list[str]:
+        """What a commit returns: ``<redacted url>#<table>`` for every table."""
+        return [f"{self.url}#{name}" for name in self._tables]
+
     def _connect(self, **options: Any) -> Any:
         """A connection to the target (refusals are SinkInputError: nothing changed)."""
         return db.connect(self.target, location=self._location(None), **options)

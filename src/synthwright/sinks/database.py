@@ -98,12 +98,7 @@ class DatabaseSink(UrlSink):
         else:
             self._con.begin()
         existing = db.present_tables(self._con, self.scheme, [t.name for t in tables])
-        if existing and self.if_exists == "fail":
-            first = next(t.name for t in tables if t.name in existing)
-            raise SinkInputError(
-                f"table {first!r} already exists (use if_exists='replace', 'append' or 'truncate')",
-                self._location(first),
-            )
+        self._refuse_existing(tables, existing)
         truncate_by_drop = self.if_exists == "truncate" and self.scheme == "duckdb"
         if self.if_exists == "replace" or truncate_by_drop:
             for meta in reversed(tables):  # children before parents
@@ -144,7 +139,7 @@ class DatabaseSink(UrlSink):
             self._con.commit()
         self._con.close()
         self._con = None
-        return [f"{self.url}#{name}" for name in self._tables]
+        return self._written()
 
     def _rollback(self) -> None:
         if self._con is not None:

@@ -184,13 +184,7 @@ class MySqlSink(UrlSink):
                 self.method = "load_data" if str(on) in ("1", "ON") else "insert"
             if self.method == "load_data":
                 self._tmp = tempfile.TemporaryDirectory(prefix="synthwright-mysql-")
-            if self._existing and self.if_exists == "fail":
-                first = next(t.name for t in tables if t.name in self._existing)
-                raise SinkInputError(
-                    f"table {first!r} already exists "
-                    "(use if_exists='replace', 'append' or 'truncate')",
-                    self._location(first),
-                )
+            self._refuse_existing(tables, self._existing)
             if self.if_exists == "replace":
                 self._refuse_outside_references(tables)
             if self.if_exists in ("fail", "replace"):
@@ -288,7 +282,7 @@ class MySqlSink(UrlSink):
             if self._staged:
                 self._swap()
         self._close()
-        return [f"{self.url}#{name}" for name in self._tables]
+        return self._written()
 
     def _swap(self) -> None:
         """One atomic ``RENAME TABLE``: old tables away (replace), staging tables in."""

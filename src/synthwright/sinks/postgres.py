@@ -47,7 +47,7 @@ from synthwright import db
 from synthwright.errors import SinkError
 from synthwright.sinks import sql
 from synthwright.sinks._base import IF_EXISTS, TableMeta, UrlSink
-from synthwright.sinks._server import SinkInputError, tsv_bytes
+from synthwright.sinks._server import tsv_bytes
 
 __all__ = ["IF_EXISTS", "SCHEMES", "PostgresSink"]
 
@@ -81,13 +81,7 @@ class PostgresSink(UrlSink):
         self._con = self._connect()
         with self._translated(None):
             existing = db.present_tables(self._con, _DIALECT, [t.name for t in tables])
-            if existing and self.if_exists == "fail":
-                first = next(t.name for t in tables if t.name in existing)
-                raise SinkInputError(
-                    f"table {first!r} already exists "
-                    "(use if_exists='replace', 'append' or 'truncate')",
-                    self._location(first),
-                )
+            self._refuse_existing(tables, existing)
             if self.if_exists == "replace":
                 for meta in reversed(tables):  # children before parents
                     if meta.name in existing:
@@ -161,7 +155,7 @@ class PostgresSink(UrlSink):
             self._con.commit()
         self._con.close()
         self._con = None
-        return [f"{self.url}#{name}" for name in self._tables]
+        return self._written()
 
     def _rollback(self) -> None:
         if self._copy is not None:  # stop the writer thread; the COPY fails

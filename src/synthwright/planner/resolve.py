@@ -32,7 +32,7 @@ _COUNT_HEADS = set(
     _words(
         "count view like visit click point day minute hour seat room page unit item floor number "
         "bedroom bathroom guest player member night order ticket star core vote share follower "
-        "download session attempt restart retweet step word"
+        "download session attempt restart retweet step word volume quantity pageview"
     )
 )
 _MONEY_HEADS = set(

@@ -111,6 +111,8 @@ class AssembleMixin(TimeMixin):
             kb = self._kb_parent(table, parent)
             if kb is not None and kb.zipf and col != table.owner_col:
                 ref["dist"] = "zipf"
+            if parent == table.name:
+                ref["null_rate"] = 0.1  # the first row has no earlier row to point to
             cols[col] = ref
         for name, col_spec in table.columns.items():
             if name not in cols and not (f"{name}_id" in links and "type" in col_spec):

@@ -67,6 +67,9 @@ class ConstraintsMixin(LinksMixin):
         for name in table.columns:
             if name.startswith(f"{key}_"):
                 return name
+        for name in table.columns:  # "cpu millicores 50-4000" -> cpu_millicores
+            if key in name.split("_") and "ref" not in table.columns[name]:
+                return name
         return None
 
     def _target(self, c: Constraint) -> tuple[Table, str | None]:
@@ -142,6 +145,11 @@ class ConstraintsMixin(LinksMixin):
             self._age_as_birth_date(table, cs)
             return
         spec = table.columns[col]
+        if "expr" in spec:  # "total between 10 and 900": a stated range wins over the formula
+            spec = {"type": "decimal", "scale": 2}
+            table.columns[col] = spec
+            table.checks = [c for c in table.checks if col not in c.split()]
+            self.assume(f"{table.name}.{col}: a value in the range asked for, not a formula")
         kind = spec.get("type")
         if kind in ("text", "category", "duration", "string") and all(
             c.lo is not None or c.hi is not None for c in cs

@@ -38,12 +38,18 @@ class LinksMixin(TablesMixin):
 
     def _link(self) -> None:
         explicit: dict[str, list[tuple[str, Count | None]]] = {}
+        # a stated count first, the last one said first ("... actually about 300 per account")
+        ordered = sorted(self.req.relations, key=lambda r: (r.count is None, -r.pos))
         strong: dict[str, list[str]] = {}
-        for rel in self.req.relations:
+        weak: dict[str, list[str]] = {}
+        for rel in ordered:
             if rel.parent in self.tables and rel.child in self.tables:
-                explicit.setdefault(rel.child, []).append((rel.parent, rel.count))
+                if rel.kind != "near":  # "employees in 12 departments": a key, not an owner
+                    explicit.setdefault(rel.child, []).append((rel.parent, rel.count))
                 if rel.kind == "belongs":
                     strong.setdefault(rel.child, []).append(rel.parent)
+                elif rel.kind == "near":
+                    weak.setdefault(rel.child, []).append(rel.parent)
         for table in self.tables.values():
             kb_parents = table.ent.parents if table.ent else ()
             owner: tuple[str, str] | None = None
@@ -82,13 +88,15 @@ class LinksMixin(TablesMixin):
                     and p.column != table.owner_col
                 ):
                     table.refs[p.column] = p.table
-            self._more_keys(table, strong.get(table.name, []))
+            near = weak.get(table.name, []) if not (table.owner or table.refs) else []
+            self._more_keys(table, [*strong.get(table.name, []), *near])
             if table.ent and table.ent.junction and table.owner is None:
                 first_kb = table.ent.parents[0]
                 table.owner, table.owner_col = first_kb.table, first_kb.column
             if table.owner is None and table.ent and any(p.owner for p in kb_parents):
                 names = " or ".join(p.table for p in kb_parents if p.owner)
                 self.assume(f"{table.name}: no {names} table requested, so no link to one")
+        self._break_cycles()
         for link in self.req.links:
             if link.table in self.tables and link.target in self.tables:
                 t = self.tables[link.table]
@@ -97,6 +105,52 @@ class LinksMixin(TablesMixin):
                     self.assume(
                         f"{link.table}.{link.column}: a key to another {self.singular(link.target)}"
                     )
+
+    def _cycle(self) -> list[str]:
+        """Tables that reference each other round in a circle (none: [])."""
+        edges = {
+            n: {p for p in (t.owner, *t.refs.values()) if p and p != n and p in self.tables}
+            for n, t in self.tables.items()
+        }
+        state: dict[str, int] = {}
+        path: list[str] = []
+
+        def visit(node: str) -> list[str]:
+            state[node] = 1
+            path.append(node)
+            for nxt in sorted(edges[node]):
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt) :]
+                if nxt not in state and (found := visit(nxt)):
+                    return found
+            state[node] = 2
+            path.pop()
+            return []
+
+        for node in self.tables:
+            if node not in state and (found := visit(node)):
+                return found
+        return []
+
+    def _break_cycles(self) -> None:
+        """A table cannot be generated before its parents: drop a key that closes a circle."""
+        for _ in range(len(self.tables) + 1):
+            cycle = self._cycle()
+            if not cycle:
+                return
+            pairs = list(zip(cycle, [*cycle[1:], cycle[0]], strict=True))
+            for child, parent in pairs:
+                table = self.tables[child]
+                cols = [c for c, p in table.refs.items() if p == parent]
+                if cols:
+                    del table.refs[cols[0]]
+                    self.assume(f"{child}: no key to {parent} ({parent} already leads to {child})")
+                    break
+            else:
+                child, parent = pairs[-1]
+                table = self.tables[child]
+                table.owner = table.owner_col = None
+                self.assume(f"{child}: not per {parent} ({parent} already leads to {child})")
 
     def _more_keys(self, table: Table, stated: list[str]) -> None:
         """Keys to every other table the request tied this one to (junction parents too)."""
@@ -177,6 +231,9 @@ class LinksMixin(TablesMixin):
     def _per_parent(self, table: Table, count: Count) -> dict[str, Any]:
         owner = table.owner or ""
         lo, hi = count.lo, count.hi
+        kb = self._kb_parent(table, owner)
+        if count.open_low and kb is not None and hi is not None:
+            lo = min(kb.min, hi)  # "up to 5 items per order": an order still has one
         if hi is not None and lo > hi:
             key = f"conflict.{table.name}.per_parent"
             self.ask(

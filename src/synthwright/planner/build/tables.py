@@ -28,6 +28,7 @@ def _known_fields(listed: list[str], ent: lexicon.Entity) -> int:
     return count
 
 
+_NAMED_TYPES = {"city", "country", "company", "product_name", "state", "full_name", "color"}
 _FILLER = set(["address", "number", "name", "of", "the", "code", "id", "no", "a", "an", "date", "time", "at"])
 
 
@@ -45,8 +46,12 @@ def _column_name(phrase: str, name: str, taken: dict[str, Col]) -> str:
     extra = words - base - named - _FILLER
     if extra and words & (base | named) and own not in taken:
         return own
+    suffix = name[len(f.column) :] if f is not None and name.startswith(f.column) else ""
     if len(words) > 1 and f is not None and not words & base and own not in taken:
-        return own + (name[len(f.column) :] if name.startswith(f.column) else "")
+        return own + suffix
+    single = lexicon.singular(phrase)
+    if len(words) == 1 and f is not None and single not in base and f"{single}{suffix}" not in taken:
+        return f"{snake(single)}{suffix}"  # "hostname", "surname", "ram in GB": the user's word
     if name in taken and own not in taken:
         return own
     return name
@@ -223,6 +228,10 @@ class TablesMixin(BuilderBase):
                 continue
             unit = self.req.units.get((table.name, phrase))
             resolved, note = resolve_field(phrase, ent, unit)
+            if ent is None and phrase in ("name", "names"):
+                own = lexicon.field_for(self.singular(table.name).replace("_", " "))
+                if own is not None and own.type in _NAMED_TYPES:  # cities: name is a city
+                    resolved, note = [("name", {"type": own.type})], None
             if note:
                 self.assume(f"{table.name}: {note}")
             if len(resolved) == 1 and not (ent and resolved[0][0] in ent.columns):

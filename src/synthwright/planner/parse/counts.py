@@ -34,6 +34,7 @@ _ROWS_OF = re.compile(r"(?:rows|records|entries|samples|examples) (?:of|for) (?:
 _ROWS_WORD = r"(?:rows|records|lines|entries|samples|examples|of them|in total|total)"
 _WORD_SPACE = re.compile(r"([a-z][a-z_]*) ")
 _WORD = re.compile(r"([a-z][a-z_]*)\b")
+_ABOUT = {"of", "about", "around", "roughly", "approximately", "some", "maybe", "say", "like"}
 _AGE_WORD = re.compile(r"[a-z]+ (?:old|long|ago|later|apart|wide|after|before)\b")
 
 
@@ -48,7 +49,7 @@ def parse_count(text: str) -> Count | None:
         r"(?:up to|at most|no more than|max(?:imum)?(?: of)?|fewer than|less than) (\d+)", text
     ) or re.search(r"(\d+) (?:at most|max|or fewer|or less)", text)
     if m:
-        return Count(0, int(m.group(1)), text=text)
+        return Count(0, int(m.group(1)), text=text, open_low=True)
     m = re.search(r"(?:at least|min(?:imum)?(?: of)?|more than) (\d+)", text) or re.search(
         r"(\d+) or more", text
     )
@@ -125,7 +126,7 @@ def _unknown_after(
     """'300 spaceships', '900 survey respondents': an unknown plural noun after a count."""
     t = st.text
     wm = _WORD.match(t, pos)
-    if not wm or (prev in GAP_STOP and prev != "of") or _AGE_WORD.match(t, pos):
+    if not wm or (prev in GAP_STOP and prev not in _ABOUT) or _AGE_WORD.match(t, pos):
         return None
     word = wm.group(1)
     if word in NOT_ENTITY or word in countries:
@@ -158,6 +159,15 @@ def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
         if target:
             st.add_mention(target, word, m.start() - len(word) - 3)
             st.unknown_ok.add(target)
+    if target is None and not paren:  # "fact_orders 50000 rows": the word right before
+        near = re.search(r"([a-z][a-z_]*)(?: table)?(?: (?:with|has|of|:))? $", before)
+        word = near.group(1) if near else ""
+        if word and (st.known(word) or "_" in word or lexicon.singular(word) != word):
+            if word not in NOT_ENTITY and word not in GAP_STOP:
+                target = st.entity_of(word, allow_unknown=True)
+                if target:
+                    st.add_mention(target, word, m.start() - len(near.group(0)))  # type: ignore[union-attr]
+                    st.unknown_ok.add(target)
     if target is None:
         found = _last_table_before(st, m.start())
         if found is None:

@@ -67,11 +67,15 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
         spots = [(st.choose(m.group(1)), m.end()) for m in st.pattern.finditer(t)]
     countries = lexicon.vocab()["countries"]
     for table, end in spots:
+        owner = re.search(r"\b([a-z][a-z_]*) (?:of|on|for|about) (?:the |their |all )?$", t[: end - len(t[:end].split(" ")[-1])])
+        if owner and owner.group(1) in st.forms and st.choose(owner.group(1)) != table:
+            table = st.choose(owner.group(1))  # "reviews of books with a rating": the reviews'
         after = t[end:]
         if st.pattern.match(t, end + 1) and not re.match(rf" (?:{LIST_START}|{_NEEDS}) ", after):
             continue  # "user sessions": the first word only qualifies the second
         lm = re.match(
-            rf" (?:\( \d+ \) )?(?:, (?:[a-z]+ )?\d+ of them ,? )?(?:{RANGE} )?(?:[a-z]+ )?"
+            rf" (?:table |list |dataset |records )?(?:\( \d+ \) )?(?:, (?:[a-z]+ )?\d+ of them ,? )?"
+            rf"(?:{RANGE} )?(?:[a-z]+ )?"
             rf"(?:{LIST_START}|{_NEEDS}) (?:an? |the )?",
             after,
         )
@@ -175,6 +179,8 @@ def _read_list(st: State, table: str, start: int) -> None:
             and " ".join(w for w in items[-1] if w not in ("a", "an", "the")) in cats
         ):
             break  # "status of pending, shipped": a value list, read by constraints
+        elif tok in STOP and not items[-1] and nxt in ("at", "on", "date", "time"):
+            items[-1].append(tok)  # "placed at", "created on": a time column
         elif (
             tok in ("-", "*", "\u2022")
             or re.fullmatch(r"\d+\.", tok)
@@ -219,8 +225,12 @@ def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> No
         child_text = re.sub(r"^(?:their|its|his|her|the) ", "", child_text)
         child = st.entity_of(child_text)
         counted = child_text != phrase
-        if child is not None and not counted and lexicon.singular(child_text) == child_text:
-            child = None  # "address", "phone": a field, not a table
+        if (
+            child is not None
+            and not counted
+            and (lexicon.singular(child_text) == child_text or lexicon.field_for(child_text))
+        ):
+            child = None  # "address", "phone", "likes": a field, not a table
         if child is not None and child != table:
             rng = phrase[: len(phrase) - len(child_text)].strip()
             count = parse_count(rng) if rng else None

@@ -21,6 +21,7 @@ class Count:
     hi: int | None
     mean: float | None = None
     text: str = ""
+    open_low: bool = False  # "up to 5": the lower bound was not said
 
 
 @dataclass

@@ -47,7 +47,7 @@ def _vague() -> tuple[tuple[re.Pattern[str], str], ...]:
     out = []
     for phrase in sorted(table, key=len, reverse=True):
         value = table[phrase]
-        text = f"about {value}" if phrase in ("a few", "a handful of") else str(value)
+        text = f"about {value}" if phrase not in ("a couple of", "a dozen") else str(value)
         out.append((re.compile(rf"\b{re.escape(phrase)}\b"), text))
     return tuple(out)
 

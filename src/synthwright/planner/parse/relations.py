@@ -43,7 +43,7 @@ _BELONG = (
     r"referencing|references|referring to|spread over|for|of|on|against|in|at|from)"
 )
 _DET = r"(?:(?:a|an|one|the|their|its|those|these|exactly one|a single|some|any) )?"
-_ONE = re.compile(r"^(?:a|an|one|exactly one|a single)$")
+_ONE = re.compile(r"^(?:a|an|one|1|exactly one|exactly 1|a single)$")
 
 
 _GRAMMAR = set(["and", "or", "of", "to", "per", "each", "every", "with", "in", "for", "a", "an", "the", "their", "its", "by", "from", "at", "on"])
@@ -351,6 +351,8 @@ def _belonging(st: State) -> None:
             )
             if child is None and idx == 1:
                 child = _mention_at(st, m.start("c"))
+            if child is None and idx == 1 and re.search(r"\d+ $", t[: m.start("c")]):
+                child = st.entity_tail(m.group("c"), allow_unknown=True)  # "40 vets working at"
             if child is None:
                 continue
             parent = st.alias_at(m.start("p")) or _mention_word(st, m.group("p"))
@@ -360,7 +362,7 @@ def _belonging(st: State) -> None:
                 parent = st.entity_tail(m.group("p"), allow_unknown=True)
             if parent is None or parent[0] == child[0] or parent[1] in lexicon.vocab()["countries"]:
                 continue
-            if loose and idx == 1 and not _is_mention(st, child[0]):
+            if loose and idx == 1 and not (_is_mention(st, child[0]) or st.known(child[1])):
                 continue
             kind = "near" if loose else "belongs"
             st.req.relations.append(Relation(parent[0], child[0], None, m.start(), kind))

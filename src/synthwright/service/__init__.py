@@ -4,8 +4,12 @@
 
 Modules: `settings` (flags > env > defaults), `models` (requests/responses),
 `registry` + `schemas/` (predefined entities), `build` (request -> Spec),
-`router` (rule-based or LLM path), `coherence`, `cache`, `core` (the service),
-`http_app`, `grpc_server`, `tracing`, `logging`, `metrics`, `server`.
+`limits` (records, memory and time one request may cost; cancellation),
+`router` (rule-based or LLM path), `generation` (records of a build),
+`streaming` (the worker-thread-to-event-loop bridge of a stream), `pools`
+(value pools), `cache`, `coherence`, `lifecycle` (warm-up, shutdown),
+`core` (the service: unary requests and streams), `http_app`, `grpc_server`,
+`tracing`, `logging`, `metrics`, `server`.
 The gRPC and HTTP modules are imported lazily (they pull in heavy packages).
 """
 

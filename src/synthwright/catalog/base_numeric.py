@@ -11,6 +11,7 @@ or to per-row bounds handed over by the engine (``after``/``before``), and
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any, ClassVar
 
 import numpy as np
@@ -30,6 +31,7 @@ from .distributions import (
 from .tools import FeistelPermutation, strings_from_matrix, weighted_choice
 
 _EPOCH = dt.datetime(1970, 1, 1)
+UNIT_LIMIT = 2**62  # physical values stay well inside int64 (sums with windows never wrap)
 _US = 1_000_000
 _DAY_US = 86_400 * _US
 
@@ -81,6 +83,13 @@ class OrderedGenerator(Generator):
             return [("max", str(exc))]
         if lo > hi:
             problems.append(("min", f"min ({col.min}) is greater than max ({col.max})"))
+        for field_name, units in (("min", lo), ("max", hi)):
+            if abs(units) > UNIT_LIMIT:  # values are drawn as 64-bit integers, with room to add
+                problems.append(
+                    (field_name, f"{getattr(col, field_name)!r} is too far out (|units| > 2^62)")
+                )
+        if col.dist is not None and col.dist.kind == "zipf" and hi - lo >= MAX_TABLE:
+            problems.append(("dist", f"zipf spans at most {MAX_TABLE} values; narrow min/max"))
         if col.unique and col.dist is not None:
             problems.append(("dist", "a unique column cannot follow a distribution; drop dist"))
         if col.unique and (col.after or col.before):
@@ -103,11 +112,52 @@ class OrderedGenerator(Generator):
         if ctx.lower is not None or ctx.upper is not None:
             row_lo = np.full(ctx.n, lo, np.int64) if ctx.lower is None else ctx.lower
             row_hi = np.full(ctx.n, hi, np.int64) if ctx.upper is None else ctx.upper
-            return sample_integers_rowwise(col.dist, rng, ctx.n, row_lo, row_hi)
+            return sample_rowwise(col.dist, rng, ctx.n, row_lo, row_hi)
         return sample_integers(col.dist, rng, ctx.n, lo, hi)
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
         return self.to_arrow(self.draw(col, ctx), col)
+
+
+def _has_params(dist: Any) -> bool:
+    return any(v is not None for k, v in dist.model_dump().items() if k != "kind")
+
+
+def sample_rowwise(
+    dist: Any, rng: np.random.Generator, n: int, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
+    """int64 values, row i in [lo[i], hi[i]] (windows from after/before), following ``dist``.
+
+    A family named without parameters takes its shape across each row's
+    window (as the default does on a column's range); given parameters are
+    kept as written, truncated to the row's window: ``exponential: {scale:
+    100}`` after another column stays a mean gap of about 100, it does not
+    fall back to a default shape. Discrete families use exact per-row
+    truncation through one cumulative table.
+    """
+    lo = np.asarray(lo, dtype=np.int64)
+    hi = np.asarray(hi, dtype=np.int64)
+    if dist is None or dist.kind == "uniform" or not _has_params(dist):
+        return sample_integers_rowwise(dist, rng, n, lo, hi)
+    if isinstance(dist, PoissonDist):
+        lo = np.maximum(lo, 0)  # a count is never negative
+        if np.any(hi < lo):
+            raise ValueError("poisson values are counts: a window lies below 0")
+    if isinstance(dist, ZipfDist | PoissonDist):
+        base = 0 if isinstance(dist, ZipfDist) else int(lo.min(initial=0))
+        top = (
+            int((hi - lo).max(initial=0)) if isinstance(dist, ZipfDist) else int(hi.max(initial=0))
+        )
+        if top - base + 1 > MAX_TABLE:
+            raise ValueError(f"{dist.kind} over windows of more than {MAX_TABLE} values")
+        cdf = np.concatenate([[0.0], np.cumsum(discrete_pmf(dist, base, top))])
+        start = np.zeros(n) if isinstance(dist, ZipfDist) else cdf[lo - base]
+        end = cdf[(hi - lo + 1) if isinstance(dist, ZipfDist) else (hi - base + 1)]
+        pick = np.searchsorted(cdf, start + rng.random(n) * (end - start), side="right") - 1
+        pick = pick.astype(np.int64) + base
+        return np.clip(lo + pick if isinstance(dist, ZipfDist) else pick, lo, hi)
+    x = sample_continuous(dist, rng, n, lo.astype(np.float64), hi.astype(np.float64) + 1.0)
+    return np.clip(np.floor(x).astype(np.int64), lo, hi)
 
 
 @register
@@ -147,6 +197,8 @@ class IntGenerator(OrderedGenerator):
     def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"expected a number, got {value!r}")
+        if isinstance(value, float) and not np.isfinite(value):
+            raise ValueError(f"expected a finite number, got {value!r}")
         return int(np.floor(value)) if upper else int(np.ceil(value))
 
     def within_units(self, col: TypeColumn) -> int | None:
@@ -194,21 +246,44 @@ class FloatGenerator(Generator):
         problems = []
         if lo > hi:
             problems.append(("min", f"min ({lo}) is greater than max ({hi})"))
+        elif not np.isfinite(hi - lo):
+            problems.append(("max", f"[{lo:g}, {hi:g}] is wider than a float64 can span"))
         if col.unique and col.dist is not None:
             problems.append(("dist", "a unique column cannot follow a distribution; drop dist"))
         return problems
 
+    def capacity(self, col: TypeColumn) -> int | None:
+        """Distinct float64 values in [min, max] (at most 2^52 are used)."""
+        lo, hi = self.bounds(col)
+        if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
+            return None
+        return int(min(2**52, _float_key(hi) - _float_key(lo) + 1))
+
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
         lo, hi = self.bounds(col)
-        if col.unique:
-            grid = 1 << 52
-            perm = FeistelPermutation(grid, _key(ctx))
-            values = lo + (hi - lo) * (perm(ctx.row_index()) / float(grid - 1))
+        if col.unique:  # distinct floats: evenly spaced among the float64 values in range
+            first, last = _float_key(lo), _float_key(hi)
+            grid = self.capacity(col) or 1
+            step = (last - first) // max(grid - 1, 1)
+            codes = FeistelPermutation(grid, _key(ctx))(ctx.row_index())
+            values = _from_float_key(first + codes * step)
         else:
             row_lo = lo if ctx.lower is None else ctx.lower
             row_hi = hi if ctx.upper is None else ctx.upper
             values = sample_continuous(col.dist, ctx.rng(), ctx.n, row_lo, row_hi)
         return pa.array(values, type=pa.float64())
+
+
+def _float_key(x: float) -> int:
+    """An integer that orders float64 values as numbers do (consecutive floats: +1)."""
+    bits = int(np.array([abs(x)], dtype=np.float64).view(np.int64)[0])
+    return -bits if x < 0 else bits
+
+
+def _from_float_key(keys: np.ndarray) -> np.ndarray:
+    keys = np.asarray(keys, dtype=np.int64)
+    magnitude = np.abs(keys).view(np.float64)
+    return np.where(keys < 0, -magnitude, magnitude)
 
 
 @register
@@ -225,11 +300,21 @@ class DecimalGenerator(OrderedGenerator):
     def scale(col: TypeColumn) -> int:
         return 2 if col.scale is None else col.scale
 
+    def within_units(self, col: TypeColumn) -> int | None:
+        """``within`` as a number (``within: 30s`` = 30), in units of the last place."""
+        if col.within is None:
+            return None
+        return int(Decimal(str(parse_duration(col.within))).scaleb(self.scale(col)))
+
     def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ValueError(f"expected a number, got {value!r}")
-        scaled = value * 10 ** self.scale(col)
-        return int(np.floor(scaled + 1e-9)) if upper else int(np.ceil(scaled - 1e-9))
+        if isinstance(value, float) and not np.isfinite(value):
+            raise ValueError(f"expected a finite number, got {value!r}")
+        # exact decimal arithmetic on the written value: 0.1 is 10 cents, 1e-300 rounds up to
+        # one unit of the last place (the float 0.1 * 100 would not)
+        scaled = Decimal(str(value)).scaleb(self.scale(col))
+        return int(scaled.to_integral_value(rounding=ROUND_FLOOR if upper else ROUND_CEILING))
 
     def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
         problems = super().validate(col)
@@ -256,12 +341,16 @@ class DecimalGenerator(OrderedGenerator):
 
     def draw(self, col: TypeColumn, ctx: BlockContext) -> np.ndarray:
         lo, hi = self.bounds(col)
-        if col.unique or ctx.lower is not None or ctx.upper is not None:
+        windows = ctx.lower is not None or ctx.upper is not None
+        continuous = col.dist is not None and col.dist.kind not in ("uniform", "poisson", "zipf")
+        if col.unique or (windows and not (continuous and _has_params(col.dist))):
             return super().draw(col, ctx)
-        # the distribution's shape lives in value space; round to the decimal grid
+        # the distribution's parameters live in value space; round onto the decimal grid
         unit = float(10 ** self.scale(col))
-        x = sample_continuous(col.dist, ctx.rng(), ctx.n, lo / unit, hi / unit)
-        return np.clip(np.rint(x * unit).astype(np.int64), lo, hi)
+        row_lo = lo if ctx.lower is None else ctx.lower
+        row_hi = hi if ctx.upper is None else ctx.upper
+        x = sample_continuous(col.dist, ctx.rng(), ctx.n, row_lo / unit, row_hi / unit)
+        return np.clip(np.rint(x * unit).astype(np.int64), row_lo, row_hi)
 
     def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
         return decimal_from_scaled(values, self.arrow_type(col))

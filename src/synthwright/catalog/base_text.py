@@ -211,10 +211,10 @@ class StringGenerator(Generator):
     def slots(self, col: TypeColumn) -> tuple[Slot, ...]:
         regex = _regex_of(col)
         if regex is not None:
-            return compile_regex(regex)
-        lo = 8 if col.min_length is None else col.min_length
-        hi = max(lo, 12 if col.max_length is None else col.max_length)
-        return (Slot(_LOWER, lo, hi),)
+            return _fit_lengths(compile_regex(regex), col.min_length, col.max_length)
+        hi = 12 if col.max_length is None else col.max_length
+        lo = min(8, hi) if col.min_length is None else col.min_length
+        return (Slot(_LOWER, lo, max(lo, hi)),)
 
     def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
         if col.pattern and col.regex:
@@ -229,13 +229,15 @@ class StringGenerator(Generator):
             return _values_fit(col)
         try:
             slots = self.slots(col)
+            regex = _regex_of(col)
+            raw = compile_regex(regex) if regex is not None else slots
         except ValueError as exc:
             return [("regex" if col.regex else "pattern", str(exc))]
         if col.unique and any(s.lo != s.hi for s in slots):
             return [("unique", "unique strings need a fixed-length pattern or regex")]
-        if _regex_of(col) and (col.min_length or col.max_length):
-            lo = sum(s.lo for s in slots)
-            hi = sum(s.hi for s in slots)
+        if regex and (col.min_length is not None or col.max_length is not None):
+            lo = sum(s.lo for s in raw)
+            hi = sum(s.hi for s in raw)
             if (col.min_length or 0) > hi or (col.max_length is not None and col.max_length < lo):
                 return [("max_length", f"the pattern makes strings of {lo}..{hi} characters")]
         return []
@@ -260,6 +262,35 @@ class StringGenerator(Generator):
             picked = CategoryGenerator().generate(_as_text(col), ctx)
             return picked.cast(pa.string())
         return render_slots(self.slots(col), ctx, col)
+
+
+def _fit_lengths(
+    slots: tuple[Slot, ...], min_length: int | None, max_length: int | None
+) -> tuple[Slot, ...]:
+    """Variable repeats narrowed so every string is min_length..max_length long.
+
+    ``[a-c]{1,4}`` with ``max_length: 3`` makes 1..3 letters: the pattern and
+    the length rule both hold. When they cannot (fixed parts too long or too
+    short) ``validate`` refuses the column.
+    """
+    out = list(slots)
+    if max_length is not None:
+        excess = sum(s.hi for s in out) - max_length
+        for i in range(len(out) - 1, -1, -1):
+            if excess <= 0:
+                break
+            cut = min(excess, out[i].hi - out[i].lo)
+            out[i] = dataclasses.replace(out[i], hi=out[i].hi - cut)
+            excess -= cut
+    if min_length is not None:
+        short = min_length - sum(s.lo for s in out)
+        for i in range(len(out)):
+            if short <= 0:
+                break
+            add = min(short, out[i].hi - out[i].lo)
+            out[i] = dataclasses.replace(out[i], lo=out[i].lo + add)
+            short -= add
+    return tuple(out)
 
 
 def _as_text(col: TypeColumn) -> TypeColumn:

@@ -347,6 +347,11 @@ class _Compiler(Promises, Windows):
         if not isinstance(other, TypeColumn) or other.type != cp.spec.type:
             self.problem(loc, f"{target} must be a {cp.spec.type} column like this one")
             return None
+        own_scale = 2 if cp.spec.scale is None else cp.spec.scale
+        if cp.spec.type == "decimal" and (2 if other.scale is None else other.scale) != own_scale:
+            # bounds are compared in units of the last place: one grid for both
+            self.problem(loc, f"{target} must have the same scale as this column")
+            return None
         within = gen.within_units(cp.spec)
         if within is None and cp.spec.max is None and cp.spec.type in ("datetime", "date"):
             within = gen.within_units(TypeColumn(type=cp.spec.type, within=f"{_DEFAULT_WINDOW_S}s"))

@@ -90,6 +90,7 @@ def evaluate(
     sqls: list[str],
     columns: dict[str, pa.Array],
     parents: dict[str, dict[str, pa.Array]] | None = None,
+    rows: int | None = None,
 ) -> list[pa.Array]:
     """Evaluate expressions over one block.
 
@@ -98,6 +99,7 @@ def evaluate(
         columns: this row's columns (equal lengths).
         parents: per parent table name, its columns gathered to this block's
             rows; referenced as ``table.column``.
+        rows: the block's row count, for an expression that reads no column.
 
     Returns:
         One Arrow array per expression, in order.
@@ -113,7 +115,9 @@ def evaluate(
             names.append(table)
             arrays.append(pa.StructArray.from_arrays(list(cols.values()), list(cols)))
     if not arrays:
-        raise ExprError("nothing to evaluate the expression over")
+        if rows is None:
+            raise ExprError("nothing to evaluate the expression over")
+        names, arrays = ["__row"], [pa.nulls(rows, pa.bool_())]  # a constant, one per row
     frame = pa.table(arrays, names=names)
     select = ", ".join(f"({sql}) AS e{i}" for i, sql in enumerate(sqls))
     con = thread_connection()

@@ -32,6 +32,7 @@ from .expressions import ExprError, evaluate
 from .pairs import link_room, rank_to_row, table_codes
 from .plan import SCENARIO_COLUMN, Bound, ColumnPlan, Plan, TablePlan, scenario_column
 from .selfref import SelfRef
+from .verify import CheapCheck
 from .windows import row_window
 
 BLOCK_SIZE = 65_536
@@ -98,14 +99,21 @@ def _refuse_oversized(tp: TablePlan, total: int) -> None:
     )
 
 
-def _physical(arr: pa.Array) -> np.ndarray:
-    """Ordered values as int64 in the generator's physical unit (None -> sentinel masked)."""
+def _physical(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Ordered values as int64 in the generator's physical unit, and which rows are valid."""
     t = arr.type
     if pa.types.is_timestamp(t) or pa.types.is_time(t) or pa.types.is_duration(t):
         arr = arr.cast(pa.int64())
     elif pa.types.is_date32(t):
         arr = arr.cast(pa.int32()).cast(pa.int64())
-    return np.asarray(arr.to_numpy(zero_copy_only=False))
+    elif pa.types.is_decimal128(t):  # the scaled integers themselves: the low word of each
+        valid = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+        words = np.frombuffer(arr.buffers()[1], dtype=np.int64, count=2 * (arr.offset + len(arr)))
+        return words[2 * arr.offset :: 2].copy(), valid
+    valid = np.asarray(arr.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if arr.null_count:
+        arr = pc.fill_null(arr, pa.scalar(0, arr.type))
+    return np.asarray(arr.to_numpy(zero_copy_only=False)).astype(np.int64), valid
 
 
 class Runner:
@@ -119,12 +127,14 @@ class Runner:
         on_progress: ProgressCallback | None = None,
         verify_checks: bool = True,
         existing: dict[str, pa.Table] | None = None,
+        verify_keys: bool = True,
     ) -> None:
         self.plan = plan
         self.seed = int(seed)
         self.on_batch = on_batch
         self.on_progress = on_progress
         self.verify_checks = verify_checks
+        self.cheap = CheapCheck() if verify_keys else None  # keys, links, nulls per batch
         self.existing = existing or {}
         self.kept: dict[str, _Kept] = {}
 
@@ -282,13 +292,13 @@ class Runner:
             if tp.has_self_refs:
                 held.append(batch)
             else:
-                self.on_batch(tp.name, batch)
+                self.emit(tp, batch)
             done += n
             if self.on_progress:
                 self.on_progress(tp.name, done, lay.total)
         if lay.total == 0:
             empty = self.block(tp, lay, 0, 0, 0)
-            self.on_batch(tp.name, empty)
+            self.emit(tp, empty)
         keep.columns = {
             c: pa.concat_arrays(parts)
             if parts
@@ -298,8 +308,14 @@ class Runner:
         self.kept[tp.name] = keep
         if held:
             for batch in self.fill_self_refs(tp, held, keep):
-                self.on_batch(tp.name, batch)
+                self.emit(tp, batch)
         return lay.total
+
+    def emit(self, tp: TablePlan, batch: pa.RecordBatch) -> None:
+        """Hand a finished batch on, after the cheap re-check (``verify.CheapCheck``)."""
+        if self.cheap is not None:
+            self.cheap.batch(tp, batch)
+        self.on_batch(tp.name, batch)
 
     def adopt_existing(self, tp: TablePlan) -> None:
         """Rows already in the target database: children point at them; nothing is emitted."""
@@ -344,6 +360,7 @@ class Runner:
     def block(self, tp: TablePlan, lay: _Layout, block: int, start: int, n: int) -> pa.RecordBatch:
         cols: dict[str, pa.Array] = {}
         parent_rows: dict[str, np.ndarray] = {}  # parent table -> row index per block row
+        self._no_parent: dict[str, pa.Array] = {}  # parent table -> rows whose link is null
         shared: dict[str, Any] = {}
         scen = lay.scenario_of_row[start : start + n]
         if lay.parent_index is not None and tp.spec.per_parent is not None:
@@ -368,7 +385,7 @@ class Runner:
                 if isinstance(cp.spec, RefColumn):
                     cols[name] = self.ref_values(tp, cp, ctx, parent_rows)
                 elif isinstance(cp.spec, ExprColumn):
-                    cols[name] = self.expr_values(tp, cp, cols, ctx.parents)
+                    cols[name] = self.expr_values(tp, cp, cols, ctx.parents, n)
                 else:
                     cols[name] = self.typed_values(tp, cp, ctx, scen)
             except ExprError as exc:
@@ -397,8 +414,17 @@ class Runner:
             idx = parent_rows.get(table)
             if idx is None:
                 continue  # filled once the link column exists (dependency order)
-            out[f"{table}.{column}"] = self.kept[table].columns[column].take(pa.array(idx))
+            out[f"{table}.{column}"] = self._parent_values(table, column, idx)
         return out
+
+    def _parent_values(self, table: str, column: str, idx: np.ndarray) -> pa.Array:
+        """A parent column gathered to this block's rows; null where the row's link is null
+        (as ``check`` reads it: no parent row, no parent values)."""
+        values = self.kept[table].columns[column].take(pa.array(idx))
+        missing = self._no_parent.get(table)
+        if missing is not None:
+            values = pc.if_else(missing, pa.nulls(len(values), values.type), values)
+        return values
 
     def ref_values(
         self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, parent_rows: dict[str, np.ndarray]
@@ -412,15 +438,18 @@ class Runner:
             idx = parent_rows[cp.ref_table]
         else:
             idx = self.draw_parents(tp, cp, ctx, parent.rows)
-            parent_rows.setdefault(cp.ref_table, idx)
+            if tp.links.get(cp.ref_table) == cp.name:  # the link parent columns are read through
+                parent_rows[cp.ref_table] = idx
         if parent.rows == 0 and ctx.n:
             raise GenerationError(
                 f"{cp.ref_table} has no rows to refer to", f"tables.{tp.name}.columns.{cp.name}"
             )
         values = parent.columns[cp.ref_column].take(pa.array(idx))
         if spec.null_rate > 0:
-            null = ctx.rng("__null__" + cp.name).random(ctx.n) < spec.null_rate
-            values = pc.if_else(pa.array(null), pa.nulls(ctx.n, values.type), values)
+            null = pa.array(ctx.rng("__null__" + cp.name).random(ctx.n) < spec.null_rate)
+            values = pc.if_else(null, pa.nulls(ctx.n, values.type), values)
+            if tp.links.get(cp.ref_table) == cp.name:
+                self._no_parent[cp.ref_table] = null
         return values
 
     def draw_parents(
@@ -438,14 +467,19 @@ class Runner:
         return rng.integers(0, max(parent_rows, 1), ctx.n).astype(np.int64)
 
     def expr_values(
-        self, tp: TablePlan, cp: ColumnPlan, cols: dict[str, pa.Array], parents: dict[str, pa.Array]
+        self,
+        tp: TablePlan,
+        cp: ColumnPlan,
+        cols: dict[str, pa.Array],
+        parents: dict[str, pa.Array],
+        n: int,
     ) -> pa.Array:
         assert isinstance(cp.spec, ExprColumn)
         grouped: dict[str, dict[str, pa.Array]] = {}
         for key, arr in parents.items():
             table, column = key.split(".", 1)
             grouped.setdefault(table, {})[column] = arr
-        (out,) = evaluate([cp.spec.expr], cols, grouped)
+        (out,) = evaluate([cp.spec.expr], cols, grouped, rows=n)
         return out
 
     def typed_values(
@@ -526,9 +560,8 @@ class Runner:
                 if bound.table is None
                 else ctx.parents[f"{bound.table}.{bound.column}"]
             )
-            valid = ~np.asarray(arr.is_null().to_numpy(zero_copy_only=False))
-            filled = pc.fill_null(arr, pa.scalar(0).cast(arr.type)) if arr.null_count else arr
-            sides.append((bound, np.where(valid, _physical(filled), 0).astype(np.int64), valid))
+            values, valid = _physical(arr)
+            sides.append((bound, values, valid))
         lower, upper = row_window(spec, gen, ctx.n, sides[0], sides[1])
         bad = lower > upper
         if bad.any():
@@ -544,8 +577,9 @@ class Runner:
         """Every check must hold on every row; a check the spec does not guarantee stops the run."""
         grouped: dict[str, dict[str, pa.Array]] = {}
         for table, idx in parent_rows.items():
-            kept = self.kept[table]
-            grouped[table] = {c: a.take(pa.array(idx)) for c, a in kept.columns.items()}
+            grouped[table] = {
+                c: self._parent_values(table, c, idx) for c in self.kept[table].columns
+            }
         results = evaluate(tp.checks, cols, grouped)
         for i, res in enumerate(results):
             failed = pc.sum(pc.invert(pc.fill_null(res, True))).as_py() or 0

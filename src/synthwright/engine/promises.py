@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+
 from ..catalog.base_numeric import OrderedGenerator
 from ..catalog.distributions import MAX_TABLE
 from ..spec import Override, RefColumn, Scenario, Spec, TypeColumn, ZipfDist
@@ -362,6 +364,7 @@ class Promises:
         for field_name, message in gen.validate(merged):
             self.problem(f"{loc}.{field_name}" if isinstance(value, Override) else loc, message)
         if not isinstance(gen, OrderedGenerator):
+            self._castable(loc, cp, value)
             return
         try:
             lo, hi = gen.bounds(col)
@@ -375,6 +378,16 @@ class Promises:
                     self.problem(loc, f"{value!r} is outside [{col.min}, {col.max}]")
         except (TypeError, ValueError) as exc:
             self.problem(loc, str(exc))
+
+    def _castable(self, loc: str, cp: ColumnPlan, value: Any) -> None:
+        """A literal must be a value of the column's type (it is written as one)."""
+        type_ = cp.arrow_type
+        if isinstance(value, Override) or type_ is None or pa.types.is_dictionary(type_):
+            return
+        try:
+            pa.array([value]).cast(type_)
+        except (pa.ArrowException, ValueError, TypeError):
+            self.problem(loc, f"{value!r} is not a value of this {cp.spec.type} column")  # type: ignore[union-attr]
 
     def _literal_is_free(self, loc: str, tp: TablePlan, cp: ColumnPlan, value: Any) -> bool:
         """A literal on one row of a key column must be a value no generated row can take."""

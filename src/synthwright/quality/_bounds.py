@@ -10,7 +10,7 @@ strings or numbers of seconds; they are microseconds in the data.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 
 import pyarrow as pa
 
@@ -27,11 +27,12 @@ class BoundError(ValueError):
 def bound_scalar(value: Bound, dtype: pa.DataType, *, upper: bool) -> pa.Scalar:
     """``value`` as a scalar of (or comparable with) ``dtype``."""
     kind = family(dtype)
-    if kind in ("int", "float"):
+    if kind == "float":
+        return pa.scalar(float(_number(value)))  # an int past 2^53 still compares
+    if kind == "int":
         return pa.scalar(_number(value))
     if kind == "decimal":
-        number = _number(value)
-        return pa.scalar(Decimal(str(number)))
+        return _decimal_bound(_number(value), dtype, upper=upper)
     if kind == "timestamp":
         return pa.scalar(_datetime(value, upper, dtype.tz is not None), dtype)
     if kind == "date":
@@ -44,6 +45,17 @@ def bound_scalar(value: Bound, dtype: pa.DataType, *, upper: bool) -> pa.Scalar:
     if kind == "duration":
         return pa.scalar(duration(value), pa.duration("us"))
     raise BoundError(f"min/max do not apply to {dtype} values")
+
+
+def _decimal_bound(number: int | float, dtype: pa.DataType, *, upper: bool) -> pa.Scalar:
+    """A bound on the column's own decimal grid: values of that scale meet it exactly when
+    they meet the written bound (``min: 1e-300`` at scale 2 is 0.01)."""
+    step = Decimal(1).scaleb(-dtype.scale)
+    exact = Decimal(str(number))
+    rounded = exact.quantize(step, rounding=ROUND_FLOOR if upper else ROUND_CEILING)
+    if abs(rounded) >= Decimal(10) ** (38 - dtype.scale):  # beyond any decimal128 value
+        return pa.scalar(float(rounded))
+    return pa.scalar(rounded, pa.decimal128(38, dtype.scale))
 
 
 def duration(value: Bound) -> dt.timedelta:

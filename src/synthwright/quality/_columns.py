@@ -162,10 +162,23 @@ def _bounds(
         except BoundError as exc:
             findings.append(Finding(where, rule, str(exc), 0, ()))
             continue
+        if comparable is not values:  # formatted text: the bound as that format shows it
+            scalar = _as_formatted(scalar, col.format or "", comparable.type)
         word = "below" if rule == "min" else "above"
         mask = _keep(op(comparable, scalar), exempt)
         findings += _some(from_mask(where, rule, f"values {word} {bound}", mask, values))
     return findings
+
+
+def _as_formatted(scalar: pa.Scalar, fmt: str, dtype: pa.DataType) -> pa.Scalar:
+    """A bound truncated the way the format truncates values (``%Y-%m-%d`` drops the time),
+    so a value written after ``min: 2024-06-30T12:00`` on that day still meets it."""
+    moment = pa.array([scalar.as_py()], scalar.type).cast(pa.timestamp("us"))
+    shown = pc.strftime(moment, format=fmt)
+    back = pc.strptime(shown, format=fmt, unit="us", error_is_null=True)
+    if back[0].is_valid:
+        return back.cast(dtype)[0]
+    return scalar
 
 
 def _widest(bounds: list[int | float | str | None], *, lower: bool) -> int | float | str | None:

@@ -55,6 +55,8 @@ def type_of(col: TypeColumn) -> pa.DataType:
         return pa.decimal128(col.precision or 18, 2 if col.scale is None else col.scale)
     if kind == "bool":
         return pa.bool_()
+    if kind == "category":
+        return _category_type(list(col.values or []))
     if kind == "date":
         return pa.date32()
     if kind == "datetime":
@@ -63,6 +65,17 @@ def type_of(col: TypeColumn) -> pa.DataType:
         return pa.time64("us")
     if kind == "duration":
         return pa.duration("us")
+    return pa.string()
+
+
+def _category_type(values: list[object]) -> pa.DataType:
+    """A category of only booleans, integers or numbers holds them as such, else strings."""
+    if values and all(isinstance(v, bool) for v in values):
+        return pa.bool_()
+    if values and all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return pa.int64()
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return pa.float64()
     return pa.string()
 
 

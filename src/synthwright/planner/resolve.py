@@ -164,6 +164,10 @@ def _guess(phrase: str, ent: Entity | None) -> tuple[Columns, bool]:
         return [(name, {"type": "float", "min": 0, "max": 1})], True
     if phrase in vocab["flags"] or words[0] in ("is", "has", "was", "can"):
         return [(name, {"type": "bool", "p": 0.5})], False
+    for i in range(1, len(words) - 1):  # "last login ip address" -> an ip address
+        tail = lexicon.field_for(" ".join(words[i:]))
+        if tail is not None and not tail.expand:
+            return [(name, _shaped(tail, ent, None)[1])], False
     f = lexicon.field_for(head)
     if f is not None and mods and not f.expand:
         _column, spec = _shaped(f, ent, None)

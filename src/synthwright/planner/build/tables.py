@@ -29,7 +29,9 @@ def _known_fields(listed: list[str], ent: lexicon.Entity) -> int:
 
 
 _NAMED_TYPES = {"city", "country", "company", "product_name", "state", "full_name", "color"}
-_FILLER = set(["address", "number", "name", "of", "the", "code", "id", "no", "a", "an", "date", "time", "at"])
+_FILLER = set(
+    ["address", "number", "name", "of", "the", "code", "id", "no", "a", "an", "date", "time", "at"]
+)
 
 
 def _column_name(phrase: str, name: str, taken: dict[str, Col]) -> str:
@@ -42,7 +44,7 @@ def _column_name(phrase: str, name: str, taken: dict[str, Col]) -> str:
     own = snake(phrase)
     f = lexicon.field_for(phrase)
     base = set(name.split("_"))
-    named = {w for n in (f.names if f else ()) for w in n.split()}
+    named = {n for n in (f.names if f else ()) if " " not in n}
     extra = words - base - named - _FILLER
     if extra and words & (base | named) and own not in taken:
         return own
@@ -50,7 +52,12 @@ def _column_name(phrase: str, name: str, taken: dict[str, Col]) -> str:
     if len(words) > 1 and f is not None and not words & base and own not in taken:
         return own + suffix
     single = lexicon.singular(phrase)
-    if len(words) == 1 and f is not None and single not in base and f"{single}{suffix}" not in taken:
+    if (
+        len(words) == 1
+        and f is not None
+        and single not in base
+        and f"{single}{suffix}" not in taken
+    ):
         return f"{snake(single)}{suffix}"  # "hostname", "surname", "ram in GB": the user's word
     if name in taken and own not in taken:
         return own
@@ -234,7 +241,9 @@ class TablesMixin(BuilderBase):
                     resolved, note = [("name", {"type": own.type})], None
             if note:
                 self.assume(f"{table.name}: {note}")
-            if len(resolved) == 1 and not (ent and resolved[0][0] in ent.columns):
+            if len(resolved) == 1 and (
+                not (ent and resolved[0][0] in ent.columns) or resolved[0][0] in cols
+            ):
                 resolved = [(_column_name(phrase, resolved[0][0], cols), resolved[0][1])]
             for name, col in resolved:
                 if unique:

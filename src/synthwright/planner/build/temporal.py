@@ -53,6 +53,8 @@ class TimeMixin(ConstraintsMixin):
                 if found and t.columns[found].get("type") in TIME:
                     table, col = t, found
                     break
+        if col is None and c.field and self._year_window(table, c.field, lo, hi):
+            return
         if col is None and table.ent and table.ent.time_column in table.columns:
             col = table.ent.time_column
         if col is None:
@@ -76,6 +78,18 @@ class TimeMixin(ConstraintsMixin):
         spec.pop("after", None)
         self.windows[(table.name, col)] = (lo, hi)
         self.assume(f"{table.name}.{col}: between {lo} and {hi}")
+
+    def _year_window(self, table: Table, phrase: str, lo: str, hi: str) -> bool:
+        """'books published between 1950 and 2020': the years of publication_year."""
+        if not (lo.endswith("-01-01") and hi.endswith("-12-31")):
+            return False
+        stem = phrase.split()[0][:5]
+        for name, spec in table.columns.items():
+            if spec.get("type") == "int" and "year" in name and name[:5] == stem:
+                spec["min"], spec["max"] = int(lo[:4]), int(hi[:4])
+                self.assume(f"{table.name}.{name}: {lo[:4]} to {hi[:4]}")
+                return True
+        return False
 
     # time rules -----------------------------------------------------------------------
 

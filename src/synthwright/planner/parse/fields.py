@@ -67,7 +67,10 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
         spots = [(st.choose(m.group(1)), m.end()) for m in st.pattern.finditer(t)]
     countries = lexicon.vocab()["countries"]
     for table, end in spots:
-        owner = re.search(r"\b([a-z][a-z_]*) (?:of|on|for|about) (?:the |their |all )?$", t[: end - len(t[:end].split(" ")[-1])])
+        owner = re.search(
+            r"\b([a-z][a-z_]*) (?:of|on|for|about) (?:the |their |all )?$",
+            t[: end - len(t[:end].split(" ")[-1])],
+        )
         if owner and owner.group(1) in st.forms and st.choose(owner.group(1)) != table:
             table = st.choose(owner.group(1))  # "reviews of books with a rating": the reviews'
         after = t[end:]
@@ -98,9 +101,26 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             _read_list(st, table, start)
 
 
+_OPENING = re.compile(
+    r"(?:^|[.;:!?] )(?:(?:i need|i want|give me|make|generate|create|please|a|an|the|some|"
+    r"list of|table of) )*(?P<e>[a-z][a-z_]*) (?:with|having|including|containing|that have) "
+)
+
+
 def _clause_tables(st: State) -> list[tuple[str, int]]:
-    """'calls: caller number, callee number': a clause that opens with a name and a colon."""
+    """'calls: caller number, callee number': a clause that opens with a name and a colon;
+    'cities with latitude and longitude': one that opens with an unknown plural."""
     out = []
+    for m in _OPENING.finditer(st.text):
+        word = m.group("e")
+        if st.known(word) or word in _NOT_TABLE or lexicon.singular(word) == word:
+            continue
+        if any(mn.start == m.start("e") for mn in st.req.mentions) or st.in_consumed(m.start("e")):
+            continue
+        table = table_name(word)
+        st.add_mention(table, word, m.start("e"))
+        st.unknown_ok.add(table)
+        out.append((table, m.end("e")))
     for m in _CLAUSE_TABLE.finditer(st.text):
         words = m.group("e").split()
         if words[-1] in _NOT_TABLE or st.known(words[-1]) or st.in_consumed(m.start("e")):
@@ -197,6 +217,7 @@ def _read_list(st: State, table: str, start: int) -> None:
         elif num_tok:
             skip = True  # "bedrooms 1..6": a range on this item, read by the range extractor
             if items[-1]:
+                items[-1].append("\x01")  # a field with a number, never a table
                 items.append([])
         else:
             items[-1].append(tok)
@@ -210,7 +231,8 @@ def _read_list(st: State, table: str, start: int) -> None:
 def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> None:
     cats = set(lexicon.vocab()["category_fields"])
     for words in items:
-        words = [w for w in words if w != "\x00"]
+        numbered = "\x01" in words
+        words = [w for w in words if w not in ("\x00", "\x01")]
         if not words:
             continue
         phrase = " ".join(words)
@@ -228,13 +250,17 @@ def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> No
         if (
             child is not None
             and not counted
-            and (lexicon.singular(child_text) == child_text or lexicon.field_for(child_text))
+            and (
+                numbered
+                or lexicon.singular(child_text) == child_text
+                or lexicon.field_for(child_text)
+            )
         ):
             child = None  # "address", "phone", "likes": a field, not a table
         if child is not None and child != table:
             rng = phrase[: len(phrase) - len(child_text)].strip()
             count = parse_count(rng) if rng else None
-            if st.setting(table) and count is not None and count.lo == count.hi:
+            if st.setting(table, start) and count is not None and count.lo == count.hi:
                 st.req.counts.setdefault(child, []).append(
                     count.lo
                 )  # "a company with 200 employees"

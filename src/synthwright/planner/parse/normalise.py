@@ -106,10 +106,12 @@ def normalise(prompt: str) -> str:
     text = text.lower()
     text = re.sub(r"\be-mail", "email", text)
     text = _HYPHENED.sub(r"\1 \2", text)
+    text = re.sub(r"\b(?:yes ?/ ?no|true ?/ ?false|y ?/ ?n)\b", "flag", text)
     text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
     text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
     text = re.sub(r"[$\u20ac\u00a3](\d)", r"\1", text)
     text = re.sub(r"(\d)\s*%", r"\1 %", text)
+    text = re.sub(r"(\d)\s*\.\.\.?\s*(-?\d)", r"\1 to \2", text)  # "1..30" as written
     text = re.sub(r"(\d)(?=[a-z]{2,})(?!k\b|m\b|mm\b|mn\b|bn\b|b\b)", r"\1 ", text)
     for pattern, value in _vague():
         text = pattern.sub(value, text)

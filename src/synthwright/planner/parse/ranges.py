@@ -53,6 +53,17 @@ def _is_year(value: float) -> bool:
     return float(value).is_integer() and 1900 <= value <= 2100
 
 
+def _listed(st: State, phrase: str, f: str | None) -> str | None:
+    """The listed field a constraint's words end with ('pages viewed 1..30')."""
+    words = phrase.split()
+    listed = {x for fields in st.req.fields.values() for x in fields}
+    for n in (3, 2):
+        tail = " ".join(words[-n:])
+        if len(words) >= n and tail in listed:
+            return tail
+    return f
+
+
 def _add(st: State, c: Constraint) -> None:
     c.table = c.table or st.owner_at(c.pos)
     st.req.constraints.append(c)
@@ -81,14 +92,14 @@ def read_ranges(st: State) -> None:
     """Every numeric range or bound on a field."""
     t = st.text
     unit = rf"(?:(?:in|\() (?P<unit>{_unit_alt()}) (?:\) )?)?"
-    fld = r"(?P<f>[a-z_]+(?: [a-z_]+)?)"
+    fld = r"(?P<f>[a-z_]+(?: [a-z_]+){0,2}?)"
     for m in re.finditer(
         rf"\b{fld} {unit}(?:(?:is|are|of|must be|should be|ranges?|range|values?|in the range|"
         rf"within|lies|lie|has|with|goes|go) )*(?:between |from |of )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})"
         rf"(?: (?P<unit2>{_unit_alt()}))?\b",
         t,
     ):
-        f = field_tail(m.group("f"), _two_words())
+        f = _listed(st, m.group("f"), field_tail(m.group("f"), _two_words()))
         word = m.group("unit") or ""
         if f and word in lexicon.vocab()["currencies"] and st.entity_of(f):
             lo, hi = float(m.group("lo")), float(m.group("hi"))
@@ -133,7 +144,7 @@ def _bounds(st: State, fld: str, unit: str) -> None:
         rf"at most|up to|no more than|<=|<|maximum of|max) (?P<n>{NUM})\b(?! %)"
     )
     for m in re.finditer(bound, st.text):
-        f = field_tail(m.group("f"), _two_words())
+        f = _listed(st, m.group("f"), field_tail(m.group("f"), _two_words()))
         if f is None or _counts_rows(st, m, bound=True):
             continue
         n = float(m.group("n"))

@@ -46,7 +46,29 @@ _DET = r"(?:(?:a|an|one|the|their|its|those|these|exactly one|a single|some|any)
 _ONE = re.compile(r"^(?:a|an|one|1|exactly one|exactly 1|a single)$")
 
 
-_GRAMMAR = set(["and", "or", "of", "to", "per", "each", "every", "with", "in", "for", "a", "an", "the", "their", "its", "by", "from", "at", "on"])
+_GRAMMAR = set(
+    [
+        "and",
+        "or",
+        "of",
+        "to",
+        "per",
+        "each",
+        "every",
+        "with",
+        "in",
+        "for",
+        "a",
+        "an",
+        "the",
+        "their",
+        "its",
+        "by",
+        "from",
+        "at",
+        "on",
+    ]
+)
 
 
 def child_at(st: State, pos: int, unknown: bool = True) -> tuple[str, str] | None:
@@ -92,7 +114,7 @@ def _record(
     kind: str = "owns",
 ) -> None:
     count = parse_count(count_text) if count_text else None
-    if kind == "owns" and count and count.lo == count.hi and st.setting(parent[0]):
+    if kind == "owns" and count and count.lo == count.hi and st.setting(parent[0], m.start("c")):
         st.req.counts.setdefault(child[0], []).append(count.lo)  # "a shop with 50 products"
         st.add_mention(child[0], child[1], m.start("c"))
         st.consumed.append((m.start(), m.end()))
@@ -342,7 +364,7 @@ def _belonging(st: State) -> None:
             verb = m.group(0)[m.end("c") - m.start() :].split()
             loose = any(w in ("for", "of", "on", "against", "in", "at", "from") for w in verb[:2])
             child = (
-                st.alias_at(m.start("c"))
+                st.covering(m.start("c")) or st.alias_at(m.start("c"))
                 if idx == 1
                 else (
                     st.alias_at(m.start("c"))

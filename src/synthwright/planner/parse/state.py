@@ -79,17 +79,23 @@ class State:
     def known(self, word: str) -> bool:
         return word in self.forms
 
-    def setting(self, table: str) -> bool:
-        """'a company with 200 employees': the one company is the setting, not a table."""
-        for m in self.pattern.finditer(self.text):
-            if self.choose(m.group(1)) != table:
-                continue
-            word = m.group(1)
-            if lexicon.singular(word) == word and re.search(
-                r"(?:^|[:;.,] |\b(?:for|in|at|of|from|by) )(?:an?|one) $", self.text[: m.start()]
-            ):
-                self.settings.add(m.start())
-                return True
+    def setting(self, table: str, before: int) -> bool:
+        """'a company with 200 employees': the one company is the setting, not a table.
+
+        Looks at the table's word nearest before ``before``: singular, after 'a'/'one'.
+        """
+        near = None
+        for m in self.pattern.finditer(self.text, max(0, before - 120), before):
+            if self.choose(m.group(1)) == table:
+                near = m
+        if near is None:
+            return False
+        word = near.group(1)
+        if lexicon.singular(word) == word and re.search(
+            r"(?:^|[:;.,] |\b(?:for|in|at|of|from|by) )(?:an?|one) $", self.text[: near.start()]
+        ):
+            self.settings.add(near.start())
+            return True
         return False
 
     def add_mention(self, table: str, word: str, start: int) -> None:
@@ -102,6 +108,13 @@ class State:
 
     def in_consumed(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.consumed)
+
+    def covering(self, pos: int) -> tuple[str, str] | None:
+        """The entity whose longer form covers ``pos`` ('orders' in 'purchase orders')."""
+        for m in self.pattern.finditer(self.text, max(0, pos - 40), pos + 40):
+            if m.start() < pos < m.end():
+                return self.choose(m.group(1)), m.group(1)
+        return None
 
     def alias_at(self, pos: int) -> tuple[str, str] | None:
         """The entity whose form starts at ``pos`` ("user sessions" -> sessions)."""

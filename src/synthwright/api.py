@@ -26,8 +26,6 @@ from .engine.generate import ProgressCallback
 from .engine.run import Run, RunStats, SpecLike, effective_seed, load_spec, scaled, validate
 from .errors import GenerationError, Problem
 from .loading import spec_from_any
-from .planner.agent import plan_auto
-from .quality import check_tables, read_tables
 from .sinks import ForeignKey, TableMeta, existing_max_ids, open_sink, read_columns
 from .spec import Spec, TypeColumn, spec_to_yaml
 
@@ -191,6 +189,8 @@ def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) ->
 
     ``data`` is a Dataset, a dict of Arrow tables, or a directory/database file.
     """
+    from .quality import check_tables, read_tables  # not loaded by a plain generate
+
     spec = spec_from_any(source)
     if isinstance(data, Dataset):
         tables = data.materialize()
@@ -235,6 +235,8 @@ def plan(prompt: str, *, answers: dict[str, str] | None = None) -> Any:
     Returns a PlanResult (``.spec`` always valid, ``.assumptions``, ``.questions``,
     ``.source`` "offline" or "llm", ``.usage``).
     """
+    from .planner.agent import plan_auto  # the LLM stack: only when planning from words
+
     return plan_auto(prompt, answers=answers)
 
 

@@ -1,9 +1,11 @@
 """Guess a semantic type from a column's name, its SQL type and its table.
 
 A database knows ``email VARCHAR(255)``; a useful spec says ``{type: email}``.
-The rules are a plain table of names (``email``, ``zip``, ``lat`` ...) with
-the kinds of SQL type each applies to, plus a few that also look at the table
-(``name`` in ``customers`` is a person's name, in ``products`` a product's).
+The names come from the lexicon (``lexicon/data/fields.yaml``, each field's
+``columns``: ``email``, ``zip``, ``lat`` ...), shared with the planner and the
+profiler, with the kinds of SQL type each applies to, plus a few rules that
+also look at the table (``name`` in ``customers`` is a person's name, in
+``products`` a product's: the lexicon's entities and ``record_kinds``).
 A guess is refused when the column is too short for what the type produces
 (``email VARCHAR(20)``), so generated values always fit the database.
 """
@@ -12,15 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from .. import lexicon
 from ._schema import ColumnInfo
 
 __all__ = ["MAX_LENGTHS", "Guess", "guess_semantic", "name_tokens"]
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 _STRINGS = frozenset({"char", "varchar", "text", "other"})
@@ -65,70 +65,45 @@ MAX_LENGTHS: dict[str, int] = {
     "uuid": 36,
 }
 
-# column name -> semantic type, for string columns
-_STRING_NAMES: dict[str, str] = {}
-for _type, _names in {
-    "email": "email email_address e_mail mail contact_email work_email",
-    "phone": "phone phone_number telephone tel mobile mobile_phone cell cell_phone phone_no",
-    "first_name": "first_name firstname given_name fname forename",
-    "last_name": "last_name lastname surname family_name lname",
-    "full_name": "full_name fullname contact_name customer_name employee_name author_name",
-    "username": "username user_name login login_name handle nickname screen_name",
-    "city": "city town city_name",
-    "state": "state province region state_name state_province",
-    "country": "country country_name",
-    "country_code": "country_code country_iso iso_country iso_country_code",
-    "postal_code": "postal_code zip zip_code zipcode postcode post_code",
-    "street_address": (
-        "street street_address address address1 address_line1 address_line_1 line1 "
-        "street_line street_name billing_address shipping_address"
-    ),
-    "url": "url website web_site homepage home_page link web_url",
-    "domain": "domain domain_name hostname host_name",
-    "ipv4": "ip ip_address ipv4 ip_addr client_ip remote_ip remote_addr last_ip",
-    "ipv6": "ipv6 ipv6_address",
-    "mac_address": "mac mac_address macaddr mac_addr",
-    "user_agent": "user_agent useragent browser_agent",
-    "iban": "iban iban_number",
-    "credit_card": "credit_card card_number cc_number card_no credit_card_number pan",
-    "currency_code": "currency currency_code iso_currency",
-    "sku": "sku product_code item_code",
-    "product_name": "product_name item_name",
-    "color": "color colour",
-    "file_name": "file_name filename",
-    "file_path": "file_path filepath path storage_path",
-    "file_extension": "file_extension extension file_ext",
-    "mime_type": "mime_type mimetype content_type media_type",
-    "sha256": "sha256 sha_256 hash checksum digest file_hash sha256_hash content_hash",
-    "isbn": "isbn isbn13 isbn_13",
-    "company": "company company_name employer organization organisation org_name",
-    "job_title": "job_title occupation job position_title",
-    "uuid": "uuid guid",
-}.items():
-    for _name in _names.split():
-        _STRING_NAMES[_name] = _type
 
-_TEXT_NAMES = _words(
-    "description notes note comment comments body content bio biography summary message "
-    "remarks details review review_text text about"
-)
+def _kinds(kind: str) -> frozenset[str]:
+    """Table words for a kind of record: the lexicon's ``record_kinds`` and its entities."""
+    words = set(lexicon.vocab().get("record_kinds", {}).get(kind, []))
+    for ent in lexicon.entities():
+        name_type = (ent.columns.get(ent.name_column or "") or {}).get("type")
+        if (
+            (kind == "person" and ent.person)
+            or (kind == "product" and name_type == "product_name")
+            or (kind == "company" and name_type == "company")
+        ):
+            words.update(lexicon.singular(w.replace(" ", "_")) for w in (ent.name, *ent.names))
+    return frozenset(words)
 
-_PERSON_TABLES = _words(
-    "customer user employee person people member author contact patient student staff "
-    "client driver teacher doctor owner subscriber guest passenger account profile "
-    "shopper buyer seller worker agent"
-)
-_PRODUCT_TABLES = _words("product item good article sku catalog catalogue")
-_COMPANY_TABLES = _words(
-    "company supplier vendor manufacturer organization organisation brand merchant employer partner"
-)
-_EMPLOYEE_TABLES = _words("employee staff worker personnel job position")
 
-_PRICE_NAMES = _words("price unit_price list_price sale_price retail_price msrp")
-_MONEY_NAMES = _words(
-    "amount total subtotal sub_total cost balance fee tax discount grand_total net_amount "
-    "gross_amount shipping shipping_cost total_amount"
-)
+@lru_cache(maxsize=1)
+def _tables() -> dict[str, frozenset[str]]:
+    return {k: _kinds(k) for k in ("person", "product", "company", "employee")}
+
+
+@lru_cache(maxsize=1)
+def _text_names() -> frozenset[str]:
+    return frozenset(c for f in lexicon.fields_of_kind("prose") for c in f.columns)
+
+
+@lru_cache(maxsize=1)
+def _price_names() -> frozenset[str]:
+    return frozenset(c for f in lexicon.fields_of_kind("price") for c in f.columns)
+
+
+@lru_cache(maxsize=1)
+def _money_names() -> frozenset[str]:
+    return frozenset(c for f in lexicon.fields_of_kind("money") for c in f.columns)
+
+
+def _string_type(name: str) -> str | None:
+    """The string-valued semantic type a column name means (the lexicon's column names)."""
+    kind = lexicon.column_type(name)
+    return kind if kind in MAX_LENGTHS else None
 
 
 @dataclass(frozen=True)
@@ -146,18 +121,9 @@ def name_tokens(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", snake.lower()).strip("_")
 
 
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
-        return word[:-1]
-    return word
-
-
-def _table_kind(table: str, kinds: frozenset[str]) -> bool:
-    words = [_singular(w) for w in name_tokens(table).split("_") if w]
+def _table_kind(table: str, kind: str) -> bool:
+    kinds = _tables()[kind]
+    words = [lexicon.singular(w) for w in name_tokens(table).split("_") if w]
     return bool(words) and (words[-1] in kinds or words[0] in kinds)
 
 
@@ -169,7 +135,7 @@ def _fits(type_name: str, column: ColumnInfo) -> bool:
 
 
 def _string_guess(name: str, table: str, column: ColumnInfo) -> Guess | None:
-    semantic = _STRING_NAMES.get(name)
+    semantic = _string_type(name)
     by_table = "semantic type from name and table"
     if semantic is None and name.endswith(("_url", "_uri", "_link")):
         semantic = "url"
@@ -180,13 +146,13 @@ def _string_guess(name: str, table: str, column: ColumnInfo) -> Guess | None:
     if semantic is None and name.endswith("_uuid"):
         semantic = "uuid"
     if semantic is None and name in ("name", "title", "display_name"):
-        if _table_kind(table, _PERSON_TABLES) and name != "title":
+        if _table_kind(table, "person") and name != "title":
             return Guess("full_name", reason=by_table) if _fits("full_name", column) else None
-        if _table_kind(table, _PRODUCT_TABLES):
+        if _table_kind(table, "product"):
             return Guess("product_name", reason=by_table) if _fits("product_name", column) else None
-        if _table_kind(table, _COMPANY_TABLES) and name == "name":
+        if _table_kind(table, "company") and name == "name":
             return Guess("company", reason=by_table) if _fits("company", column) else None
-        if _table_kind(table, _EMPLOYEE_TABLES) and name == "title":
+        if _table_kind(table, "employee") and name == "title":
             return Guess("job_title", reason=by_table) if _fits("job_title", column) else None
         return None
     if semantic == "country" and column.length is not None and column.length <= 3:
@@ -212,7 +178,7 @@ def _number_guess(name: str, table: str, column: ColumnInfo) -> Guess | None:
         return Guess("latitude")
     if name in ("longitude", "lng", "lon", "long") or name.endswith("_longitude"):
         return Guess("longitude")
-    if column.kind == "decimal" and name in _PRICE_NAMES and (column.scale in (None, 2)):
+    if column.kind == "decimal" and name in _price_names() and (column.scale in (None, 2)):
         return Guess("price", {"min": 1, "max": 1000}, "price from name")
     return None
 
@@ -240,10 +206,10 @@ def guess_semantic(column: ColumnInfo, table: str) -> Guess | None:
 def is_text_name(column_name: str) -> bool:
     """Names of free-text columns (description, notes, body ...)."""
     name = name_tokens(column_name)
-    return name in _TEXT_NAMES or name.endswith(("_description", "_notes", "_comment"))
+    return name in _text_names() or name.endswith(("_description", "_notes", "_comment"))
 
 
 def money_name(column_name: str) -> bool:
     """Names of amounts of money (amount, total, tax ...)."""
     name = name_tokens(column_name)
-    return name in _MONEY_NAMES or name in _PRICE_NAMES or name.endswith(("_amount", "_price"))
+    return name in _money_names() or name in _price_names() or name.endswith(("_amount", "_price"))

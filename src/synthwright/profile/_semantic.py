@@ -3,8 +3,10 @@
 Value checks run on a sample of distinct values (checksums where the type
 has one: IBAN mod-97, Luhn for card numbers, ISBN-13); the column name adds
 evidence (``email``, ``zip``, ``surname``...) or, for types whose values
-carry no signature (postal codes, cities), is the evidence. The result names
-a type of the catalogue so the spec can use it directly.
+carry no signature (postal codes, cities), is the evidence; the name hints
+are the lexicon's (``lexicon/data/fields.yaml``, ``hint:``), shared with the
+planner and introspection. The result names a type of the catalogue so the
+spec can use it directly.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
+
+from .. import lexicon
 
 __all__ = ["DATE_FORMATS", "SemanticGuess", "detect_datetime_format", "detect_semantic"]
 
@@ -33,36 +37,6 @@ _POSTAL = re.compile(
 )
 _STREET = re.compile(r"^\d+[A-Za-z]?\s+\S+")
 _DOMAIN = re.compile(r"^([a-z0-9-]+\.)+[a-z]{2,}$")
-
-# name hints: regex over the lower-cased column name -> type
-_NAME_HINTS: tuple[tuple[str, str], ...] = (
-    (r"e_?mail", "email"),
-    (r"phone|mobile|tel(ephone)?$|fax", "phone"),
-    (r"url|website|homepage|link", "url"),
-    (r"^ip(v4)?(_?addr(ess)?)?$|_ip$", "ipv4"),
-    (r"ipv6", "ipv6"),
-    (r"uuid|guid", "uuid"),
-    (r"iban", "iban"),
-    (r"card_?(number|no|num)|cc_?num|credit_?card|pan$", "credit_card"),
-    (r"zip|postal|postcode|plz", "postal_code"),
-    (r"first_?name|given_?name|forename", "first_name"),
-    (r"last_?name|surname|family_?name", "last_name"),
-    (r"^(full_?)?name$|customer_?name|person_?name|contact_?name", "full_name"),
-    (r"user_?name|login", "username"),
-    (r"city|town", "city"),
-    (r"^state$|province|region", "state"),
-    (r"street|address", "street_address"),
-    (r"country_?code|^iso2?$", "country_code"),
-    (r"country", "country"),
-    (r"currency", "currency_code"),
-    (r"company|employer|organi[sz]ation", "company"),
-    (r"job|occupation|^position$", "job_title"),
-    (r"mac", "mac_address"),
-    (r"domain", "domain"),
-    (r"sha256|checksum|digest", "sha256"),
-    (r"isbn", "isbn"),
-    (r"user_?agent", "user_agent"),
-)
 
 # types decided from the name alone when the values do not contradict it
 _NAME_ONLY = {"city", "state", "company", "job_title", "street_address", "username", "postal_code"}
@@ -223,9 +197,10 @@ def _self_evident(kind: str, values: list[str], share: float) -> bool:
 
 
 def _name_hint(name: str) -> str | None:
+    """The type a column name suggests: the lexicon's name hints, first match wins."""
     lowered = name.lower()
-    for pattern, kind in _NAME_HINTS:
-        if re.search(pattern, lowered):
+    for pattern, kind in lexicon.name_hints():
+        if pattern.search(lowered):
             return kind
     return None
 

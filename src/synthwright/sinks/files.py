@@ -21,9 +21,8 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar
 
 import pyarrow as pa
 
@@ -46,18 +45,42 @@ __all__ = ["FORMATS", "FileSink"]
 FORMATS = ("parquet", "csv", "jsonl", "json", "xlsx", "xml", "sql")
 
 
-def _xlsx_writer(path: Path, meta: TableMeta) -> TableWriter:
-    from synthwright.sinks._xlsx import XlsxWriter  # xlsxwriter is an optional extra
+class _XlsxWriter:
+    """The xlsx writer, with xlsxwriter's own exceptions raised as ValueError.
 
-    return XlsxWriter(path, meta)
+    The sink translates a ValueError like any foreign error (``could not write:
+    ...``, same message); naming ``XlsxWriterException`` in ``foreign_errors``
+    instead would import xlsxwriter (an optional extra, tens of milliseconds)
+    in every process that writes any file.
+    """
 
-
-def _xlsx_errors() -> tuple[type[BaseException], ...]:
-    try:
+    def __init__(self, path: Path, meta: TableMeta) -> None:
         from xlsxwriter.exceptions import XlsxWriterException
-    except ImportError:  # pragma: no cover - extra not installed
-        return ()
-    return (XlsxWriterException,)
+
+        from synthwright.sinks._xlsx import XlsxWriter
+
+        self._foreign = XlsxWriterException
+        with self._translated():
+            self._writer = XlsxWriter(path, meta)
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except self._foreign as exc:
+            raise ValueError(str(exc)) from exc
+
+    def write(self, batch: pa.RecordBatch) -> None:
+        with self._translated():
+            self._writer.write(batch)
+
+    def close(self) -> None:
+        with self._translated():
+            self._writer.close()
+
+    def discard(self) -> None:
+        with self._translated():
+            self._writer.discard()
 
 
 class FileSink(Sink):
@@ -65,11 +88,6 @@ class FileSink(Sink):
 
     Usage: ``with FileSink("out", "csv").session(tables) as s: s.write_batch(name, batch)``.
     """
-
-    foreign_errors: ClassVar[tuple[type[BaseException], ...]] = (
-        *Sink.foreign_errors,
-        *_xlsx_errors(),
-    )
 
     def __init__(
         self, out_dir: str | os.PathLike[str], format: str = "parquet", *, dialect: str = "postgres"
@@ -101,7 +119,7 @@ class FileSink(Sink):
             "jsonl": JsonLinesWriter,
             "json": JsonWriter,
             "xml": XmlWriter,
-            "xlsx": _xlsx_writer,
+            "xlsx": _XlsxWriter,
         }
         return makers[self.format]
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 import contextlib
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import duckdb
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
+
+if TYPE_CHECKING:  # DuckDB loads on the first evaluation, not with the engine
+    import duckdb
 
 __all__ = ["ExprError", "ParsedExpr", "evaluate", "parse_expr", "thread_connection"]
 
@@ -80,6 +83,8 @@ def thread_connection() -> duckdb.DuckDBPyConnection:
     """This thread's in-memory DuckDB connection (connecting costs ~20 ms; one thread each)."""
     con = getattr(_local, "con", None)
     if con is None:
+        import duckdb
+
         con = duckdb.connect(":memory:")
         con.execute("SET threads TO 1")
         _local.con = con
@@ -119,6 +124,8 @@ def evaluate(
             raise ExprError("nothing to evaluate the expression over")
         names, arrays = ["__row"], [pa.nulls(rows, pa.bool_())]  # a constant, one per row
     frame = pa.table(arrays, names=names)
+    import duckdb
+
     select = ", ".join(f"({sql}) AS e{i}" for i, sql in enumerate(sqls))
     con = thread_connection()
     try:

@@ -19,6 +19,7 @@ from ..spec import (
     missing_column,
 )
 from .copula import category_codes, fit_correlation, normal_scores
+from .fill import detect_places
 from .given import fit_given
 from .infer import InferOptions, profile_table
 from .read import DEFAULT_MAX_ROWS, read_sample
@@ -89,6 +90,7 @@ def profile_tables(
         profiles[table_name], typed[table_name] = profile_table(
             table_name, table, source_rows=rows, options=options
         )
+        profiles[table_name].places = detect_places(profiles[table_name])
     discover_links(typed, profiles)
     notes += fit_copulas(typed, profiles)
     for table_name, prof in profiles.items():

@@ -66,6 +66,7 @@ from .copula import (
     within_range,
 )
 from .derive import rederive, verify
+from .fill import fill_places, shape_values, spread
 from .given import given_categories, given_numbers
 from .infer import cast_or_keep, to_model_units
 from .to_spec import ProfiledSpec
@@ -371,6 +372,13 @@ def _replace(
             if cp.kind == "empty":
                 columns[col] = pa.nulls(n, columns[col].type)
                 continue
+            if cp.kind == "string" and cp.shape is not None:  # no frequent value: all shape
+                null = _null_mask(seed, table, col, n, cp.null_rate)
+                values = spread(
+                    pa.nulls(n, pa.string()), shape_values(cp, seed, table, col, ~null), ~null
+                )
+                columns[col] = cast_or_keep(values, columns[col].type)
+                continue
             if cop is None or col not in cop.columns or lay.scores is None or cp.marginal is None:
                 continue
             u = special.ndtr(lay.scores[:, cop.columns.index(col)])
@@ -381,10 +389,14 @@ def _replace(
             uniforms[col] = (u, bounds)
             u = within_range(u, cp.marginal, cp, *bounds)
             try:
-                columns[col] = _draw(cp, u, null, columns, col, _closed(ts.columns[col]), bounds)
+                columns[col] = _draw(
+                    cp, u, null, columns, col, _closed(ts.columns[col]), bounds, (seed, table)
+                )
             except (ValueError, pa.ArrowException) as exc:
                 raise GenerationError(str(exc), f"tables.{table}.profile.columns.{col}") from exc
         _redraw_given(prof, columns, uniforms)
+        for place in prof.places:
+            fill_places(place, columns, seed, table)
     keep = [c for c in data.column_names if not c.startswith(_OTHER)]
     return pa.table([columns[c] for c in keep], names=keep)
 
@@ -433,6 +445,7 @@ def _draw(
     col: str,
     closed: bool,
     bounds: tuple[float | None, float | None] = (None, None),
+    where: tuple[int, str] = (0, ""),
 ) -> pa.Array:
     """One column's values from its uniforms (already rescaled into `bounds`).
 
@@ -458,6 +471,9 @@ def _draw(
             values = pa.compute.if_else(
                 pa.array(codes == len(m.values)), other.cast(pa.string()), values
             )
+        elif cp.shape is not None:  # the rare share: values of the column's learned shape
+            need = codes == len(m.values)
+            values = spread(values, shape_values(cp, where[0], where[1], col, need), need)
         if null.any():
             values = pa.compute.if_else(pa.array(null), pa.nulls(len(u), pa.string()), values)
         if pa.types.is_dictionary(target):

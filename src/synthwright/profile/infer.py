@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from ..spec import CategoryMarginal, ColumnProfile, QuantileMarginal, TableProfile, TypeColumn
 from . import _fit
 from ._semantic import detect_datetime_format, detect_semantic, name_hint
+from .strings import fit_shape
 
 __all__ = [
     "DEFAULT_RARE_K",
@@ -46,6 +47,8 @@ __all__ = [
 
 DEFAULT_RARE_K = 5
 MAX_CATEGORIES = 500
+MAX_FREQUENT = 5_000  # frequent values a high-cardinality string column keeps
+MIN_FREQUENT_SHARE = 0.01  # below this share of rows, frequent values are left to the shape
 ORDINAL_MAX = 20
 SAMPLE_DISTINCT = 500
 PII_TYPES = frozenset(
@@ -396,11 +399,44 @@ def _string_profile(
     elif words >= 3 or avg_len >= 40:
         prof.kind = "text"
     elif distinct > options.max_categories or distinct > 0.2 * n_valid or unique:
-        prof.kind = "string"
+        _high_cardinality(prof, values, counts, order, options)
     else:
         prof.kind = "categorical"
         prof.marginal = _categories(values, counts, order, options, semantic, pattern, length)
     return prof, arr
+
+
+def _high_cardinality(
+    prof: ColumnProfile,
+    values: pa.Array,
+    counts: np.ndarray,
+    order: np.ndarray,
+    options: InferOptions,
+) -> None:
+    """A string column of many values: its frequent values as categories, a shape for the rest.
+
+    Values seen at least ``rare_k`` times keep their shares (at most
+    MAX_FREQUENT of them) and go through the copula like any category; the
+    others' share is made by the column's learned shape (``strings``), fitted
+    on the rare values alone, so no rare value is copied. Without a frequent
+    value the column is a plain ``string`` made by its shape.
+    """
+    rare = counts < options.rare_k
+    shape = fit_shape(values.filter(pa.array(rare)).to_pylist(), counts[rare], options.rare_k)
+    prof.kind = "string"
+    prof.shape = shape
+    frequent = int((~rare).sum())
+    if frequent == 0 or shape is None:
+        return
+    covered = float(counts[~rare].sum() / counts.sum())
+    if covered < MIN_FREQUENT_SHARE:
+        return
+    prof.kind = "categorical"
+    m = _categories(
+        values, counts, order, InferOptions(options.rare_k, MAX_FREQUENT), None, None, None
+    )
+    m.other_column = None  # the shape makes the other rows
+    prof.marginal = m
 
 
 def _categories(

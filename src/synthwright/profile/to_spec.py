@@ -224,6 +224,10 @@ def _column(
     if cp.kind == "bool":
         assert isinstance(cp.marginal, CategoryMarginal)
         return {"type": "bool", **base, "p": round(cp.marginal.weights[-1], 6)}, None
+    if cp.shape is not None and cp.kind in ("categorical", "string"):
+        # frequent values and a learned shape: open (the plain engine draws by length)
+        lo, hi = cp.length or [1, 24]
+        return {"type": "string", **base, "min_length": max(lo, 1), "max_length": max(hi, 1)}, None
     if cp.kind == "categorical" and isinstance(cp.marginal, CategoryMarginal):
         m = cp.marginal
         if not m.values:

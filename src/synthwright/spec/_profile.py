@@ -29,8 +29,13 @@ __all__ = [
     "GivenProfile",
     "LinkProfile",
     "Marginal",
+    "PlaceProfile",
     "QuantileMarginal",
+    "ShapeSlot",
+    "ShapeTemplate",
+    "StringShape",
     "TableProfile",
+    "WordSlot",
     "children_column",
     "missing_column",
 ]
@@ -126,6 +131,104 @@ class GivenProfile(_Model):
         return self
 
 
+class ShapeSlot(_Model):
+    """One character position of a template: its frequent literal characters and their shares.
+
+    The rest of the position's share (``1 - sum(weights)``) is drawn uniformly
+    from the position's class in the template's shape (a digit, an upper- or a
+    lower-case letter); a position whose shape character is no class is that
+    character.
+    """
+
+    chars: str = ""
+    weights: list[float] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _aligned(self) -> ShapeSlot:
+        if len(self.chars) != len(self.weights):
+            raise ValueError("chars and weights must have the same length")
+        if any(w < 0 for w in self.weights) or sum(self.weights) > 1 + 1e-3:
+            raise ValueError("weights must be >= 0 and add up to at most 1")
+        return self
+
+
+class ShapeTemplate(_Model):
+    """Values of one shape (``9`` a digit, ``A`` upper, ``a`` lower, others literal)."""
+
+    shape: str = Field(min_length=1)
+    weight: float = Field(gt=0.0)
+    slots: list[ShapeSlot]
+
+    @model_validator(mode="after")
+    def _aligned(self) -> ShapeTemplate:
+        if len(self.slots) != len(self.shape):
+            raise ValueError("one slot per character of the shape")
+        return self
+
+
+class WordSlot(_Model):
+    """The words at one place of a multi-word value (first, middle or last word).
+
+    ``words`` are the words seen at least k times there, with their shares;
+    the rest of the share is filled from ``filler``: a catalogue pool
+    (``city`` and ``surname`` names, English ``word``s) in the place's letter
+    case, or the column's character templates (``shape``).
+    """
+
+    words: list[str] = Field(default_factory=list)
+    weights: list[float] = Field(default_factory=list)
+    filler: Literal["city", "surname", "word", "shape"] = "shape"
+    case: Literal["title", "lower", "upper", "keep"] = "keep"
+    country: str | None = Field(default=None, description="ISO code the city filler keeps to")
+
+    @model_validator(mode="after")
+    def _aligned(self) -> WordSlot:
+        if len(self.words) != len(self.weights):
+            raise ValueError("words and weights must have the same length")
+        return self
+
+
+class StringShape(_Model):
+    """How a string column's values look, learned without keeping a rare value.
+
+    ``templates`` are per-shape character models of whole values (a tail number ``N###AA``
+    keeps its ``N``, its digits and its frequent two-letter tails); values of
+    several words also have ``words``: the count of words (``counts[i]`` is
+    the share of values of ``i + 1`` words) and, per place, the frequent
+    words and a filler for the rest. Generation is vectorised per template
+    and per word count.
+    """
+
+    templates: list[ShapeTemplate] = Field(min_length=1)
+    tokens: list[ShapeTemplate] = Field(
+        default_factory=list, description="templates of single words (the `shape` filler)"
+    )
+    counts: list[float] = Field(default_factory=list)
+    first: WordSlot | None = None
+    middle: WordSlot | None = None
+    last: WordSlot | None = None
+
+
+class PlaceProfile(_Model):
+    """Columns of a table that name one place; generated together so they agree.
+
+    The state and country come from the copula (their frequent values), the
+    coordinates too (drawn within the row's state where ``given`` holds
+    them); the city is the catalogue's city of that country and state
+    nearest the row's coordinates (population-weighted without them), so no
+    row says "Tyler, AK" at 64 N. ``country_code`` is the ISO code all rows
+    share when the table has no country column.
+    """
+
+    city: str
+    state: str | None = None
+    country: str | None = None
+    latitude: str | None = None
+    longitude: str | None = None
+    country_code: str = "US"
+    state_format: Literal["code", "name"] = "code"
+
+
 ColumnKind = Literal[
     "numeric",
     "datetime",
@@ -163,6 +266,9 @@ class ColumnProfile(_Model):
     marginal: Marginal | None = None
     given: GivenProfile | None = Field(
         default=None, description="the column's distribution within each category of another"
+    )
+    shape: StringShape | None = Field(
+        default=None, description="how values other than the frequent ones are made"
     )
 
 
@@ -216,6 +322,14 @@ class TableProfile(_Model):
     columns: dict[str, ColumnProfile]
     links: list[LinkProfile] = Field(default_factory=list)
     copula: CopulaProfile | None = None
+    reference: bool | None = Field(
+        default=None,
+        description=(
+            "a reference table (codes and their names, no individuals): reproduced as it is, "
+            "so its children keep the real distribution over its keys; None: as detected"
+        ),
+    )
+    places: list[PlaceProfile] = Field(default_factory=list)
 
     def link(self, column: str) -> LinkProfile | None:
         """The link of a foreign-key column, if any."""

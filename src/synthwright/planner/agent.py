@@ -33,6 +33,7 @@ from ..errors import SynthwrightError
 from ..llm import LLMClient, LLMConfig, LLMError, Usage, make_client, repair_json, resolve_config
 from ..llm.structured import tool_schema
 from ..spec import Spec, json_schema
+from .context import lexicon_context
 from .offline import plan_offline
 from .result import PlanResult, Question
 
@@ -187,7 +188,7 @@ class _Session:
 
 
 def _user_message(prompt: str, answers: dict[str, str] | None) -> str:
-    text = f"Request: {prompt}"
+    text = f"Request: {prompt}\n\n{lexicon_context(prompt)}"
     if answers:
         text += "\nAnswers to earlier questions:\n" + "\n".join(
             f"- {k}: {v}" for k, v in answers.items()

@@ -162,12 +162,12 @@ def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
     if target is None and not paren:  # "fact_orders 50000 rows": the word right before
         near = re.search(r"([a-z][a-z_]*)(?: table)?(?: (?:with|has|of|:))? $", before)
         word = near.group(1) if near else ""
-        if word and (st.known(word) or "_" in word or lexicon.singular(word) != word):
-            if word not in NOT_ENTITY and word not in GAP_STOP:
-                target = st.entity_of(word, allow_unknown=True)
-                if target:
-                    st.add_mention(target, word, m.start() - len(near.group(0)))  # type: ignore[union-attr]
-                    st.unknown_ok.add(target)
+        table_like = st.known(word) or "_" in word or lexicon.singular(word) != word
+        if word and table_like and word not in NOT_ENTITY and word not in GAP_STOP:
+            target = st.entity_of(word, allow_unknown=True)
+            if target:
+                st.add_mention(target, word, m.start() - len(near.group(0)))  # type: ignore[union-attr]
+                st.unknown_ok.add(target)
     if target is None:
         found = _last_table_before(st, m.start())
         if found is None:

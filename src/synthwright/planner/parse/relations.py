@@ -94,11 +94,11 @@ def child_at(st: State, pos: int, unknown: bool = True) -> tuple[str, str] | Non
 def read_relations(st: State) -> None:
     """Every relation, junction and self-reference the request states."""
     _junctions(st)
+    _self_refs(st)
     _owning(st)
     _each_with(st)
     _per_parent_only(st)
     _belonging(st)
-    _self_refs(st)
     _loose(st)
 
 

@@ -40,7 +40,10 @@ _UNIT = {
 }
 _UNITS = "|".join(sorted(_UNIT, key=len, reverse=True))
 _FIELD = r"(?P<f>(?:[a-z_]+ ){0,2}?[a-z_]+)"
-_ANCHOR = r"(?:the |a |an |its |their |his |her )?(?P<a>(?:[a-z_]+ ){0,2}?[a-z_]+)"
+_ANCHOR = (
+    r"(?:the |a |an |its |their |his |her )?"
+    r"(?P<a>[a-z_]+(?: (?!(?:and|or|with|within|but|then|so|for|of)\b)[a-z_]+){0,2})"
+)
 _LEAD = set(
     [
         "a",
@@ -111,10 +114,20 @@ def _within(n: str | None, unit: str) -> str:
     return f"{int(value) if value.is_integer() else value}{code}"
 
 
-def _clean(phrase: str) -> str | None:
+def _clean(phrase: str, st: State | None = None) -> str | None:
     words = phrase.split()
-    while words and words[0] in _LEAD:
-        words.pop(0)
+    while words and (
+        words[0] in _LEAD
+        or (
+            st is not None
+            and len(words) > 1
+            and st.known(words[0])
+            and lexicon.singular(words[0]) != words[0]
+        )
+    ):
+        words.pop(0)  # "tickets resolved": the table's word is not the field's
+    if words and (re.fullmatch(r"[\d.]+", words[-1]) or words[-1] in _UNIT):
+        return None
     if not words or words[-1] in _NOT_FIELD or words[-1] in _LEAD:
         return None
     return " ".join(words)
@@ -158,9 +171,12 @@ def read_time_rules(st: State) -> None:
             "after",
         ),
     ]
+    taken: list[tuple[int, int]] = []
     for pat, kind in patterns:
         for m in re.finditer(pat, t):
-            field = _clean(m.group("f"))
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            field = _clean(m.group("f"), st)
             if field is None or field in lexicon.vocab()["countries"]:
                 continue
             anchor = _clean(m.groupdict().get("a") or "") if kind != "within" else None
@@ -175,6 +191,7 @@ def read_time_rules(st: State) -> None:
                 num = m.group("n")
                 within = _within(None if num in ("a", "an", "one") else num, m.group("u"))
             _add_rule(st, TimeRule(field, anchor, m.start(), within=within, text=m.group(0)))
+            taken.append((m.start(), m.end()))
 
 
 def read_windows(st: State) -> None:

@@ -65,7 +65,7 @@ def __getattr__(name: str) -> Any:
 _emit_json = emit_json
 _fail = fail
 
-FORMATS = ("parquet", "csv", "jsonl", "json", "sql", "xlsx", "xml")
+FORMATS = ("parquet", "csv", "jsonl", "json", "sql", "xlsx", "xml", "arango")
 
 
 def _looks_like_prompt(source: str) -> bool:
@@ -80,9 +80,10 @@ def _load(source: str, as_json: bool) -> Any:
         msg = 'this command takes a spec file; plan from words with `synthwright plan "..."`'
         raise _fail(SpecError(msg, "spec"), as_json)
     from .. import api
+    from ..truth.bundled import resolve_source  # a bare name is a bundled spec (`examples`)
 
     try:
-        return api.load_spec(source)
+        return api.load_spec(resolve_source(source))
     except SpecError as exc:
         raise _fail(exc, as_json) from None
 
@@ -139,8 +140,9 @@ def generate(
         None, "--max-llm-tokens", help="Token budget for llm text columns."
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    preset: str | None = typer.Option(None, "--preset", help="A preset of the spec (presets:)."),
 ) -> None:
-    """Generate data from a spec (or a quoted prompt) into files or a database."""
+    """Generate data from a spec (a file, a bundled name, or a quoted prompt) into files or a database."""
     from .. import api
     from ..spec import spec_to_yaml
     from .cmd_llm import config_from_options, usage_line
@@ -169,6 +171,14 @@ def generate(
             out_dir.mkdir(parents=True, exist_ok=True)
     else:
         loaded = _load(spec, as_json)
+    planting = None  # truth records (SPEC.md section 4): planted before, written with the data
+    if preset is not None or loaded.truth:
+        from .cmd_truth import plan_truth
+
+        planting = plan_truth(
+            loaded, preset=preset, seed=seed, rows=rows, scale=scale, as_json=as_json
+        )
+        loaded, seed, rows, scale = planting.spec, planting.seed, None, None
     fmt = fmt or "parquet"
     llm_report: dict[str, Any] = {}
     with _render.progress(enabled=not as_json) as on_progress:
@@ -176,10 +186,22 @@ def generate(
             ds = api.generate(loaded, seed=seed, rows=rows, scale=scale, on_progress=on_progress)
             if config.enabled and _has_llm_columns(loaded):
                 llm_report = _fill_llm_text(ds, config, max_llm_tokens, allow_data_to_llm)
-            if db:
+            options = {"dialect": dialect} if fmt == "sql" else {}
+            if planting is not None:
+                from .cmd_truth import write_with_truth
+
+                written = write_with_truth(
+                    planting,
+                    ds,
+                    out_dir=out_dir,
+                    fmt=fmt,
+                    options=options,
+                    db=db,
+                    if_exists=if_exists,
+                )
+            elif db:
                 written = ds.to_db(db, if_exists=if_exists)
             else:
-                options = {"dialect": dialect} if fmt == "sql" else {}
                 written = ds.write(out_dir, format=fmt, **options)
         except SynthwrightError as exc:  # the status is the class's: 2 bad input, 1 failed run
             raise _fail(exc, as_json) from None
@@ -276,6 +298,10 @@ def validate(
 ) -> None:
     """Check a spec; list every problem with its location (exit 2 if any)."""
     loaded = _load(spec, as_json)
+    if loaded.truth or loaded.presets:
+        from .cmd_truth import check_truth
+
+        check_truth(loaded, as_json)
     if as_json:
         _emit_json({"ok": True, "tables": list(loaded.tables)})
     else:
@@ -380,6 +406,9 @@ def _register_commands() -> None:
     from . import cmd_tasks
 
     cmd_tasks.register(app)
+    from . import cmd_truth
+
+    cmd_truth.register(app)
 
 
 def _auto_planner(prompt: str, *, answers: dict[str, str] | None = None) -> Any:

@@ -184,6 +184,8 @@ class Runner:
                 share += s.share  # cumulative rounding: shares adding to <= 1 always fit
                 k = min(round(share * base), base) - taken
                 taken += k
+                if not k:  # nothing to place (the rows may all be taken: no permutation of 0)
+                    continue
                 free = np.flatnonzero(scenario_of_row[:base] == -1)
                 perm = FeistelPermutation(len(free), stable_hash(f"{self.seed}:{tp.name}:{s.name}"))
                 scenario_of_row[free[perm(np.arange(k))]] = i

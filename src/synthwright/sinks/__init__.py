@@ -111,6 +111,7 @@ for _scheme, _dialect in db.SCHEMES.items():
     )
 for _format in FORMATS:
     register_sink(format=_format, factory=FileSink)
+register_sink(format="arango", factory="synthwright.sinks.arango:ArangoSink")
 
 
 def open_sink(target: str, *, format: str | None = None, **options: Any) -> Sink:

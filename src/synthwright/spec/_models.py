@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ._dist_names import FAMILIES, DistParameterError, canonical_params, document_aliases
+from ._truth import Preset, TruthQuery, check_now
 
 if TYPE_CHECKING:
     from ._profile import TableProfile
@@ -508,8 +509,14 @@ class Spec(_Model):
     locale: str = "en_US"
     tables: dict[str, TableSpec]
     scenarios: dict[str, list[Scenario]] = Field(default_factory=dict)
+    # truth records and presets (SPEC.md section 4): shapes in _truth.py, planted by
+    # synthwright.truth; the engine reads none of them
+    now: str | None = None
+    truth: dict[str, list[TruthQuery]] | None = None
+    presets: dict[str, Preset] | None = None
 
     _whole = field_validator("seed", mode="before")(_not_bool)
+    _now = field_validator("now", mode="before")(check_now)
 
     @model_validator(mode="after")
     def _has_tables(self) -> Spec:

@@ -22,6 +22,7 @@ from typing import Any
 import pyarrow as pa
 
 from .engine.compile import Plan, compile_spec
+from .engine.defects import output_schema
 from .engine.generate import ProgressCallback
 from .engine.run import Run, RunStats, SpecLike, effective_seed, load_spec, scaled, validate
 from .errors import GenerationError, Problem
@@ -29,7 +30,7 @@ from .loading import spec_from_any
 from .sinks import ForeignKey, TableMeta, existing_max_ids, open_sink, read_columns
 from .spec import Spec, TypeColumn, spec_to_yaml
 
-__all__ = ["Dataset", "RunStats", "check", "generate", "load_spec", "plan", "validate"]
+__all__ = ["Dataset", "RunStats", "check", "defects", "generate", "load_spec", "plan", "validate"]
 
 
 class Dataset(Run):
@@ -201,6 +202,27 @@ def check(data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike) ->
     return list(check_tables(tables, spec))
 
 
+def defects(
+    data: Dataset | dict[str, pa.Table] | str | Path, source: SpecLike
+) -> dict[str, dict[str, int]]:
+    """Labelled defects (``quality:`` with ``emit_defects``) per table and kind.
+
+    Apart from :func:`check`, whose findings are broken rules only: a row
+    whose ``_defect`` names a defect is planted, not broken.
+    """
+    from .quality import read_tables
+    from .quality.check import labelled_defects
+
+    spec = spec_from_any(source)
+    if isinstance(data, Dataset):
+        tables = data.materialize()
+    elif isinstance(data, dict):
+        tables = data
+    else:
+        tables = read_tables(data, spec)
+    return labelled_defects(tables, spec)
+
+
 def _table_metas(plan: Plan) -> list[Any]:
     """Sink-facing description of each table: schema, keys, uniqueness."""
     metas = []
@@ -220,7 +242,7 @@ def _table_metas(plan: Plan) -> list[Any]:
         metas.append(
             TableMeta(
                 name=tp.name,
-                schema=tp.schema(),
+                schema=output_schema(tp),  # widened by `quality:` defects
                 primary_key=tp.primary_key,
                 foreign_keys=fks,
                 unique=tuple(unique),

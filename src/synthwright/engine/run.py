@@ -30,6 +30,7 @@ from ..errors import SpecError
 from ..loading import spec_from_any
 from ..spec import Spec
 from .compile import Plan, compile_spec
+from .defects import DefectInjector
 from .generate import ProgressCallback, Runner
 
 SpecLike = Spec | dict[str, Any] | str | Path
@@ -106,6 +107,7 @@ class RunStats:
 
     rows: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    defects: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> kind -> rows
 
     @property
     def total_rows(self) -> int:
@@ -151,11 +153,14 @@ class Run:
 
     def _run(self, on_batch: Callable[[str, pa.RecordBatch], None]) -> RunStats:
         started = time.perf_counter()
-        rows = Runner(
-            self.plan, self.seed, on_batch, self.on_progress, existing=self.existing
-        ).run()
-        rows = {name: rows[name] for name in self.table_names}
+        inject = DefectInjector(self.plan, self.seed, on_batch)  # `quality:` (defects.py)
+        sink = inject if inject.active else on_batch
+        rows = Runner(self.plan, self.seed, sink, self.on_progress, existing=self.existing).run()
+        inject.finish()
+        added = inject.added()
+        rows = {name: rows[name] + added.get(name, 0) for name in self.table_names}
         self.stats = RunStats(rows=rows, seconds=time.perf_counter() - started)
+        self.stats.defects = inject.injected()
         return self.stats
 
     def stream(self, on_batch: Callable[[str, pa.RecordBatch], None]) -> RunStats:

@@ -39,10 +39,11 @@ import pyarrow as pa
 from ..spec import SCENARIO_COLUMN, ExprColumn, RefColumn, Spec, TypeColumn
 from ._columns import Relaxation, column_findings, duplicates, relaxations
 from ._context import Context
+from ._defects import labelled_defects, split_defects
 from ._finding import Finding
 from ._relations import checks, expression, foreign_key, order, per_parent
 
-__all__ = ["Finding", "check_tables"]
+__all__ = ["Finding", "check_tables", "labelled_defects"]
 
 ALLOWED_EXTRA_COLUMNS = frozenset({SCENARIO_COLUMN})
 
@@ -62,11 +63,14 @@ def check_tables(tables: dict[str, pa.Table], spec: Spec) -> list[Finding]:
             present[name] = tables[name]
         else:
             per_table[name].append(Finding(f"tables.{name}", "missing", "table not in the data", 0))
-    ctx = Context(present, spec)
+    # rows labelled by `quality:` are defects, not violations (see _defects.py)
+    split = split_defects(present, spec)
+    ctx = Context(split.clean, spec)
+    linked = Context(split.linked, spec) if split.defects else ctx
     for name in present:
         per_table[name] += _own_rules(ctx, name)
     for name in present:
-        per_table[name] += _cross_rules(ctx, name)
+        per_table[name] += _cross_rules(ctx, name, linked)
     return [finding for name in spec.tables for finding in per_table[name]]
 
 
@@ -102,8 +106,11 @@ def _typed(ctx: Context, table: str, name: str, relax: Relaxation) -> list[Findi
     return findings
 
 
-def _cross_rules(ctx: Context, table: str) -> list[Finding]:
-    """Rules over several columns or tables, once every table holds cast values."""
+def _cross_rules(ctx: Context, table: str, linked: Context) -> list[Finding]:
+    """Rules over several columns or tables, once every table holds cast values.
+
+    Keys and child counts are judged on ``linked`` (labelled rows but duplicates).
+    """
     spec = ctx.spec.tables[table]
     names = ctx.tables[table].column_names
     findings: list[Finding] = []
@@ -112,10 +119,12 @@ def _cross_rules(ctx: Context, table: str) -> list[Finding]:
         if name not in names:
             continue
         if isinstance(col, RefColumn):
-            findings += _guard(where, "foreign_key", partial(foreign_key, ctx, table, name, col))
+            findings += _guard(where, "foreign_key", partial(foreign_key, linked, table, name, col))
         elif isinstance(col, TypeColumn) and (col.after or col.before):
             findings += _guard(where, "after", partial(order, ctx, table, name, col))
-    findings += _guard(f"tables.{table}.per_parent", "per_parent", partial(per_parent, ctx, table))
+    findings += _guard(
+        f"tables.{table}.per_parent", "per_parent", partial(per_parent, linked, table)
+    )
     for name, col in spec.columns.items():
         if isinstance(col, ExprColumn) and name in names:
             where = f"tables.{table}.columns.{name}"

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ._dist_names import FAMILIES, DistParameterError, canonical_params, document_aliases
+from ._quality import QualitySpec
 from ._truth import Preset, TruthQuery, check_now
 
 if TYPE_CHECKING:
@@ -428,6 +429,7 @@ class TableSpec(_Model):
     # rows already in the target database: not generated; children of this run point at
     # them (with `--db URL --if-exists append`)
     existing: bool = False
+    quality: QualitySpec | None = None  # labelled defects injected after generation
 
     _whole = field_validator("rows", mode="before")(_not_bool)
 
@@ -445,6 +447,11 @@ class TableSpec(_Model):
             raise ValueError("a table has 'rows' or 'per_parent', not both")
         if not self.columns:
             raise ValueError("a table needs at least one column")
+        for where, name in self.quality.named_columns() if self.quality else []:
+            if name not in self.columns:
+                raise ValueError(f"quality.{where}: unknown column {name!r}")
+        if self.quality is not None and "_defect" in self.columns:
+            raise ValueError("'_defect' is reserved for the labels of quality:")
         return self
 
     def unique_sets(self) -> list[list[str]]:

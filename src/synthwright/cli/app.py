@@ -406,6 +406,9 @@ def _register_commands() -> None:
     from . import cmd_tasks
 
     cmd_tasks.register(app)
+    from . import cmd_provision
+
+    cmd_provision.register(app)
     from . import cmd_truth
 
     cmd_truth.register(app)

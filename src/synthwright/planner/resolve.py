@@ -101,6 +101,9 @@ def _kb(phrase: str, single: str, ent: Entity) -> Columns | None:
             return [("first_name", {"type": "first_name"}), ("last_name", {"type": "last_name"})]
         if ent.name_column:
             return [(ent.name_column, copy.deepcopy(kb[ent.name_column]))]
+    words = single.split()
+    if len(words) == 2 and words[1] == "name" and ent.name_column and not ent.person:
+        return [(ent.name_column, copy.deepcopy(kb[ent.name_column]))]  # suppliers' company name
     if single in ("status", "state") and ent.status_values:
         return [("status", {"type": "category", "values": list(ent.status_values)})]
     return None

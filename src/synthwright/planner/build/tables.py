@@ -241,9 +241,11 @@ class TablesMixin(BuilderBase):
                     resolved, note = [("name", {"type": own.type})], None
             if note:
                 self.assume(f"{table.name}: {note}")
-            if len(resolved) == 1 and (
-                not (ent and resolved[0][0] in ent.columns) or resolved[0][0] in cols
-            ):
+            kb_name = bool(ent and resolved and resolved[0][0] in ent.columns)
+            shared = bool(resolved) and bool(
+                set(phrase.replace("-", " ").split()) & set(resolved[0][0].split("_"))
+            )
+            if len(resolved) == 1 and (not kb_name or resolved[0][0] in cols or not shared):
                 resolved = [(_column_name(phrase, resolved[0][0], cols), resolved[0][1])]
             for name, col in resolved:
                 if unique:

@@ -119,8 +119,9 @@ class TimeMixin(ConstraintsMixin):
         table = next((t for t in order if self._time_col(t, rule.field)), None)
         if table is None and rule.anchor:
             table = next((t for t in order if self._time_col(t, rule.anchor)), None)
-        if table is None:
-            table = hint or next(iter(self.tables.values()))
+        if table is None:  # neither time is known: the table that links others (the event)
+            linked = max(order, key=lambda t: len(t.refs) + bool(t.owner))
+            table = linked if (len(linked.refs) + bool(linked.owner)) else order[0]
         anchor = self._anchor(table, rule)
         if anchor is None:
             return

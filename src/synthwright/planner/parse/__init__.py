@@ -16,7 +16,7 @@ what they consumed.
 from __future__ import annotations
 
 from ...errors import SpecError
-from .counts import parse_count, read_counts
+from .counts import parse_count, read_counted_mentions, read_counts
 from .fields import read_field_lists
 from .meta import read_countries, read_known_mentions, read_output_and_seed, read_table_of
 from .model import Constraint, Count, Link, Mention, Relation, Request, TimeRule
@@ -52,6 +52,7 @@ def parse_request(prompt: str) -> Request:
     st = State(normalise(prompt), prompt)
     read_output_and_seed(st)
     read_field_lists(st)
+    read_counted_mentions(st)
     read_relations(st)
     read_counts(st)
     read_table_of(st)

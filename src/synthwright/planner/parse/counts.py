@@ -18,7 +18,7 @@ from .normalise import normalise
 from .state import State, table_name
 from .words import GAP_STOP, NOT_ENTITY
 
-__all__ = ["parse_count", "read_counts"]
+__all__ = ["parse_count", "read_counted_mentions", "read_counts"]
 
 _VAGUE_COUNTS: dict[str, int | None] = {
     "some": None,
@@ -200,3 +200,19 @@ def _last_table_before(st: State, pos: int) -> str | None:
     if best[2]:
         st.add_mention(best[1], best[2], best[0])
     return best[1]
+
+
+def read_counted_mentions(st: State) -> None:
+    """Unknown tables named after a number ('40 vets'), so relations can find them.
+
+    Only the mentions: the counts are read (after the relations) by :func:`read_counts`.
+    """
+    t = st.text
+    countries = lexicon.vocab()["countries"]
+    for m in re.finditer(r"(?<![\w.])(\d+)(?![\w.])", t):
+        pos = m.end() + 1
+        if st.pattern.match(t, pos) or st.in_consumed(m.start()):
+            continue
+        found = _unknown_after(st, pos, _prev_word(t, m.start()), countries)
+        if found is not None:
+            st.add_mention(*found)

@@ -64,7 +64,11 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
         spots = [(mn.table, mn.start + len(mn.word)) for mn in st.req.mentions if not mn.known]
         spots += _clause_tables(st)
     else:
-        spots = [(st.choose(m.group(1)), m.end()) for m in st.pattern.finditer(t)]
+        spots = [
+            (st.choose(m.group(1)), m.end())
+            for m in st.pattern.finditer(t)
+            if not st.setting_at(m.start(), m.group(1)) or re.match(r" \(| :", t[m.end() :])
+        ]
     countries = lexicon.vocab()["countries"]
     for table, end in spots:
         owner = re.search(
@@ -83,7 +87,11 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             after,
         )
         if not lm:
-            lm = re.match(r" ((?:[a-z]+ ){0,4}?)(?:with|including|having) ", after)
+            lm = re.match(
+                r" (?:(?:from|in|during|over|of) (?:the )?(?:last|past|previous) (?:\d+ )?[a-z]+ )?"
+                r"((?:[a-z]+ ){0,4}?)(?:with|including|having) ",
+                after,
+            )
             if not lm or any(
                 w in st.forms
                 or (

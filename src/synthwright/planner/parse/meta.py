@@ -38,8 +38,12 @@ def read_output_and_seed(st: State) -> None:
 def read_known_mentions(st: State) -> None:
     """Entity words not yet read as counted tables or relations ("patients and doctors")."""
     for m in st.pattern.finditer(st.text):
-        if m.start() in st.settings or (
-            st.in_consumed(m.start()) and not any(x.start == m.start() for x in st.req.mentions)
+        if (
+            m.start() in st.settings
+            or st.setting_at(m.start(), m.group(1))
+            or (
+                st.in_consumed(m.start()) and not any(x.start == m.start() for x in st.req.mentions)
+            )
         ):
             continue
         if st.pattern.match(st.text, m.end() + 1):

@@ -44,7 +44,7 @@ def _two_words() -> frozenset[str]:
     out = set()
     for f in lexicon.fields():
         for name in (f.column.replace("_", " "), *f.names):
-            if len(name.split()) == 2:
+            if len(name.split()) in (2, 3):
                 out.add(name)
     return frozenset(out)
 
@@ -108,6 +108,14 @@ def read_ranges(st: State) -> None:
             st.req.currency = st.req.currency or lexicon.vocab()["currencies"][word]
             st.req.constraints.append(c)
             continue
+        words = m.group("f").split()
+        if f and st.entity_of(f) and len(words) >= 2 and lexicon.field_for(words[-2]):
+            lo, hi = float(m.group("lo")), float(m.group("hi"))  # "temperature measurements 1..5"
+            c = Constraint("range", words[-2], m.start(), lo=lo, hi=hi, text=m.group(0))
+            c.table = st.entity_of(f)
+            c.unit = _unit(st, m, words[-2])
+            st.req.constraints.append(c)
+            continue
         if f is None or (f in ("aged", "age") and "aged" in m.group(0)) or _counts_rows(st, m):
             continue
         lo, hi = float(m.group("lo")), float(m.group("hi"))
@@ -166,10 +174,12 @@ def _counts_rows(st: State, m: re.Match[str], bound: bool = False) -> bool:
         and lexicon.field_for(m.group("f").split()[-1]) is None
     ):
         return True
-    rest = st.text[m.end() :].split()[:3]
-    return any(
-        (st.entity_of(w) and lexicon.field_for(w) is None) or st.entity_of(" ".join(rest[:2]))
-        for w in rest[:2]
+    rest = st.text[m.end() :].split()[:2]
+    if not rest or rest[0] in (",", ";", ".", "and", "or", ")"):
+        return False
+    return bool(
+        (st.entity_of(rest[0]) and lexicon.field_for(rest[0]) is None)
+        or st.entity_of(" ".join(rest[:2]))
     )
 
 

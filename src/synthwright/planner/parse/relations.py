@@ -143,7 +143,7 @@ def _owning(st: State) -> None:
         rf"\b{ent.format('p')} (?:, )?(?:who|that|which)? ?{_VERBS} {RANGE} {ADJ}"
         rf"{ent.format('c')} (?:each|apiece)\b",
         rf"\b{ent.format('c')} (?:per|for each|for every) {ent.format('p')}(?= |$)",
-        rf"{RANGE} {ADJ}{ent.format('c')} each (?:for|of|per|on) (?:the |\d+ )?"
+        rf"{RANGE} {ADJ}{ent.format('c')} each (?:for|of|per|on) (?:the |\d+ |an? |one )?"
         rf"{ent.format('p')}(?= |$)",
     ]
     for idx, pat in enumerate(patterns):
@@ -155,7 +155,7 @@ def _owning(st: State) -> None:
                 continue
             loose_p = idx in (0, 1, 5) or (
                 idx == 2
-                and not re.search(r" each [a-z_]+$", m.group(0))
+                and not re.search(r" (?:each|for an?|an?) [a-z_]+$", m.group(0))
                 and not m.group("p").split()[-1].endswith("ing")
             )
             parent = st.alias_at(m.start("p")) or st.entity_tail(
@@ -167,6 +167,10 @@ def _owning(st: State) -> None:
             if parent is None or child is None or parent[0] == child[0]:
                 continue
             rng = m.groupdict().get("range")
+            if idx == 5 and re.search(r" each (?:for|of|on) (?:an?|1|one) ", m.group(0)):
+                st.req.relations.append(Relation(parent[0], child[0], None, m.start(), "belongs"))
+                st.add_mention(parent[0], parent[1], m.start("p"))
+                continue  # "50000 votes each for one candidate": a key to one candidate
             if rng and _ONE.match(rng) and lexicon.singular(child[1]) == child[1]:
                 _single_link(st, parent, child, m)  # "each match has a home team"
                 continue
@@ -265,7 +269,11 @@ def _per_parent_only(st: State) -> None:
     ):
         if st.in_consumed(m.start()) or not re.search(r"\d", m.group("range")):
             continue
-        parent = st.alias_at(m.start("p")) or st.entity_tail(m.group("p"))
+        parent = (
+            st.alias_at(m.start("p"))
+            or st.entity_tail(m.group("p"))
+            or _mention_word(st, m.group("p").split()[0])
+        )
         if parent is None:
             continue
         start = st.clause_start(m.start())
@@ -403,7 +411,7 @@ def _mention_at(st: State, pos: int) -> tuple[str, str] | None:
 def _mention_word(st: State, word: str) -> tuple[str, str] | None:
     """'those companies', 'them': a table named before."""
     for mn in st.req.mentions:
-        if mn.word == word or lexicon.plural(word) == mn.table:
+        if mn.word == word or table_name(word) == mn.table:
             return mn.table, mn.word
     return None
 

@@ -90,11 +90,16 @@ class State:
                 near = m
         if near is None:
             return False
-        word = near.group(1)
-        if lexicon.singular(word) == word and re.search(
-            r"(?:^|[:;.,] |\b(?:for|in|at|of|from|by) )(?:an?|one) $", self.text[: near.start()]
+        return self.setting_at(near.start(), near.group(1))
+
+    def setting_at(self, start: int, word: str) -> bool:
+        """A singular entity word after 'a' (opening a clause) or 'our'/'my': the setting."""
+        before = self.text[:start]
+        if lexicon.singular(word) == word and (
+            re.search(r"(?:^|[:;.,!?] |\b(?:for|in|at|of|from|by) )(?:an?|one) $", before)
+            or re.search(r"\b(?:our|my|your) (?:[a-z]+ )?$", before)
         ):
-            self.settings.add(near.start())
+            self.settings.add(start)
             return True
         return False
 
@@ -151,7 +156,16 @@ class State:
         return None
 
     def owner_at(self, pos: int) -> str | None:
-        """The table a phrase at ``pos`` is about: the last one named before it."""
+        """The table a phrase at ``pos`` is about: the last one named before it (a junction
+        named earlier in the clause wins: 'treatments linking patients and dentists, cost ...')."""
+        start = self.clause_start(pos)
+        linking = [
+            m
+            for m in self.req.mentions
+            if m.table in self.req.junctions and start <= m.start <= pos
+        ]
+        if linking:
+            return max(linking, key=lambda m: m.start).table
         before = [m for m in self.req.mentions if m.start <= pos]
         if before:
             return max(before, key=lambda m: m.start).table

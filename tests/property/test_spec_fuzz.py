@@ -144,6 +144,8 @@ def typed_column(draw: st.DrawFn, rows: int, wild: float = 0.12) -> dict[str, An
         if col["type"] == "price":
             col["min"] = _maybe(draw, draw(st.sampled_from([0, 5, 1e9])), 0.5)
             col["max"] = _maybe(draw, draw(st.sampled_from([1, 100, 1e12])), 0.5)
+        if _chance(draw, 0.2):
+            col["locale"] = draw(st.sampled_from(["de_DE", "fr_FR", "ja_JP", "xx_XX"]))
         if col["type"] in ("country_code", "currency_code") and draw(st.booleans()):
             col["values"] = draw(st.sampled_from([["US", "DE"], ["US", "US", "FR"], ["ZZ"]]))
     if kind in ("int", "float", "decimal", "date", "datetime", "time", "duration") or (
@@ -223,21 +225,36 @@ def _fill(
     )
 
 
+PAIR_TYPES = {  # type: (anchor range, max/min choices for the second column)
+    "datetime": (("2020-01-01", "2024-12-31"), ["2025-12-31", "2024-01-01", "2030-01-01"]),
+    "date": (("2021-03-01", "2023-12-31"), ["2024-06-30", "2022-01-01"]),
+    "int": ((0, 500), [600, 300, 10**6]),
+    "decimal": ((10, 99), [150, 50]),
+    "time": (("08:00", "12:00"), ["18:00", "10:00"]),
+}
+
+
 def _ordered_pair(draw: st.DrawFn, columns: dict[str, Any], anchor: str | None) -> None:
-    """Two datetime columns (or one after a parent's), ``after``/``before`` with a window."""
-    lo = draw(st.sampled_from(["2020-01-01", "2023-06-01"]))
-    columns["at0"] = {"type": "datetime", "min": lo, "max": "2024-12-31"}
+    """Two ordered columns (or one after a parent's): ``after``/``before``, a window."""
+    kind = "datetime" if anchor else draw(st.sampled_from(list(PAIR_TYPES)))
+    (lo, hi), ends = PAIR_TYPES[kind]
+    columns["at0"] = {"type": kind, "min": lo, "max": hi}
     side = draw(st.sampled_from(["after", "after", "before"]))
-    second: dict[str, Any] = {"type": "datetime", side: anchor or "at0"}
+    second: dict[str, Any] = {"type": kind, side: anchor or "at0"}
     if _chance(draw, 0.5):
-        second["within"] = draw(st.sampled_from(WITHIN))
+        second["within"] = draw(st.sampled_from(WITHIN if kind != "int" else ["10s", "1h"]))
     if _chance(draw, 0.4):
-        second["max" if side == "after" else "min"] = draw(
-            st.sampled_from(["2025-12-31", "2024-01-01", "2030-01-01"])
-        )
+        second["max" if side == "after" else "min"] = draw(st.sampled_from(ends))
     if _chance(draw, 0.3):
         second["dist"] = draw(
-            st.sampled_from(["exponential", "normal", {"beta": {"a": 2, "b": 5}}])
+            st.sampled_from(
+                [
+                    "exponential",
+                    "normal",
+                    {"beta": {"a": 2, "b": 5}},
+                    {"exponential": {"scale": 50}},
+                ]
+            )
         )
     columns["at1"] = second
 
@@ -286,10 +303,17 @@ def table(
             }  # fmt: skip
             spec["unique"] = [f"{parent}_id", f"{partner}_id"]
         elif shape == "junction" or _chance(draw, 0.15):
-            columns["kind"] = {
-                "type": "category",
-                "values": draw(st.sampled_from([["a", "b", "c", "d"], {"x": 5, "y": 1, "z": 0}])),
-            }
+            columns["kind"] = draw(
+                st.sampled_from(
+                    [
+                        {"type": "category", "values": ["a", "b", "c", "d"]},
+                        {"type": "category", "values": {"x": 5, "y": 1, "z": 0}},
+                        {"type": "int", "min": 1, "max": 6, "dist": {"zipf": {"a": 1.5}}},
+                        {"type": "int", "min": 1, "max": 4},
+                        {"type": "bool", "p": 0.9},
+                    ]
+                )
+            )
             spec["unique"] = [f"{parent}_id", "kind"]
     elif shape == "root" and _chance(draw, 0.15):  # a composite unique over typed columns
         columns["k1"] = {"type": "category", "values": ["a", "b", "b", "c", "d", "e", "f"]}
@@ -353,29 +377,33 @@ def table(
 @st.composite
 def scenario(draw: st.DrawFn, columns: dict[str, Any], i: int) -> dict[str, Any]:
     typed = [c for c, col in columns.items() if "type" in col] or list(columns) or ["c0"]
+    if "at1" in columns and _chance(draw, 0.5):
+        typed = ["at0", "at1"]
     target = draw(st.sampled_from(typed))
     col = columns.get(target, {})
     literal = {
-        "int": [0, 5, 10**12], "decimal": [1, 999.99], "date": ["2019-01-01", "2024-06-01"],
-        "datetime": ["2019-01-01", "2024-06-01T10:00:00"], "category": ["a", "zzz"],
+        "int": [0, 5, 550, 10**12], "decimal": [1, 999.99], "date": ["2019-01-01", "2024-06-01"],
+        "datetime": ["2019-01-01", "2024-06-01T10:00:00", "2026-01-01"], "category": ["a", "zzz"],
         "id": [1, 10**6], "uuid": ["planted-key"], "bool": [True], "float": [0.5, -3.0],
-        "time": ["09:00"], "duration": ["15m"],
+        "time": ["09:00", "19:00"], "duration": ["15m"],
     }.get(col.get("type", ""), ["x"])  # fmt: skip
+    ranges = {
+        "int": [(0, 5), (3, 1000)], "decimal": [(1, 50)], "float": [(0, 1)],
+        "date": [("2022-01-01", "2022-12-31")], "time": [("09:00", "11:00")],
+        "datetime": [("2024-01-01", "2024-12-31"), ("2021-01-01", "2021-02-01")],
+    }.get(col.get("type", ""), [(0, 5)])  # fmt: skip
+    lo, hi = draw(st.sampled_from(ranges))
     value = draw(
         st.one_of(
             st.sampled_from(literal),
             st.none(),
-            st.builds(
-                lambda lo, hi: {"min": lo, "max": hi},
-                st.sampled_from([0, 3, "2024-01-01"]),
-                st.sampled_from([5, 1000, "2024-12-31"]),
-            ),
+            st.sampled_from([{"min": lo, "max": hi}, {"min": lo}, {"max": hi}]),
         )
     )
     counted = draw(st.booleans())
     return {
         "name": f"s{i}",
-        **({"count": draw(st.integers(0, 4))} if counted else {"share": draw(st.sampled_from([0.1, 0.5, 1.0]))}),
+        **({"count": draw(st.integers(0, 6))} if counted else {"share": draw(st.sampled_from([0.1, 0.5, 1.0]))}),
         "set": {target: value},
     }  # fmt: skip
 

@@ -21,13 +21,8 @@ import pyarrow.compute as pc
 from ..spec import PoissonDist, TypeColumn, ZipfDist, parse_duration
 from ._base import BlockContext, Generator, make_rng, stable_hash
 from ._registry import register
-from .distributions import (
-    MAX_TABLE,
-    discrete_pmf,
-    sample_continuous,
-    sample_integers,
-    sample_integers_rowwise,
-)
+from ._windows import float_key, from_float_key, has_params, sample_rowwise
+from .distributions import MAX_TABLE, discrete_pmf, sample_continuous, sample_integers
 from .tools import FeistelPermutation, strings_from_matrix, weighted_choice
 
 _EPOCH = dt.datetime(1970, 1, 1)
@@ -117,47 +112,6 @@ class OrderedGenerator(Generator):
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
         return self.to_arrow(self.draw(col, ctx), col)
-
-
-def _has_params(dist: Any) -> bool:
-    return any(v is not None for k, v in dist.model_dump().items() if k != "kind")
-
-
-def sample_rowwise(
-    dist: Any, rng: np.random.Generator, n: int, lo: np.ndarray, hi: np.ndarray
-) -> np.ndarray:
-    """int64 values, row i in [lo[i], hi[i]] (windows from after/before), following ``dist``.
-
-    A family named without parameters takes its shape across each row's
-    window (as the default does on a column's range); given parameters are
-    kept as written, truncated to the row's window: ``exponential: {scale:
-    100}`` after another column stays a mean gap of about 100, it does not
-    fall back to a default shape. Discrete families use exact per-row
-    truncation through one cumulative table.
-    """
-    lo = np.asarray(lo, dtype=np.int64)
-    hi = np.asarray(hi, dtype=np.int64)
-    if dist is None or dist.kind == "uniform" or not _has_params(dist):
-        return sample_integers_rowwise(dist, rng, n, lo, hi)
-    if isinstance(dist, PoissonDist):
-        lo = np.maximum(lo, 0)  # a count is never negative
-        if np.any(hi < lo):
-            raise ValueError("poisson values are counts: a window lies below 0")
-    if isinstance(dist, ZipfDist | PoissonDist):
-        base = 0 if isinstance(dist, ZipfDist) else int(lo.min(initial=0))
-        top = (
-            int((hi - lo).max(initial=0)) if isinstance(dist, ZipfDist) else int(hi.max(initial=0))
-        )
-        if top - base + 1 > MAX_TABLE:
-            raise ValueError(f"{dist.kind} over windows of more than {MAX_TABLE} values")
-        cdf = np.concatenate([[0.0], np.cumsum(discrete_pmf(dist, base, top))])
-        start = np.zeros(n) if isinstance(dist, ZipfDist) else cdf[lo - base]
-        end = cdf[(hi - lo + 1) if isinstance(dist, ZipfDist) else (hi - base + 1)]
-        pick = np.searchsorted(cdf, start + rng.random(n) * (end - start), side="right") - 1
-        pick = pick.astype(np.int64) + base
-        return np.clip(lo + pick if isinstance(dist, ZipfDist) else pick, lo, hi)
-    x = sample_continuous(dist, rng, n, lo.astype(np.float64), hi.astype(np.float64) + 1.0)
-    return np.clip(np.floor(x).astype(np.int64), lo, hi)
 
 
 @register
@@ -257,33 +211,21 @@ class FloatGenerator(Generator):
         lo, hi = self.bounds(col)
         if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
             return None
-        return int(min(2**52, _float_key(hi) - _float_key(lo) + 1))
+        return int(min(2**52, float_key(hi) - float_key(lo) + 1))
 
     def generate(self, col: TypeColumn, ctx: BlockContext) -> pa.Array:
         lo, hi = self.bounds(col)
         if col.unique:  # distinct floats: evenly spaced among the float64 values in range
-            first, last = _float_key(lo), _float_key(hi)
+            first, last = float_key(lo), float_key(hi)
             grid = self.capacity(col) or 1
             step = (last - first) // max(grid - 1, 1)
             codes = FeistelPermutation(grid, _key(ctx))(ctx.row_index())
-            values = _from_float_key(first + codes * step)
+            values = from_float_key(first + codes * step)
         else:
             row_lo = lo if ctx.lower is None else ctx.lower
             row_hi = hi if ctx.upper is None else ctx.upper
             values = sample_continuous(col.dist, ctx.rng(), ctx.n, row_lo, row_hi)
         return pa.array(values, type=pa.float64())
-
-
-def _float_key(x: float) -> int:
-    """An integer that orders float64 values as numbers do (consecutive floats: +1)."""
-    bits = int(np.array([abs(x)], dtype=np.float64).view(np.int64)[0])
-    return -bits if x < 0 else bits
-
-
-def _from_float_key(keys: np.ndarray) -> np.ndarray:
-    keys = np.asarray(keys, dtype=np.int64)
-    magnitude = np.abs(keys).view(np.float64)
-    return np.where(keys < 0, -magnitude, magnitude)
 
 
 @register
@@ -343,7 +285,7 @@ class DecimalGenerator(OrderedGenerator):
         lo, hi = self.bounds(col)
         windows = ctx.lower is not None or ctx.upper is not None
         continuous = col.dist is not None and col.dist.kind not in ("uniform", "poisson", "zipf")
-        if col.unique or (windows and not (continuous and _has_params(col.dist))):
+        if col.unique or (windows and not (continuous and has_params(col.dist))):
             return super().draw(col, ctx)
         # the distribution's parameters live in value space; round onto the decimal grid
         unit = float(10 ** self.scale(col))

@@ -157,6 +157,8 @@ def render_slots(slots: tuple[Slot, ...], ctx: BlockContext, col: TypeColumn) ->
     """Strings for the block; with ``col.unique``, distinct by mixed-radix decoding."""
     n = ctx.n
     width = sum(s.hi for s in slots)
+    if width == 0:  # max_length: 0, or an empty pattern
+        return pa.array([""] * n, pa.string())
     matrix = np.zeros((n, width), dtype=np.uint8)
     keep = np.zeros((n, width), dtype=bool)
     rng = ctx.rng()

@@ -132,6 +132,12 @@ class Promises:
             )
         if not cp.self_ref and parent_max == 0 and (rows or 0) > 0 and tp.link_column != cp.name:
             self.problem(f"{loc}.ref", f"{cp.ref_table} has no rows to refer to")
+        if tp.link_column == cp.name and spec.dist is not None and spec.dist.kind != "uniform":
+            self.problem(  # the link's rows come from per_parent: its dist would be dropped
+                f"{loc}.dist",
+                "the per_parent link follows per_parent (each parent gets its count of rows): "
+                "put the distribution in per_parent.dist",
+            )
         if not spec.unique:
             return
         if cp.self_ref:

@@ -56,7 +56,14 @@ def row_window(
         high_parts.append((values, valid))
         if bound.within_units is not None:
             low_parts.append((values - bound.within_units, valid))
-    return _combine(low_parts, lo, np.maximum, n), _combine(high_parts, hi, np.minimum, n)
+    low = _combine(low_parts, lo, np.maximum, n)
+    high = _combine(high_parts, hi, np.minimum, n)
+    if spec.type == "time":  # a time of day never passes midnight, whatever the window
+        low, high = (
+            np.maximum(low, gen.bounds(TypeColumn(type="time"))[0]),
+            np.minimum(high, gen.bounds(TypeColumn(type="time"))[1]),
+        )
+    return low, high
 
 
 def _combine(parts: list[tuple[np.ndarray, np.ndarray]], default: int, pick: Any, n: int) -> Any:
@@ -87,14 +94,14 @@ class Windows:
                 if not isinstance(gen, OrderedGenerator):
                     continue
                 loc = f"tables.{tp.name}.columns.{name}"
-                if cp.lower is None or cp.upper is None:
+                if self._decidable(cp):
                     self._one_side(loc, tp, cp, cp.spec, gen, plans)
                 for i, scenario in enumerate(tp.scenarios):
                     value = scenario.set.get(name)
                     sloc = f"scenarios.{tp.name}[{i}].set.{name}"
                     if isinstance(value, Override):
                         merged = scenario_column(cp.spec, value)
-                        if merged is not None and (cp.lower is None or cp.upper is None):
+                        if merged is not None and self._decidable(cp):
                             self._one_side(sloc, tp, cp, merged, gen, plans)
                     elif value is not None and name in scenario.set:
                         self._literal(sloc, tp, cp, value, gen, plans)
@@ -103,6 +110,13 @@ class Windows:
         self, tp: TablePlan, bound: Bound, plans: dict[str, TablePlan]
     ) -> tuple[int, int] | None:
         return self.value_range(plans, bound.table or tp.name, bound.column, frozenset())
+
+    @staticmethod
+    def _decidable(cp: ColumnPlan) -> bool:
+        """One anchor (or the same one on both sides, as a folded check makes): exact."""
+        if cp.lower is None or cp.upper is None:
+            return True
+        return (cp.lower.table, cp.lower.column) == (cp.upper.table, cp.upper.column)
 
     def _one_side(
         self,
@@ -119,24 +133,24 @@ class Windows:
         if anchor is None:
             return
         target = bound.column if bound.table is None else f"{bound.table}.{bound.column}"
-        side = "after" if cp.lower is not None else "before"
+        side = "after" if cp.upper is None else "before" if cp.lower is None else "after/before"
         for value in anchor:
             arr = np.array([value], dtype=np.int64)
             ones = np.ones(1, bool)
-            pair = (bound, arr, ones)
-            lo, hi = row_window(
-                spec, gen, 1, pair if side == "after" else None, pair if side == "before" else None
-            )
+            lower = (cp.lower, arr, ones) if cp.lower is not None else None
+            upper = (cp.upper, arr, ones) if cp.upper is not None else None
+            lo, hi = row_window(spec, gen, 1, lower, upper)
             if lo[0] > hi[0]:
-                shown = spec.max if side == "after" else spec.min
-                what = f"this column's {'max' if side == 'after' else 'min'} ({shown})"
-                if shown is None:
-                    what = "this column's room"
-                self.problem(
-                    loc,
-                    f"{side}: {target} can be {'later' if side == 'after' else 'earlier'} "
-                    f"than {what} allows",
-                )
+                if side == "after" and spec.max is not None:
+                    message = f"{target} can be later than this column's max ({spec.max})"
+                elif side == "before" and spec.min is not None:
+                    message = f"{target} can be earlier than this column's min ({spec.min})"
+                else:
+                    message = (
+                        f"{side}: some values of {target} leave no room for this column "
+                        f"(min {spec.min}, max {spec.max}, defaults filled in)"
+                    )
+                self.problem(loc, message)
                 return
 
     def _literal(

@@ -80,6 +80,9 @@ def order(ctx: Context, table: str, name: str, col: TypeColumn) -> list[Finding]
             far = None
             if col.within is not None:
                 span = _span(duration(col.within), mark.type)
+                if pa.types.is_time(mark.type):  # a window may pass midnight: count microseconds
+                    value, mark = value.cast(pa.int64()), mark.cast(pa.int64())
+                    span = pa.scalar(int(duration(col.within).total_seconds() * 1_000_000))
                 bound = pc.add(mark, span) if rule == "after" else pc.subtract(mark, span)
                 far = (pc.greater if rule == "after" else pc.less)(value, bound)
         except (LinkError, BoundError, pa.ArrowException) as exc:

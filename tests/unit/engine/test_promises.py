@@ -412,3 +412,55 @@ def test_a_broken_construction_stops_the_run_and_leaves_no_output(
     with pytest.raises(GenerationError):
         sw.generate(spec).write(out)
     assert not out.exists() or not any(out.iterdir())
+
+
+# -- no silent fallback to uniform: the other places a dist could be dropped -------------
+
+
+def test_a_dist_on_the_per_parent_link_is_refused_not_dropped() -> None:
+    spec = spec_of(
+        {
+            **parent(),
+            "c": {
+                "per_parent": {"table": "p", "max": 3},
+                "columns": {"p_id": {"ref": "p.id", "dist": "zipf"}},
+            },
+        }
+    )
+    refused(spec, "tables.c.columns.p_id.dist", "per_parent.dist")
+
+
+def test_per_parent_dist_still_shapes_a_junction() -> None:
+    spec = _junction(True, None)
+    spec["tables"]["items"]["per_parent"] = {
+        "table": "orders",
+        "min": 0,
+        "max": 8,
+        "dist": {"poisson": {"lam": 1.5}},
+    }
+    counts = np.bincount(generated(spec)["items"]["order_id"].to_numpy(), minlength=3001)[1:]
+    assert 1.3 < counts.mean() < 1.7
+
+
+def test_scenario_rows_keep_the_column_dist() -> None:
+    spec = spec_of(
+        {
+            "t": {
+                "rows": 2000,
+                "columns": {"n": {"type": "int", "min": 0, "max": 1000, "dist": "zipf"}},
+            }
+        },
+        scenarios={"t": [{"name": "high", "share": 0.5, "set": {"n": {"min": 500}}}]},
+    )
+    values = generated(spec)["t"]["n"].to_numpy()
+    high = values[values >= 500]
+    assert len(high) >= 1000 and np.mean(high == 500) > 0.2  # zipf from 500, not uniform
+
+
+def test_a_time_window_never_passes_midnight() -> None:
+    cols = {
+        "a": {"type": "time", "min": "20:00"},
+        "b": {"type": "time", "after": "a", "within": "10h"},
+    }
+    out = generated(spec_of({"t": {"rows": 300, "columns": cols}}))["t"]
+    assert all(b >= a for a, b in zip(out["a"].to_pylist(), out["b"].to_pylist(), strict=True))

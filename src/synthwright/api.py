@@ -16,6 +16,7 @@ CLI and service call these functions. Example::
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,16 @@ class Dataset(Run):
         """Write one file per table into ``out_dir``; all or nothing."""
         sink = open_sink(str(out_dir), format=format, **options)
         return self._to_sink(sink)
+
+    def nested(self, nest: str | list[str]) -> Iterator[dict[str, Any]]:
+        """Records of the chain's root with children embedded, e.g. ``"orders.order_items"``.
+
+        Each order carries an ``order_items`` list; records come a chunk of
+        roots at a time (see :mod:`synthwright.sinks.nested`).
+        """
+        from .sinks.nested import nested_records
+
+        return nested_records(self.materialize(), _table_metas(self.plan), nest)
 
     def to_db(self, url: str, *, if_exists: str = "fail") -> list[str]:
         """Load every table into a database, all or nothing.

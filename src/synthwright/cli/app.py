@@ -141,6 +141,10 @@ def generate(
     ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     preset: str | None = typer.Option(None, "--preset", help="A preset of the spec (presets:)."),
+    nest: list[str] | None = typer.Option(
+        None, "--nest", help="PARENT.CHILD[.GRANDCHILD]: embed children (json, jsonl, xml)."
+    ),
+    doc_rows: int = typer.Option(50, "--doc-rows", help="Rows per table in pdf/docx output."),
 ) -> None:
     """Generate data from a spec (a file, a bundled name, or a quoted prompt) into files or a database."""
     from .. import api
@@ -156,6 +160,8 @@ def generate(
         raise _fail(SpecError("one of fail, replace, append, truncate", "--if-exists"), as_json)
     if rows is not None and rows < 0:
         raise _fail(SpecError("must be >= 0", "--rows"), as_json)
+    if nest and (db or (fmt or "parquet") not in ("json", "jsonl", "xml")):
+        raise _fail(SpecError("--nest works with --format json, jsonl or xml", "--nest"), as_json)
     if scale is not None and not 0 < scale < float("inf"):  # NaN too; 0 used to mean "unscaled"
         raise _fail(SpecError(f"must be a finite number above 0, got {scale}", "--scale"), as_json)
     config = config_from_options(llm, model, allow_data_to_llm, as_json)
@@ -186,7 +192,11 @@ def generate(
             ds = api.generate(loaded, seed=seed, rows=rows, scale=scale, on_progress=on_progress)
             if config.enabled and _has_llm_columns(loaded):
                 llm_report = _fill_llm_text(ds, config, max_llm_tokens, allow_data_to_llm)
-            options = {"dialect": dialect} if fmt == "sql" else {}
+            options: dict[str, Any] = {"dialect": dialect} if fmt == "sql" else {}
+            if nest:
+                options["nest"] = list(nest)
+            if fmt in ("pdf", "docx"):
+                options["doc_rows"] = doc_rows
             if planting is not None:
                 from .cmd_truth import write_with_truth
 
@@ -224,6 +234,7 @@ def generate(
                 "rows": stats.rows,
                 "seconds": round(stats.seconds, 3),
                 "rows_per_second": round(stats.rows_per_second),
+                "defects": stats.defects or None,
                 "written": written,
                 "findings": [f.__dict__ for f in findings],
                 "planned": planned.source if planned is not None else None,
@@ -233,12 +244,28 @@ def generate(
         )
     else:
         _render.run_summary(_out(), stats, written)
+        _defect_lines(stats.defects, "injected defects (quality:)")
         if usage and usage.get("calls"):
             _out().print(usage_line(usage), highlight=False)
         if verify:
             _render.findings(_out(), findings)
     if findings:
         raise typer.Exit(1)
+
+
+def _has_quality(spec: Any) -> bool:
+    return any(t.quality is not None for t in spec.tables.values())
+
+
+def _defect_lines(defects: dict[str, dict[str, int]], title: str) -> None:
+    """``quality:`` defects per table and kind, one line per table (none: nothing)."""
+    shown = {t: kinds for t, kinds in defects.items() if kinds}
+    if not shown:
+        return
+    _out().print(f"{title}:", highlight=False, markup=False)
+    for table, kinds in shown.items():
+        parts = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items()))
+        _out().print(f"  {table}: {parts}", highlight=False, markup=False)
 
 
 def _has_llm_columns(spec: Any) -> bool:
@@ -312,7 +339,9 @@ def validate(
 
 @app.command()
 def check(
-    data: Path = typer.Argument(..., help="Directory of generated files (or a .duckdb/.db file)."),
+    data: str = typer.Argument(
+        ..., help="Directory of generated files, a .duckdb/.db file, or a database URL."
+    ),
     spec: str = typer.Option(..., "--spec", help="The spec the data must satisfy."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -322,12 +351,15 @@ def check(
     loaded = _load(spec, as_json)
     try:
         findings = api.check(data, loaded)
+        planted = api.defects(data, loaded) if _has_quality(loaded) else {}
     except SynthwrightError as exc:
         raise _fail(exc, as_json) from None
     if as_json:
-        _emit_json({"ok": not findings, "findings": [f.__dict__ for f in findings]})
+        result = {"ok": not findings, "findings": [f.__dict__ for f in findings]}
+        _emit_json({**result, "defects": planted} if planted else result)
     else:
         _render.findings(_out(), findings)
+        _defect_lines(planted, "labelled defects (not violations)")
     if findings:
         raise typer.Exit(1)
 

@@ -145,6 +145,11 @@ def open_sink(target: str, *, format: str | None = None, **options: Any) -> Sink
             f"not a database URL: {db.redact_url(target)!r}; {db.SUPPORTED}", "sinks.database"
         )
     name = format or "parquet"
+    if options.get("nest"):  # children inside their parents' records (json, jsonl, xml)
+        from synthwright.sinks.nested import NestedFileSink
+
+        return NestedFileSink(target, name, **options)
+    options.pop("nest", None)
     entry = _BY_FORMAT.get(name)
     if entry is None:
         raise SinkError(f"unknown format {name!r}; choose one of {', '.join(_BY_FORMAT)}", "sinks")

@@ -68,14 +68,26 @@ class TablesMixin(BuilderBase):
     def _junctions_from_relations(self, names: list[str]) -> None:
         """'each student enrols in 2-6 courses' is many-to-many: it goes through enrolments."""
         declared = {j: set(parts) for j, parts in self.req.junctions.items()}
+        named = {  # where each junction is first named: a relation before it is not its own
+            j: min((m.start for m in self.req.mentions if m.table == j), default=0)
+            for j in declared
+        }
         for rel in self.req.relations:
             pair = {rel.parent, rel.child}
             hit = next(
-                (j for j, parts in declared.items() if parts == pair and j != rel.child), None
+                (
+                    j
+                    for j, parts in declared.items()
+                    if parts == pair and j != rel.child and rel.pos > named[j]
+                ),
+                None,
             )
             if hit is not None and rel.kind == "owns":
                 rel.child = hit
                 continue
+            child = lexicon.entity(rel.child)
+            if child and any(p.owner and p.table == rel.parent for p in child.parents):
+                continue  # "about 8 posts per user": users own posts, no junction
             for junction in lexicon.entities():
                 if not junction.junction:
                     continue

@@ -22,7 +22,7 @@ from .meta import read_countries, read_known_mentions, read_output_and_seed, rea
 from .model import Constraint, Count, Link, Mention, Relation, Request, TimeRule
 from .normalise import normalise
 from .ranges import read_currency, read_ranges
-from .relations import read_relations
+from .relations import read_junctions, read_relations
 from .state import State, table_name
 from .temporal import read_time_rules, read_windows
 from .values import read_percents, read_uniques, read_value_lists
@@ -51,6 +51,7 @@ def parse_request(prompt: str) -> Request:
     """Read everything the planner can use from one English prompt."""
     st = State(normalise(prompt), prompt)
     read_output_and_seed(st)
+    read_junctions(st)
     read_field_lists(st)
     read_counted_mentions(st)
     read_relations(st)

@@ -134,7 +134,7 @@ def _unknown_after(
     if lexicon.singular(word) == word and "_" not in word:
         nm = _WORD.match(t, wm.end() + 1)
         two = nm.group(1) if nm else ""
-        if two and lexicon.singular(two) != two and two not in NOT_ENTITY:
+        if two and lexicon.singular(two) != two and two not in NOT_ENTITY and not st.known(two):
             table = table_name(f"{word} {two}")
             st.unknown_ok.add(table)
             return table, f"{word} {two}", pos

@@ -71,6 +71,7 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
         ]
     countries = lexicon.vocab()["countries"]
     for table, end in spots:
+        table = st.junction_ends.get(end, table)
         owner = re.search(
             r"\b([a-z][a-z_]*) (?:of|on|for|about) (?:the |their |all )?$",
             t[: end - len(t[:end].split(" ")[-1])],

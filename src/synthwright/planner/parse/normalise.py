@@ -93,7 +93,12 @@ def _words_to_digits(text: str) -> str:
         return f"\x00{len(keep) - 1}\x00"
 
     ordinals = "|".join(_ORDINALS)
-    text = re.sub(rf"\b(?:{ordinals})\b|\bone (?:of|or two|another|each)\b|\bno one\b", hide, text)
+    text = re.sub(
+        rf"\b(?:{ordinals})\b|\bone (?:of|or two|another|each)\b|\bno one\b"
+        rf"|\b(?:for|to|in|at|with|on|by|from) one\b(?! (?:to|or|until|till|and)\b)",
+        hide,
+        text,
+    )
     text = alpha2digit(text, "en", threshold=0)
     text = re.sub(r"\b(\d+)(?:st|nd|rd|th)\b", r"\1", text)
     return re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], text)

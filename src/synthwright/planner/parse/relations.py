@@ -21,7 +21,7 @@ from .model import Link, Relation
 from .state import State, table_name
 from .words import ADJ, RANGE
 
-__all__ = ["read_relations"]
+__all__ = ["read_junctions", "read_relations"]
 
 
 def _words(text: str) -> list[str]:
@@ -93,7 +93,6 @@ def child_at(st: State, pos: int, unknown: bool = True) -> tuple[str, str] | Non
 
 def read_relations(st: State) -> None:
     """Every relation, junction and self-reference the request states."""
-    _junctions(st)
     _self_refs(st)
     _owning(st)
     _each_with(st)
@@ -306,7 +305,7 @@ def _per_parent_only(st: State) -> None:
         st.consumed.append((m.start(), m.end()))
 
 
-def _junctions(st: State) -> None:
+def read_junctions(st: State) -> None:
     """'loans linking members and books': a table with a key to each of two tables."""
     t = st.text
     for m in re.finditer(
@@ -328,6 +327,7 @@ def _junctions(st: State) -> None:
         st.add_mention(b[0], b[1], m.start("b"))
         st.unknown_ok.add(junction[0])
         st.consumed.append((m.start(), m.end()))
+        st.junction_ends[m.start("b") + len(b[1])] = junction[0]  # "linking a and b with cost"
 
 
 def _junction_name(st: State, pos: int) -> tuple[str, str] | None:

@@ -51,6 +51,7 @@ class State:
         self.rel_spans: list[tuple[int, int]] = []
         self.unknown_ok: set[str] = set()
         self.settings: set[int] = set()
+        self.junction_ends: dict[int, str] = {}
         self._chosen: dict[str, str] = {}
         self._named = tuple(
             dict.fromkeys(n for m in self.pattern.finditer(text) for n in self.forms[m.group(1)])

@@ -16,7 +16,7 @@ Usage::
 
 from .manifest import MANIFEST_VERSION, build_manifest, manifest_text
 from .plant import Planting, QueryPlan, Role, plant
-from .run import TruthRun, apply_preset, generate, prepare
+from .run import TruthRun, apply_preset, execute, generate, prepare
 
 __all__ = [
     "MANIFEST_VERSION",
@@ -26,6 +26,7 @@ __all__ = [
     "TruthRun",
     "apply_preset",
     "build_manifest",
+    "execute",
     "generate",
     "manifest_text",
     "plant",

@@ -84,6 +84,7 @@ class Planting:
     seed: int
     queries: list[QueryPlan]
     roles: dict[str, list[Role]]  # per table, in scenario order: the table's last rows
+    plan: Plan | None = None  # the compiled planted spec (compiled once, to check it)
 
     @property
     def has_truth(self) -> bool:
@@ -110,12 +111,13 @@ def plant(spec: Spec, *, seed: int) -> Planting:
     now = parse_now(spec.now or DEFAULT_NOW)
     if not spec.truth:
         return Planting(spec, now, seed, [], {})
-    plan = compile_spec(spec)
+    plan = compile_spec(spec)  # the spec's own problems first, where it writes them
     planner = _Planner(spec, plan, now, seed)
     queries, roles = planner.run()
     if planner.problems:
         raise SpecError(planner.problems)
     planted = spec.model_copy(deep=True)
+    planted.truth = planted.presets = None  # applied: planting it again would plant twice
     for table, table_roles in roles.items():
         scenarios = planted.scenarios.setdefault(table, [])
         for k, role in enumerate(table_roles):
@@ -130,7 +132,7 @@ def plant(spec: Spec, *, seed: int) -> Planting:
             ts.rows -= len(table_roles)
     planting = Planting(planted, now, seed, queries, roles)
     try:
-        compile_spec(planted)
+        planting.plan = compile_spec(planted)
     except SpecError as exc:
         raise SpecError(relocate(exc.problems, planting)) from None
     return planting
@@ -301,7 +303,7 @@ class _Planner:
             else:
                 violable.append(pred)
         if not violable:
-            reasons = "; ".join(f"{c}: {w}" for c, w in qp.unviolable.items())
+            reasons = "; ".join(qp.unviolable.values())
             self.problem(f"{qloc}.near_misses", f"no predicate can be failed alone ({reasons})")
             return out
         for k in range(qp.near_misses):
@@ -328,7 +330,7 @@ class _Planner:
         weights = np.array([w for w, _ in populations], dtype=np.float64)
         # a weighted order without replacement (Efraimidis-Spirakis): the first that fits is taken
         keys = rng.random(len(populations)) ** (1.0 / np.maximum(weights, 1e-300))
-        why = "no sub-population of the table fits"
+        why = "no sub-population of the table (its share scenarios) fits"
         for i in np.argsort(-keys, kind="stable"):
             weight, fixed = populations[int(i)]
             if weight <= 0:

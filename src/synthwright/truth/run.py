@@ -35,7 +35,15 @@ from .bundled import resolve_source
 from .manifest import build_manifest, manifest_text
 from .plant import Planting, plant, relocate
 
-__all__ = ["MANIFEST_NAME", "TruthRun", "apply_preset", "generate", "manifest_path", "prepare"]
+__all__ = [
+    "MANIFEST_NAME",
+    "TruthRun",
+    "apply_preset",
+    "execute",
+    "generate",
+    "manifest_path",
+    "prepare",
+]
 
 MANIFEST_NAME = "truth.json"
 
@@ -158,8 +166,15 @@ def generate(
     on_progress: ProgressCallback | None = None,
 ) -> TruthRun:
     """Plant, generate and (lazily) build the manifest of a spec with a ``truth:`` section."""
-    planting = prepare(source, seed=seed, rows=rows, scale=scale, preset=preset)
-    dataset = api.generate(planting.spec, seed=planting.seed, on_progress=on_progress)
+    return execute(prepare(source, seed=seed, rows=rows, scale=scale, preset=preset), on_progress)
+
+
+def execute(planting: Planting, on_progress: ProgressCallback | None = None) -> TruthRun:
+    """The run of a planting (its plan was compiled while planting: no second compile)."""
+    if planting.plan is not None:
+        dataset = api.Dataset(planting.spec, planting.plan, planting.seed, on_progress)
+    else:
+        dataset = api.generate(planting.spec, seed=planting.seed, on_progress=on_progress)
     return TruthRun(planting, dataset)
 
 

@@ -163,6 +163,10 @@ def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
         near = re.search(r"([a-z][a-z_]*)(?: table)?(?: (?:with|has|of|:))? $", before)
         word = near.group(1) if near else ""
         table_like = st.known(word) or "_" in word or lexicon.singular(word) != word
+        two = re.search(r"([a-z][a-z_]*) ([a-z][a-z_]*)(?: (?:with|has|of|:))? $", before)
+        if word in NOT_ENTITY and two and two.group(1) not in GAP_STOP | NOT_ENTITY:
+            word = f"{two.group(1)} {word}"  # "ledger entries: 10000 rows"
+            near = two
         if word and table_like and word not in NOT_ENTITY and word not in GAP_STOP:
             target = st.entity_of(word, allow_unknown=True)
             if target:

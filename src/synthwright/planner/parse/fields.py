@@ -135,7 +135,7 @@ def _clause_tables(st: State) -> list[tuple[str, int]]:
         if words[-1] in _NOT_TABLE or st.known(words[-1]) or st.in_consumed(m.start("e")):
             continue
         rest = st.text[m.end() :]
-        if not re.match(r"[a-z][a-z ]*(?: ,| and )", rest):
+        if not re.match(r"(?:\d+ (?:rows|records|entries) , )?[a-z][a-z ]*(?: ,| and )", rest):
             continue
         table = table_name(" ".join(words[-2:]) if len(words) > 1 else words[-1])
         st.add_mention(table, m.group("e"), m.start("e"))

@@ -34,7 +34,7 @@ _VERBS = (
     r"holds?|takes?|attends?|books?|booked|receives?|generates?|creates?|"
     r"contains?|includes?|can have|should have|may have|having|produces?|"
     r"emits?|logs?|sends?|enrols? in|enrolls? in|is enrolled in|is in|in|"
-    r"[a-z]+ing)"
+    r"[a-z]+ing|[a-z]{3,}s)"
 )
 _BELONG = (
     r"(?:belong(?:s|ing)? to|(?:is |are )?(?:assigned|linked|attached|tied|connected|mapped)"
@@ -42,6 +42,7 @@ _BELONG = (
     r"written|made|created|placed|managed|run|hosted|issued|handled|signed|driven|booked) by|"
     r"referencing|references|referring to|spread over|for|of|on|against|in|at|from)"
 )
+_PARENT = r"(?P<p>[a-z][a-z_]*(?: (?!(?:and|or|with|in|at|for|of|to|by|on)\b)[a-z][a-z_]*)?)"
 _DET = r"(?:(?:a|an|one|the|their|its|those|these|exactly one|a single|some|any) )?"
 _ONE = re.compile(r"^(?:a|an|one|1|exactly one|exactly 1|a single)$")
 
@@ -361,9 +362,9 @@ def _belonging(st: State) -> None:
     """'each book belongs to an author', 'tickets assigned to agents', 'comments on posts'."""
     t = st.text
     pats = [
-        rf"\beach (?P<c>[a-z][a-z_ ]*?) (?:is |are )?{_BELONG} {_DET}(?:\d+ )?{ADJ}(?P<p>[a-z][a-z_]*)\b",
+        rf"\beach (?P<c>[a-z][a-z_ ]*?) (?:is |are )?{_BELONG} {_DET}(?:\d+ )?{ADJ}{_PARENT}\b",
         rf"\b(?P<c>[a-z][a-z_]*) (?:, )?(?:each |all |every one )?{_BELONG} {_DET}(?:\d+ )?{ADJ}"
-        rf"(?P<p>[a-z][a-z_]*)\b",
+        rf"{_PARENT}\b",
     ]
     for idx, pat in enumerate(pats):
         for m in re.finditer(pat, t):
@@ -381,11 +382,17 @@ def _belonging(st: State) -> None:
             )
             if child is None and idx == 1:
                 child = _mention_at(st, m.start("c"))
+            if child is None and idx == 1 and m.group("c") in ("rows", "records", "entries"):
+                child = _nearest_table_before(st, m.start("c"))  # "fact_orders 50000 rows ..."
             if child is None and idx == 1 and re.search(r"\d+ $", t[: m.start("c")]):
                 child = st.entity_tail(m.group("c"), allow_unknown=True)  # "40 vets working at"
             if child is None:
                 continue
-            parent = st.alias_at(m.start("p")) or _mention_word(st, m.group("p"))
+            parent = (
+                st.alias_at(m.start("p"))
+                or _mention_word(st, m.group("p"))
+                or _mention_word(st, m.group("p").split()[0])
+            )
             if parent is None and not loose:
                 parent = st.entity_tail(m.group("p"), allow_unknown=True)
             if parent is None and loose and idx == 0 and re.search(r" (?:a|an|one) ", m.group(0)):

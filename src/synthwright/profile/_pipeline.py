@@ -23,6 +23,7 @@ from .fill import detect_places
 from .given import fit_given
 from .infer import InferOptions, profile_table
 from .read import DEFAULT_MAX_ROWS, read_sample
+from .reference import find_references
 from .relations import discover_links, link_parent_index
 from .to_spec import ProfiledSpec, build_spec
 
@@ -45,8 +46,12 @@ def profile(
     rare_k: int = 5,
     name: str = "profiled",
     nested_categories: bool = False,
+    reference: dict[str, bool] | None = None,
 ) -> ProfiledSpec:
     """Profile files, a directory or a database URL into a spec with ``profile:`` sections.
+
+    `reference` forces tables to be reference tables (kept as they are) or
+    not, by name; by default small lookup tables are detected (``reference``).
 
     `nested_categories` also keeps categories that another category fixes
     (a model within its manufacturer): closer pair trends on catalogue-like
@@ -62,6 +67,7 @@ def profile(
         rare_k=rare_k,
         name=name,
         nested_categories=nested_categories,
+        reference=reference,
     )
     result.notes[:0] = sample.notes
     return result
@@ -74,6 +80,7 @@ def profile_tables(
     rare_k: int = 5,
     name: str = "profiled",
     nested_categories: bool = False,
+    reference: dict[str, bool] | None = None,
 ) -> ProfiledSpec:
     """Profile in-memory Arrow tables (one sample per table); options as `profile`."""
     options = InferOptions(rare_k=rare_k)
@@ -92,6 +99,7 @@ def profile_tables(
         )
         profiles[table_name].places = detect_places(profiles[table_name])
     discover_links(typed, profiles)
+    notes += find_references(typed, profiles, reference)
     notes += fit_copulas(typed, profiles)
     for table_name, prof in profiles.items():
         fit_given(typed[table_name], _jointly_modelled(prof), rare_k, categories=nested_categories)

@@ -159,6 +159,8 @@ def generate_from_profile(
     for table in order:
         replaced = _replace(spec, profiles, table, tables, layouts, seed, plan.table(table))
         out[table] = rederive(plan.table(table), replaced, tables, out)
+        if table in profiles and profiles[table].is_reference():
+            tables[table] = out[table]  # its children's keys are the kept rows' keys
     verify(out, spec)
     return out
 
@@ -201,6 +203,8 @@ def _layout(
         n = int(counts.sum())
         if link_col is not None:
             assign[link_col] = parent_rows
+    elif prof is not None and prof.is_reference() and prof.data:
+        n = len(next(iter(prof.data.values())))  # kept as it is, whatever the row count asked
     else:
         n = int(rows if rows is not None else (ts.rows or 0))
     lay = _Layout(rows=n, assign=assign)
@@ -220,15 +224,25 @@ def _layout(
         assign[lk.column] = idx[rng.permutation(n)] if len(idx) == n else idx
     if prof.copula is not None:
         cop = prof.copula
-        cond = conds.setdefault(table, conditional(np.asarray(cop.correlation), len(cop.columns)))
         given = None
         if cop.parent is not None and parent_rows is not None and cop.given:
             parent_lay = layouts[cop.parent]
             parent_cop = profiles[cop.parent].copula
+            if profiles[cop.parent].is_reference():
+                parent_cop = None
             if parent_lay.scores is not None and parent_cop is not None:
                 pos = [parent_cop.columns.index(g) for g in cop.given if g in parent_cop.columns]
                 if len(pos) == len(cop.given):
                     given = parent_lay.scores[:, pos][parent_rows]
+        k = len(cop.columns)
+        if given is None and cop.given:
+            # no parent scores (a reference parent is kept, not drawn): the table's own
+            # scores unconditioned, not conditioned on a parent at its mean
+            cond = conds.setdefault(
+                f"{table}\x00own", conditional(np.asarray(cop.correlation)[:k, :k], k)
+            )
+        else:
+            cond = conds.setdefault(table, conditional(np.asarray(cop.correlation), k))
         blocks = []
         for block, start in enumerate(range(0, n, BLOCK_SIZE)):
             m = min(BLOCK_SIZE, n - start)
@@ -245,9 +259,17 @@ def _child_weights(
     """Children per parent row drawn in the parent's copula (None when not modelled)."""
     prof = profiles.get(parent)
     child_prof = profiles.get(child)
+    link = child_prof.link(column) if child_prof and column else None
+    if (
+        prof is not None
+        and prof.is_reference()
+        and link is not None
+        and link.shares
+        and len(link.shares) == lay.rows
+    ):
+        return np.asarray(link.shares, dtype=np.float64)  # the real share per kept row
     if prof is None or prof.copula is None or lay.scores is None or column is None:
         return None
-    link = child_prof.link(column) if child_prof else None
     name = children_column(child, column)
     if link is None or name not in prof.copula.columns:
         return None
@@ -397,6 +419,10 @@ def _replace(
         _redraw_given(prof, columns, uniforms)
         for place in prof.places:
             fill_places(place, columns, seed, table)
+        if prof.is_reference() and prof.data is not None:
+            for col, values in prof.data.items():
+                if col in columns and col not in lay.assign:
+                    columns[col] = cast_or_keep(pa.array(values), columns[col].type)
     keep = [c for c in data.column_names if not c.startswith(_OTHER)]
     return pa.table([columns[c] for c in keep], names=keep)
 

@@ -391,6 +391,8 @@ def _string_profile(
     elif unique and words < 1 and (length is not None and length[1] <= 24):
         prof.kind = "key"  # a code: generated from its most common shape
         prof.pattern = pattern or _pattern(values.take(pa.array(order[:20_000])), 0.0)
+        top = values.take(pa.array(order[:20_000]))
+        prof.shape = fit_shape(top.to_pylist(), np.ones(len(top)), options.rare_k)
     elif categorical and not unique:
         prof.kind = "categorical"
         prof.marginal = _categories(values, counts, order, options, semantic, pattern, length)

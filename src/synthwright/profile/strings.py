@@ -29,6 +29,7 @@ Generation is numpy over code points: a template's rows are one
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -39,7 +40,7 @@ import pyarrow.compute as pc
 
 from ..spec._profile import ShapeSlot, ShapeTemplate, StringShape, WordSlot
 
-__all__ = ["MAX_TEMPLATES", "draw_shape", "fit_shape", "shape_of"]
+__all__ = ["MAX_TEMPLATES", "draw_shape", "fit_shape", "key_regex", "shape_of"]
 
 MAX_TEMPLATES = 40
 MAX_FIT_VALUES = 20_000  # distinct values a shape is learned from (the most frequent)
@@ -69,6 +70,32 @@ def fit_shape(values: Sequence[str], counts: np.ndarray, rare_k: int) -> StringS
     if spaced < 0.3 * weights.sum():
         return StringShape(templates=templates)
     return _words(vals, weights, rare_k, templates)
+
+
+def key_regex(shape: StringShape) -> str:
+    """A regex for new keys in the look of a shape's most common template (``N\\d{3}[A-Z]{2}``).
+
+    A position keeps a literal character that at least 95% of the values
+    share there (the ``N`` of a tail number), else its class; a key must be
+    unique, so one template with free classes leaves room for many values.
+    """
+    top = max(shape.templates, key=lambda t: t.weight)
+    parts: list[str] = []
+    for cls, slot in zip(top.shape, top.slots, strict=True):
+        if cls not in _CLASS:
+            parts.append(re.escape(cls))
+        elif slot.weights and slot.weights[0] >= 0.95:
+            parts.append(re.escape(slot.chars[0]))
+        else:
+            parts.append({"9": r"\d", "A": "[A-Z]", "a": "[a-z]"}[cls])
+    out: list[str] = []
+    for part in parts:  # runs of one class compressed: \d\d\d -> \d{3}
+        if out and out[-1].split("{")[0] == part and part in (r"\d", "[A-Z]", "[a-z]"):
+            base, _, count = out[-1].partition("{")
+            out[-1] = f"{base}{{{int(count.rstrip('}') or 1) + 1}}}"
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def _templates(vals: list[str], weights: np.ndarray, rare_k: int) -> list[ShapeTemplate]:

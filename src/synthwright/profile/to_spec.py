@@ -36,11 +36,13 @@ from ..spec import (
     spec_to_data,
 )
 from . import _fit
+from .strings import key_regex
 
 __all__ = ["ProfiledSpec", "build_spec"]
 
 _ENGINE_FAMILIES = ("normal", "lognormal", "exponential", "uniform", "beta")
 _VALUE_TYPES = ("country_code", "country", "currency_code")
+_TEXT_RULES = ("regex", "pattern", "min_length", "max_length", "unique")
 
 
 class ProfiledSpec(BaseModel):
@@ -64,8 +66,11 @@ class ProfiledSpec(BaseModel):
         header = (
             "# written by `synthwright profile`; edit freely, the profile: sections are fitted\n"
         )
-        return header + yaml.safe_dump(
-            self.to_data(), sort_keys=False, allow_unicode=True, width=100
+        # libyaml's emitter where PyYAML has it: a profile is thousands of numbers, and the
+        # pure-Python one took a third of a second for a 31-column table
+        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+        return header + yaml.dump(
+            self.to_data(), Dumper=dumper, sort_keys=False, allow_unicode=True, width=100
         )
 
     @classmethod
@@ -202,8 +207,10 @@ def _column(
             return col, None
         if cp.semantic == "uuid":
             return {"type": "uuid"}, None
-        if cp.pattern is not None and _capacity(cp.pattern) >= 4 * max(rows, 1):
-            return {"type": "string", "regex": cp.pattern, "unique": True}, None
+        look = key_regex(cp.shape) if cp.shape is not None else None
+        for regex in (look, cp.pattern):  # the shape's literal prefix first, if it has room
+            if regex is not None and _capacity(regex) >= 4 * max(rows, 1):
+                return {"type": "string", "regex": regex, "unique": True}, None
         return {"type": "uuid"}, f"{name}: keys generated as UUIDs (no roomy pattern)"
     if cp.kind in ("numeric",):
         col = {"type": "int" if cp.integer else "float", **base}
@@ -322,6 +329,11 @@ def build_spec(
         columns: dict[str, Any] = {}
         for col_name, cp in prof.columns.items():
             col, note = _column_for(table, col_name, cp, prof, rows)
+            if prof.is_reference() and prof.data is not None and col_name in prof.data:
+                col, rows = (
+                    _reference_column(col, cp, prof.data[col_name]),
+                    len(prof.data[col_name]),
+                )
             columns[col_name] = col
             if note:
                 notes.append(f"{table}.{note}")
@@ -354,6 +366,21 @@ def build_spec(
         if problems:  # replacing the bad columns did not help
             raise SpecError(f"the profiled spec is not valid: {problems[0]}", "profile")
     return Spec.model_validate(data), notes
+
+
+def _reference_column(col: dict[str, Any], cp: ColumnProfile, data: list[Any]) -> dict[str, Any]:
+    """A reference table's column: its rules widened to every value it holds (all are kept)."""
+    if "ref" in col or cp.kind in ("text", "numeric", "datetime", "date", "bool"):
+        return col  # numbers and dates keep their range, which holds every real value
+    present = [v for v in data if v is not None]
+    if not present or not all(isinstance(v, str) for v in present):
+        return {k: v for k, v in col.items() if k not in _TEXT_RULES}
+    out: dict[str, Any] = {"type": "category", "values": sorted(set(present))}
+    if cp.null_rate > 0:
+        out["null_rate"] = round(cp.null_rate, 6)
+    if cp.unique:
+        out["unique"] = True
+    return out
 
 
 def _column_for(

@@ -289,6 +289,10 @@ class LinkProfile(_Model):
     primary: bool = Field(default=False, description="the link that lays out the table's rows")
     ratio: float = Field(ge=0.0, description="child rows per parent row in the sample")
     counts: Marginal
+    shares: list[float] | None = Field(
+        default=None,
+        description="share of the children per row of a reference parent (its data's order)",
+    )
 
 
 class CopulaProfile(_Model):
@@ -330,6 +334,25 @@ class TableProfile(_Model):
         ),
     )
     places: list[PlaceProfile] = Field(default_factory=list)
+    data: dict[str, list[Scalar | None]] | None = Field(
+        default=None,
+        description="a reference table's rows, column by column (surrogate keys left out)",
+    )
+
+    @model_validator(mode="after")
+    def _reference_data(self) -> TableProfile:
+        if self.reference and self.data is None:
+            raise ValueError(
+                "reference: true needs the table's rows in data; profile the table with "
+                "reference={table: True} to keep them"
+            )
+        if self.data is not None and len({len(v) for v in self.data.values()}) > 1:
+            raise ValueError("every column of data must have the same number of rows")
+        return self
+
+    def is_reference(self) -> bool:
+        """Whether the table is reproduced as it is (its rows are kept and not overridden)."""
+        return bool(self.reference) and self.data is not None
 
     def link(self, column: str) -> LinkProfile | None:
         """The link of a foreign-key column, if any."""

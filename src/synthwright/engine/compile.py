@@ -439,8 +439,10 @@ class _Compiler(Promises, Windows):
             self.resolve_refs(tp)
             self.order_columns(tp)
         ordered = self.order_tables(plans)
+        self.link_rooms = {}
         for tp in ordered:
             self.keys(tp)
+            self.self_ref_readers(tp)
             self.unique_columns(tp)
             self.unique_sets(tp)
         self.scenarios(plans)

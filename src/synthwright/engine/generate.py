@@ -22,15 +22,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..catalog import BlockContext, make_rng, stable_hash
+from ..catalog import BlockContext, stable_hash
 from ..catalog.base_numeric import OrderedGenerator
 from ..catalog.distributions import sample_integers
 from ..catalog.tools import FeistelPermutation
 from ..errors import GenerationError, Problem, SpecError
 from ..spec import ExprColumn, Override, RefColumn, Scenario, TypeColumn, ZipfDist
-from .expressions import ExprError, evaluate
+from .expressions import ExprError, evaluate, parse_expr
 from .pairs import link_room, rank_to_row, table_codes
 from .plan import SCENARIO_COLUMN, Bound, ColumnPlan, Plan, TablePlan, scenario_column
+from .rows import child_counts, spare_parents
 from .selfref import SelfRef
 from .verify import CheapCheck
 from .windows import row_window
@@ -161,10 +162,10 @@ class Runner:
             assert pp is not None
             parent = self.kept[pp.table]
             room = link_room(tp, self._parent_rows)  # a junction: distinct partners per parent
-            counts = self.child_counts(tp, parent.rows, room)
+            counts = child_counts(tp, self.seed, parent.rows, room, BLOCK_SIZE)
             extra = np.zeros(0, dtype=np.int64)
             if n_added:
-                counts, extra = self.spare_parents(tp, counts, n_added, room)
+                counts, extra = spare_parents(tp, self.seed, counts, n_added, room)
             base = int(counts.sum())
             _refuse_oversized(tp, base + n_added)
             parent_index = np.repeat(np.arange(parent.rows, dtype=np.int64), counts)
@@ -207,71 +208,6 @@ class Runner:
 
     def _parent_rows(self, table: str) -> int:
         return self.kept[table].rows
-
-    def child_counts(self, tp: TablePlan, parent_rows: int, room: int | None) -> np.ndarray:
-        """Children per parent row, drawn per parent block (independent of the child's size).
-
-        In a junction (``room``: distinct partners a parent can take) the count
-        distribution is truncated at the room as it is at ``max``.
-        """
-        pp = tp.spec.per_parent
-        assert pp is not None
-        hi = pp.max if pp.max is not None else int(getattr(pp.dist, "lam", 1) * 10 + 100)
-        if room is not None:
-            hi = min(hi, room)
-            if pp.min > hi:
-                raise GenerationError(
-                    f"each {pp.table} row needs {pp.min} rows with distinct partners, "
-                    f"but only {room} exist",
-                    f"tables.{tp.name}.per_parent.min",
-                )
-        out = np.empty(parent_rows, dtype=np.int64)
-        for start in range(0, parent_rows, BLOCK_SIZE):
-            n = min(BLOCK_SIZE, parent_rows - start)
-            rng = make_rng(self.seed, tp.name, "__per_parent__", start // BLOCK_SIZE)
-            out[start : start + n] = sample_integers(pp.dist, rng, n, pp.min, hi)
-        return out
-
-    def spare_parents(
-        self, tp: TablePlan, counts: np.ndarray, k: int, room: int | None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Parents for k added scenario rows, never pushing a parent past its limit.
-
-        The limit is per_parent.max (and a junction's room). When the drawn
-        counts leave fewer than k free slots, parents above per_parent.min give
-        back rows (in a keyed order) until the scenario rows fit: every parent
-        stays within [min, max]. Returns the new base counts and the parents.
-        """
-        pp = tp.spec.per_parent
-        assert pp is not None
-        where = f"scenarios.{tp.name}"
-        if len(counts) == 0:
-            raise GenerationError(f"scenarios add {k} rows but {pp.table} has no rows", where)
-        limit = pp.max if room is None else (room if pp.max is None else min(pp.max, room))
-        if limit is None:
-            rng = make_rng(self.seed, tp.name, "__scenario_parents__")
-            return counts, np.sort(rng.integers(0, len(counts), k).astype(np.int64))
-        spare = np.maximum(limit - counts, 0)
-        need = k - int(spare.sum())
-        if need > 0:
-            give = np.maximum(counts - pp.min, 0)
-            if int(give.sum()) < need:
-                raise GenerationError(
-                    f"scenarios add {k} rows but parents have room for {int(spare.sum() + give.sum())} "
-                    f"(per_parent min {pp.min}, max {limit})",
-                    where,
-                )
-            order = FeistelPermutation(len(counts), stable_hash(f"{self.seed}:{tp.name}:room"))(
-                np.arange(len(counts))
-            )
-            taken = np.cumsum(give[order]) - give[order]
-            cut = np.zeros_like(counts)
-            cut[order] = np.clip(need - taken, 0, give[order])
-            counts = counts - cut
-            spare = limit - counts
-        slots = np.repeat(np.arange(len(counts), dtype=np.int64), spare)
-        perm = FeistelPermutation(len(slots), stable_hash(f"{self.seed}:{tp.name}:spare"))
-        return counts, np.sort(slots[perm(np.arange(k))])
 
     # -- tables -------------------------------------------------------------------
 
@@ -344,6 +280,7 @@ class Runner:
             for name, cp in tp.columns.items()
             if cp.self_ref and isinstance(cp.spec, RefColumn)
         }
+        late = _late_checks(tp)
         for block, batch in enumerate(held):
             start = block * BLOCK_SIZE
             arrays = dict(zip(batch.schema.names, batch.columns, strict=True))
@@ -355,6 +292,8 @@ class Runner:
                 arrays[name] = pc.if_else(
                     pa.array(null), pa.nulls(batch.num_rows, values.type), values
                 )
+            if self.verify_checks and late and batch.num_rows:  # checks on the filled rows
+                self.enforce_checks(tp, arrays, {}, late)
             yield pa.RecordBatch.from_arrays(list(arrays.values()), schema=batch.schema)
 
     # -- blocks ---------------------------------------------------------------------
@@ -395,7 +334,10 @@ class Runner:
             except ValueError as exc:
                 raise GenerationError(str(exc), f"tables.{tp.name}.columns.{name}") from exc
         if self.verify_checks and tp.checks and n:
-            self.enforce_checks(tp, cols, parent_rows, n)
+            late = set(_late_checks(tp)) if tp.has_self_refs else set()
+            which = [i for i in range(len(tp.checks)) if i not in late]
+            if which:
+                self.enforce_checks(tp, cols, parent_rows, which)
         names = list(tp.columns)
         arrays = [cols[c] for c in names]
         if tp.spec.emit_scenario_column:
@@ -574,7 +516,11 @@ class Runner:
         ctx.lower, ctx.upper = lower, upper
 
     def enforce_checks(
-        self, tp: TablePlan, cols: dict[str, pa.Array], parent_rows: dict[str, np.ndarray], n: int
+        self,
+        tp: TablePlan,
+        cols: dict[str, pa.Array],
+        parent_rows: dict[str, np.ndarray],
+        which: list[int],
     ) -> None:
         """Every check must hold on every row; a check the spec does not guarantee stops the run."""
         grouped: dict[str, dict[str, pa.Array]] = {}
@@ -582,8 +528,8 @@ class Runner:
             grouped[table] = {
                 c: self._parent_values(table, c, idx) for c in self.kept[table].columns
             }
-        results = evaluate(tp.checks, cols, grouped)
-        for i, res in enumerate(results):
+        results = evaluate([tp.checks[i] for i in which], cols, grouped)
+        for i, res in zip(which, results, strict=True):
             failed = pc.sum(pc.invert(pc.fill_null(res, True))).as_py() or 0
             if failed:
                 raise GenerationError(
@@ -592,3 +538,14 @@ class Runner:
                     "an expr column so it holds by construction",
                     f"tables.{tp.name}.checks[{i}]",
                 )
+
+
+def _late_checks(tp: TablePlan) -> list[int]:
+    """Checks that read a self-reference: they hold only once it is filled."""
+    late = {name for name, cp in tp.columns.items() if cp.self_ref}
+    out = []
+    for i, sql in enumerate(tp.checks):
+        refs = parse_expr(sql).references
+        if late & {c for t, c in refs if t in (None, tp.name)}:
+            out.append(i)
+    return out

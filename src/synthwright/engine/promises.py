@@ -31,6 +31,7 @@ import pyarrow as pa
 from ..catalog.base_numeric import OrderedGenerator
 from ..catalog.distributions import MAX_TABLE
 from ..spec import Override, RefColumn, Scenario, Spec, TypeColumn, ZipfDist
+from .expressions import ExprError, parse_expr
 from .plan import ColumnPlan, TablePlan, scenario_column
 
 __all__ = ["INT64_MAX", "Promises", "unique_alone"]
@@ -58,6 +59,7 @@ class Promises:
     """Compile-time checks of what generation must keep; mixed into the compiler."""
 
     spec: Spec
+    link_rooms: dict[str, int]  # per junction table: distinct partners a parent can take
 
     def problem(self, location: str, message: str, code: str = "") -> None:  # pragma: no cover
         raise NotImplementedError
@@ -158,6 +160,32 @@ class Promises:
                 f"{cp.ref_table} can have only {parent_min}",
                 "capacity",
             )
+
+    def self_ref_readers(self, tp: TablePlan) -> None:
+        """Self-references are filled once the whole table exists: nothing may read them."""
+        late = {name for name, cp in tp.columns.items() if cp.self_ref}
+        if not late:
+            return
+        for name, cp in tp.columns.items():
+            read = sorted(late & set(cp.deps))
+            if read:
+                self.problem(
+                    f"tables.{tp.name}.columns.{name}",
+                    f"reads {', '.join(read)}, a self-reference, which is filled after the "
+                    "table's other columns: derive from it in a child table instead",
+                )
+        for i, sql in enumerate(tp.checks):
+            try:
+                refs = parse_expr(sql).references
+            except ExprError:
+                continue  # reported by the reference pass
+            read = sorted({c for t, c in refs if t in (None, tp.name) and c in late})
+            if read and any(t not in (None, tp.name) for t, _ in refs):
+                self.problem(  # checked once the self-reference is filled, on this row alone
+                    f"tables.{tp.name}.checks[{i}]",
+                    f"reads {', '.join(read)}, a self-reference, and a parent's columns: "
+                    "a check on a self-reference reads this row only",
+                )
 
     def unique_columns(self, tp: TablePlan) -> None:
         """Single-column unique: the type must have room for every row."""
@@ -267,6 +295,7 @@ class Promises:
             room *= caps[c] or 0
         if link is not None:
             assert pp is not None
+            self.link_rooms[tp.name] = room  # scenario rows must fit under it too
             if pp.min > room:
                 self.problem(
                     f"tables.{tp.name}.per_parent.min",
@@ -323,14 +352,18 @@ class Promises:
         """Rows a scenario adds to a per_parent table must fit under per_parent.max."""
         pp = tp.spec.per_parent
         added = self.scenario_rows(tp.name)
-        if pp is None or pp.max is None or not added:
+        room = self.link_rooms.get(tp.name)
+        limit = pp.max if pp is not None else None
+        if room is not None:
+            limit = room if limit is None else min(limit, room)  # a junction: distinct partners
+        if pp is None or limit is None or not added:
             return
         parents = self.min_rows(pp.table)
-        if parents is not None and added > parents * (pp.max - pp.min):
+        if parents is not None and added > parents * (limit - pp.min):
             self.problem(
                 loc,
                 f"scenarios add {added} rows but {pp.table} rows have room for "
-                f"{parents * (pp.max - pp.min)} (per_parent min {pp.min}, max {pp.max})",
+                f"{parents * (limit - pp.min)} (per_parent min {pp.min}, max {limit})",
             )
 
     def _scenario_value(

@@ -464,3 +464,33 @@ def test_a_time_window_never_passes_midnight() -> None:
     }
     out = generated(spec_of({"t": {"rows": 300, "columns": cols}}))["t"]
     assert all(b >= a for a, b in zip(out["a"].to_pylist(), out["b"].to_pylist(), strict=True))
+
+
+def test_a_self_reference_is_read_only_once_it_is_filled() -> None:
+    cols = {"id": {"type": "id"}, "up": {"ref": "t.id", "null_rate": 0.3}}
+    spec = spec_of({"t": {"rows": 50, "columns": {**cols, "e": {"expr": "up + 1"}}}})
+    refused(spec, "tables.t.columns.e", "self-reference")
+    ok = spec_of({"t": {"rows": 50, "columns": dict(cols), "checks": ["up IS NULL OR up < id"]}})
+    generated(ok)  # checked on the filled rows
+    bad = spec_of({"t": {"rows": 50, "columns": dict(cols), "checks": ["up IS NULL"]}})
+    with pytest.raises(GenerationError) as info:
+        sw.generate(bad).materialize()
+    assert info.value.problems[0].location == "tables.t.checks[0]"
+
+
+def test_scenario_rows_in_a_junction_need_distinct_partners() -> None:
+    spec = spec_of(
+        {
+            **parent(),
+            "q": {"rows": 3, "columns": {"id": {"type": "id"}}},
+            "j": {
+                "per_parent": {"table": "p", "min": 0, "max": 6},
+                "unique": ["p_id", "q_id"],
+                "columns": {"p_id": {"ref": "p.id"}, "q_id": {"ref": "q.id"}, "x": {"type": "int"}},
+            },
+        },
+        scenarios={"j": [{"name": "s", "count": 30, "set": {"x": 5}}]},
+    )
+    assert generated(spec)["j"].num_rows >= 30  # every parent may be full: 10 x 3 pairs
+    spec["scenarios"]["j"][0]["count"] = 31
+    refused(spec, "scenarios.j", "room for 30")

@@ -126,6 +126,8 @@ def _guess(phrase: str, ent: Entity | None) -> tuple[Columns, bool]:
         if mods in vocab["event_verbs"] and mods not in ("check in", "check out"):
             return [(_event_column(mods, "_at"), {"type": "datetime", **_DATE_RANGE})], False
         return [(f"{snake(mods)}_date", {"type": "date", **_DATE_RANGE})], False
+    if head == "on" and mods:
+        return [(name, {"type": "date", **_DATE_RANGE})], False
     if head in ("time", "timestamp", "datetime", "at") and mods:
         if mods in ("check in", "check out"):
             return [(f"{snake(mods)}_at", {"type": "datetime", **_DATE_RANGE})], False

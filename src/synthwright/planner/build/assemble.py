@@ -184,7 +184,9 @@ class AssembleMixin(TimeMixin):
             word = first.get(key)
             if table.ent is not None:
                 name = table.ent.table
-                if (word and key in self.req.junctions) or (word and " " not in word.strip() and "_" not in word):  # "stock records linking a and b"
+                if (word and key in self.req.junctions) or (
+                    word and " " not in word.strip() and "_" not in word
+                ):  # "stock records linking a and b"
                     name = re.sub(r"[^a-z0-9_]+", "_", lexicon.plural(word.strip())).strip("_")
             if not name or name in taken or (name in self.tables and name != key):
                 name = key if key not in taken else f"{key}_{len(taken)}"

@@ -92,8 +92,9 @@ class TablesMixin(BuilderBase):
                 if not junction.junction:
                     continue
                 parents = {p.table for p in junction.parents}
-                if pair != parents:
-                    continue
+                owner = next((p.table for p in junction.parents if p.owner), None)
+                if pair != parents or rel.parent != owner:
+                    continue  # "a class with 25 students each": not enrolments per class
                 if junction.name not in names:
                     names.append(junction.name)
                     self.assume(

@@ -174,12 +174,13 @@ class TimeMixin(ConstraintsMixin):
         return table.name, self._add_time(table, "created at", {"type": "datetime"})
 
     def _add_time(self, table: Table, phrase: str, like: Col) -> str:
+        """A time column for a phrase, named with its words ('return date', 'pickup_at')."""
         resolved, _ = resolve_field(phrase, table.ent)
-        name = resolved[0][0] if resolved else snake(phrase)
-        if not resolved or resolved[0][1].get("type") not in TIME:
-            name = snake(phrase)
-            if not name.endswith(("_at", "_date", "_on", "_time")):
-                name = f"{name}_at" if like.get("type") != "date" else f"{name}_date"
+        name = snake(phrase)
+        if resolved and resolved[0][1].get("type") in TIME and resolved[0][0] in table.columns:
+            name = resolved[0][0]
+        elif not name.endswith(("_at", "_date", "_on", "_time")):
+            name = f"{name}_at" if like.get("type") != "date" else f"{name}_date"
         if name in table.columns and table.columns[name].get("type") not in TIME:
             name = f"{name}_at"
         kind = like.get("type") if like.get("type") in TIME else "datetime"

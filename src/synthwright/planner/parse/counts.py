@@ -34,7 +34,22 @@ _ROWS_OF = re.compile(r"(?:rows|records|entries|samples|examples) (?:of|for) (?:
 _ROWS_WORD = r"(?:rows|records|lines|entries|samples|examples|of them|in total|total)"
 _WORD_SPACE = re.compile(r"([a-z][a-z_]*) ")
 _WORD = re.compile(r"([a-z][a-z_]*)\b")
-_ABOUT = {"of", "about", "around", "roughly", "approximately", "some", "maybe", "say", "like"}
+_NOT_SINGULAR = set(
+    ["new", "old", "more", "less", "other", "extra", "total", "time", "year", "day", "week", "month", "hour", "minute", "second", "percent", "row", "record", "item", "thing", "person", "one", "per", "each", "km", "kg", "cm", "mm", "ms", "gb", "mb", "usd", "eur", "gbp"]
+)
+_ABOUT = {
+    "of",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "some",
+    "maybe",
+    "say",
+    "like",
+    "and",
+    "with",
+}
 _AGE_WORD = re.compile(r"[a-z]+ (?:old|long|ago|later|apart|wide|after|before)\b")
 
 
@@ -131,9 +146,27 @@ def _unknown_after(
     word = wm.group(1)
     if word in NOT_ENTITY or word in countries:
         return None
+    nm = _WORD.match(t, wm.end() + 1)
+    two = nm.group(1) if nm else ""
+    if (
+        lexicon.singular(word) != word
+        and two
+        and lexicon.singular(two) != two
+        and not st.known(two)
+    ):
+        if two not in NOT_ENTITY and two not in GAP_STOP:  # "1000 podcasts episodes"
+            table = table_name(f"{lexicon.singular(word)} {two}")
+            st.unknown_ok.add(table)
+            return table, f"{word} {two}", pos
     if lexicon.singular(word) == word and "_" not in word:
-        nm = _WORD.match(t, wm.end() + 1)
-        two = nm.group(1) if nm else ""
+        after = t[wm.end() : wm.end() + 12]
+        if re.match(r"(?: [,;.)(]| and\b| with\b| for\b| each\b| who\b| that\b| in\b|$)", after):
+            if (
+                word not in _NOT_SINGULAR and len(word) > 2
+            ):  # "500 client", "400 apartment for rent"
+                table = table_name(word)
+                st.unknown_ok.add(table)
+                return table, word, pos
         if two and lexicon.singular(two) != two and two not in NOT_ENTITY and not st.known(two):
             table = table_name(f"{word} {two}")
             st.unknown_ok.add(table)

@@ -112,7 +112,7 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
 
 _OPENING = re.compile(
     r"(?:^|[.;:!?] )(?:(?:i need|i want|give me|make|generate|create|please|a|an|the|some|"
-    r"list of|table of) )*(?P<e>[a-z][a-z_]*) (?:with|having|including|containing|that have) "
+    r"list of|table of) )*(?:[a-z]+ )?(?P<e>[a-z][a-z_]*) (?:with|having|including|containing|that have) "
 )
 
 

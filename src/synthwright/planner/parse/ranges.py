@@ -14,7 +14,7 @@ from functools import lru_cache
 from ... import lexicon
 from .fields import unit_words
 from .model import Constraint
-from .state import State
+from .state import State, table_name
 from .words import NUM, field_tail
 
 __all__ = ["read_currency", "read_ranges"]
@@ -51,6 +51,18 @@ def _two_words() -> frozenset[str]:
 
 def _is_year(value: float) -> bool:
     return float(value).is_integer() and 1900 <= value <= 2100
+
+
+def _table_word(st: State, words: list[str], f: str) -> str | None:
+    """'contract salary 1500..6000': the table the word before the field names, if any."""
+    n = len(f.split())
+    if len(words) <= n or words[-n:] != f.split():
+        return None
+    lead = words[-n - 1]
+    table = st.entity_of(lead)
+    if table is None:
+        table = next((mn.table for mn in st.req.mentions if table_name(lead) == mn.table), None)
+    return table
 
 
 def _listed(st: State, phrase: str, f: str | None) -> str | None:
@@ -127,6 +139,7 @@ def read_ranges(st: State) -> None:
                 continue
         c = Constraint("range", f, m.start(), lo=lo, hi=hi, text=m.group(0))
         c.unit = _unit(st, m, f)
+        c.table = _table_word(st, words, f)
         if m.group("unit2") in lexicon.vocab()["currencies"]:
             st.req.currency = st.req.currency or lexicon.vocab()["currencies"][m.group("unit2")]
         elif m.group("unit2"):

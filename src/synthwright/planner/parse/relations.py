@@ -34,7 +34,7 @@ _VERBS = (
     r"holds?|takes?|attends?|books?|booked|receives?|generates?|creates?|"
     r"contains?|includes?|can have|should have|may have|having|produces?|"
     r"emits?|logs?|sends?|enrols? in|enrolls? in|is enrolled in|is in|in|"
-    r"[a-z]+ing|[a-z]{3,}s)"
+    r"[a-z]+ing|[a-z]{3,}s|of)"
 )
 _BELONG = (
     r"(?:belong(?:s|ing)? to|(?:is |are )?(?:assigned|linked|attached|tied|connected|mapped)"
@@ -142,7 +142,8 @@ def _owning(st: State) -> None:
         rf"in each|for a|for an) {ent.format('p')}(?= |$)",
         rf"\b{ent.format('p')} (?:, )?(?:who|that|which)? ?{_VERBS} {RANGE} {ADJ}"
         rf"{ent.format('c')} (?:each|apiece)\b",
-        rf"\b{ent.format('c')} (?:per|for each|for every) {ent.format('p')}(?= |$)",
+        rf"\b{ent.format('c')} (?:per|for each|for every) {ent.format('p')}"
+        rf"(?: (?:is |are |of |: |= )?{RANGE}(?= |$)|(?= |$))",
         rf"{RANGE} {ADJ}{ent.format('c')} each (?:for|of|per|on) (?:the |\d+ |an? |one )?"
         rf"{ent.format('p')}(?= |$)",
     ]
@@ -171,6 +172,8 @@ def _owning(st: State) -> None:
                 st.req.relations.append(Relation(parent[0], child[0], None, m.start(), "belongs"))
                 st.add_mention(parent[0], parent[1], m.start("p"))
                 continue  # "50000 votes each for one candidate": a key to one candidate
+            if rng and _ONE.match(rng) and not st.known(child[1]):
+                continue  # "each player has a name": a field
             if rng and _ONE.match(rng) and lexicon.singular(child[1]) == child[1]:
                 _single_link(st, parent, child, m)  # "each match has a home team"
                 continue
@@ -229,6 +232,8 @@ def _each_with(st: State) -> None:
         if parent is None or child is None or parent[0] == child[0]:
             continue
         rng = m.group("range")
+        if _ONE.match(rng) and not st.known(child[1]):
+            continue  # "each with a finish time": a field
         if _ONE.match(rng) and lexicon.singular(child[1]) == child[1]:
             st.req.relations.append(Relation(child[0], parent[0], None, m.start(), "belongs"))
             st.add_mention(child[0], child[1], m.start("c"))
@@ -272,6 +277,7 @@ def _per_parent_only(st: State) -> None:
         parent = (
             st.alias_at(m.start("p"))
             or st.entity_tail(m.group("p"))
+            or _mention_word(st, " ".join(m.group("p").split()[:2]))
             or _mention_word(st, m.group("p").split()[0])
         )
         if parent is None:
@@ -363,7 +369,8 @@ def _belonging(st: State) -> None:
     t = st.text
     pats = [
         rf"\beach (?P<c>[a-z][a-z_ ]*?) (?:is |are )?{_BELONG} {_DET}(?:\d+ )?{ADJ}{_PARENT}\b",
-        rf"\b(?P<c>[a-z][a-z_]*) (?:, )?(?:each |all |every one )?{_BELONG} {_DET}(?:\d+ )?{ADJ}"
+        rf"\b(?P<c>[a-z][a-z_]*) (?:\( \d+ \) )?(?:, )?(?:each |all |every one )?{_BELONG} {_DET}"
+        rf"(?:\d+ )?{ADJ}"
         rf"{_PARENT}\b",
     ]
     for idx, pat in enumerate(pats):

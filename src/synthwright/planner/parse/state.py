@@ -97,7 +97,10 @@ class State:
         """A singular entity word after 'a' (opening a clause) or 'our'/'my': the setting."""
         before = self.text[:start]
         if lexicon.singular(word) == word and (
-            re.search(r"(?:^|[:;.,!?] |\b(?:for|in|at|of|from|by) )(?:an?|one) $", before)
+            re.search(
+                r"(?:^|[:;.,!?] |\b(?:for|in|at|of|from|by|is|are|am|was|were|run|own) )(?:an?|one) $",
+                before,
+            )
             or re.search(r"\b(?:our|my|your) (?:[a-z]+ )?$", before)
         ):
             self.settings.add(start)

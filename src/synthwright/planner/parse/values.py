@@ -30,7 +30,7 @@ def read_value_lists(st: State) -> None:
     t = st.text
     vocab = lexicon.vocab()
     cats = vocab["category_fields"]
-    item = r"(?:\d+(?:\.\d+)? % )?[a-z_][a-z_\-+]*(?: \d+(?:\.\d+)? %| \( \d+(?:\.\d+)? % \))?"
+    item = r"(?:\d+(?:\.\d+)? % )?[a-z_][a-z0-9_\-+]*(?: \d+(?:\.\d+)? %| \( \d+(?:\.\d+)? % \))?"
     sep = r"(?: , (?:and |or )?| or | and | / |/| , )"
     fields = "|".join(sorted((re.escape(c) for c in cats), key=len, reverse=True))
     rest = re.compile(
@@ -69,7 +69,10 @@ def read_value_lists(st: State) -> None:
             continue
         values: list[str] | dict[str, float]
         weighted = [
-            re.match(r"(?:(\d+(?:\.\d+)?) % )?([a-z_\-+]+)(?: \(? ?(\d+(?:\.\d+)?) %(?: \))?)?$", i)
+            re.match(
+                r"(?:(\d+(?:\.\d+)?) % )?([a-z_][a-z0-9_\-+]*)(?: \(? ?(\d+(?:\.\d+)?) %(?: \))?)?$",
+                i,
+            )
             for i in items
         ]
         if all(w and (w.group(1) or w.group(3)) for w in weighted):

@@ -127,7 +127,27 @@ def transpile(sql: str, dialect: str) -> str:
     import sqlglot
 
     target = {"postgres": "postgres", "mysql": "mysql", "sqlite": "sqlite"}[dialect]
-    return str(sqlglot.transpile(sql, read="duckdb", write=target, pretty=True)[0])
+    tree = sqlglot.parse_one(sql, read="duckdb")
+    if target == "sqlite":
+        tree = tree.transform(_sqlite_extract)
+    return str(tree.sql(dialect=target, pretty=True))
+
+
+_STRFTIME = {"YEAR": "%Y", "MONTH": "%m", "DAY": "%d", "DOW": "%w", "HOUR": "%H"}
+
+
+def _sqlite_extract(node: Any) -> Any:
+    """``EXTRACT(MONTH FROM x)`` as SQLite says it (``strftime('%m', x)``; sqlglot keeps it)."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Extract):
+        fmt = _STRFTIME.get(node.this.name.upper())
+        if fmt is not None:
+            call = exp.Anonymous(
+                this="strftime", expressions=[exp.Literal.string(fmt), node.expression]
+            )
+            return exp.cast(call, "INTEGER")
+    return node
 
 
 def _null_ordering(sql: str) -> list[Finding]:

@@ -119,10 +119,12 @@ def artifacts_intact(stage: str, ctx: Context, output: dict[str, Any]) -> bool:
         from .warehouse import Warehouse
 
         rows = output.get("summary", {}).get("rows", {})
+        from .. import db
+
         try:
             with Warehouse(ctx.options.warehouse_url()) as wh:
                 for table, count in rows.items():
-                    _, got = wh.query(f'SELECT COUNT(*) FROM "{table}"')
+                    _, got = wh.query(f"SELECT COUNT(*) FROM {db.quote_ident(table, wh.dialect)}")
                     if int(got[0][0]) != int(count):
                         return False
         except Exception:  # any failure to read it back: load again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,16 @@ from ._sites import SiteServer
 
 pytest.importorskip("trafilatura")
 pytest.importorskip("httpx")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_llm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the user's LLM config, cache or keys: offline unless a test says otherwise."""
+    monkeypatch.setenv("SYNTHWRIGHT_CONFIG", str(tmp_path / "no-config.yaml"))
+    monkeypatch.setenv("SYNTHWRIGHT_CACHE_DIR", str(tmp_path / "llm-cache"))
+    for name in ("SYNTHWRIGHT_LLM", "SYNTHWRIGHT_MODEL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+                 "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="module")

@@ -131,3 +131,31 @@ def test_an_unreachable_site_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert json.loads(result.output)["problems"][0]["location"] == "URL"
     assert not (tmp_path / "d").exists()  # nothing left behind
+
+
+def test_any_database_url_sqlite_too(vet_site: SiteServer, tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    db = f"sqlite:///{tmp_path / 'warehouse.db'}"
+    summary = provision(vet_site.url, out, db_url=db, scale=0.2)
+    assert summary["outputs"]["golden"]["summary"]["dropped"] == []
+    assert summary["outputs"]["load"]["summary"]["comments"].startswith("none")
+    queries = json.loads((out / "golden_queries.json").read_text())
+    assert any("strftime('%m'" in q["sql"].lower() for q in queries)  # EXTRACT, the SQLite way
+    assert not (out / "warehouse.duckdb").exists()
+
+
+def test_a_running_job_is_cancelled_and_then_resumes(vet_site: SiteServer, tmp_path: Path) -> None:
+    from synthwright.provision import Cancelled, JobStore, state_path
+
+    out = tmp_path / "demo"
+
+    def cancel_after_model(event: dict[str, Any]) -> None:
+        if event["phase"] == "model" and event.get("status") == "done":
+            JobStore(state_path(out)).request_cancel(event["job_id"])
+
+    with pytest.raises(Cancelled):
+        provision(vet_site.url, out, scale=0.2, on_event=cancel_after_model)
+    job = json.loads((out / "job.json").read_text())
+    assert job["status"] == "cancelled" and not (out / "golden_queries.json").exists()
+    resumed = provision(vet_site.url, out, scale=0.2)
+    assert [s["status"] for s in resumed["stages"]] == ["reused", "reused", "done", "done", "done"]

@@ -35,7 +35,42 @@ _ROWS_WORD = r"(?:rows|records|lines|entries|samples|examples|of them|in total|t
 _WORD_SPACE = re.compile(r"([a-z][a-z_]*) ")
 _WORD = re.compile(r"([a-z][a-z_]*)\b")
 _NOT_SINGULAR = set(
-    ["new", "old", "more", "less", "other", "extra", "total", "time", "year", "day", "week", "month", "hour", "minute", "second", "percent", "row", "record", "item", "thing", "person", "one", "per", "each", "km", "kg", "cm", "mm", "ms", "gb", "mb", "usd", "eur", "gbp"]
+    [
+        "new",
+        "old",
+        "more",
+        "less",
+        "other",
+        "extra",
+        "total",
+        "time",
+        "year",
+        "day",
+        "week",
+        "month",
+        "hour",
+        "minute",
+        "second",
+        "percent",
+        "row",
+        "record",
+        "item",
+        "thing",
+        "person",
+        "one",
+        "per",
+        "each",
+        "km",
+        "kg",
+        "cm",
+        "mm",
+        "ms",
+        "gb",
+        "mb",
+        "usd",
+        "eur",
+        "gbp",
+    ]
 )
 _ABOUT = {
     "of",
@@ -148,16 +183,11 @@ def _unknown_after(
         return None
     nm = _WORD.match(t, wm.end() + 1)
     two = nm.group(1) if nm else ""
-    if (
-        lexicon.singular(word) != word
-        and two
-        and lexicon.singular(two) != two
-        and not st.known(two)
-    ):
-        if two not in NOT_ENTITY and two not in GAP_STOP:  # "1000 podcasts episodes"
-            table = table_name(f"{lexicon.singular(word)} {two}")
-            st.unknown_ok.add(table)
-            return table, f"{word} {two}", pos
+    plural_pair = lexicon.singular(word) != word and two and lexicon.singular(two) != two
+    if plural_pair and not st.known(two) and two not in NOT_ENTITY | GAP_STOP:
+        table = table_name(f"{lexicon.singular(word)} {two}")  # "1000 podcasts episodes"
+        st.unknown_ok.add(table)
+        return table, f"{word} {two}", pos
     if lexicon.singular(word) == word and "_" not in word:
         after = t[wm.end() : wm.end() + 12]
         if re.match(r"(?: [,;.)(]| and\b| with\b| for\b| each\b| who\b| that\b| in\b|$)", after):

@@ -34,6 +34,7 @@ _ROWS_OF = re.compile(r"(?:rows|records|entries|samples|examples) (?:of|for) (?:
 _ROWS_WORD = r"(?:rows|records|lines|entries|samples|examples|of them|in total|total)"
 _WORD_SPACE = re.compile(r"([a-z][a-z_]*) ")
 _WORD = re.compile(r"([a-z][a-z_]*)\b")
+_CLAUSE_GOES_ON = re.compile(r"(?: [,;.)(]| and\b| with\b| for\b| each\b| who\b| that\b| in\b|$)")
 _NOT_SINGULAR = set(
     [
         "new",
@@ -189,14 +190,11 @@ def _unknown_after(
         st.unknown_ok.add(table)
         return table, f"{word} {two}", pos
     if lexicon.singular(word) == word and "_" not in word:
-        after = t[wm.end() : wm.end() + 12]
-        if re.match(r"(?: [,;.)(]| and\b| with\b| for\b| each\b| who\b| that\b| in\b|$)", after):
-            if (
-                word not in _NOT_SINGULAR and len(word) > 2
-            ):  # "500 client", "400 apartment for rent"
-                table = table_name(word)
-                st.unknown_ok.add(table)
-                return table, word, pos
+        ends = _CLAUSE_GOES_ON.match(t[wm.end() : wm.end() + 12])
+        if ends and word not in _NOT_SINGULAR and len(word) > 2:  # "500 client", "400 apartment"
+            table = table_name(word)
+            st.unknown_ok.add(table)
+            return table, word, pos
         if two and lexicon.singular(two) != two and two not in NOT_ENTITY and not st.known(two):
             table = table_name(f"{word} {two}")
             st.unknown_ok.add(table)

@@ -118,7 +118,8 @@ def _show(report: Any) -> None:
     out = _console()
     table = Table(title="truth evaluation", title_justify="left")
     for head in ("query", "table", "expected", "returned", "precision", "recall", "F1"):
-        table.add_column(head, justify="left" if head in ("query", "table") else "right")
+        left = head in ("query", "table")
+        table.add_column(head, justify="left" if left else "right", overflow="fold")
     for q in report.queries:
         name = q.name + (" (no results)" if q.missing else "")
         table.add_row(
@@ -151,8 +152,12 @@ def _show(report: Any) -> None:
             markup=False,
         )
         for column in q.ignored:
+            got, total = q.near_misses[column]
             out.print(
-                f"  -> it does not apply the {column} predicate", highlight=False, markup=False
+                f"  -> the {column} predicate is ignored or loosened: {got} of {total} rows "
+                f"that fail only {column} were returned",
+                highlight=False,
+                markup=False,
             )
         others = len(q.false_positives) - sum(g for g, _ in q.near_misses.values())
         if others > 0:

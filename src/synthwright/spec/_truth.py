@@ -79,9 +79,6 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
-_KINDS = ("eq", "like", "in", "sql", "range")
-
-
 class Predicate(_Model):
     """One predicate of a ``match``: a literal, ``{like}``, ``{min, max}``, ``{in: [...]}`` or ``{sql}``.
 

@@ -60,6 +60,8 @@ def _drawn(info: ColumnInfo, seed: int) -> list[Any]:
 
     key = (info.name, info.col.model_dump_json(), seed)
     if key not in _cache:
+        if len(_cache) > 64:  # a long-lived process (the service) plants many specs
+            _cache.clear()
         col = info.col.model_copy(
             update={"after": None, "before": None, "within": None, "null_rate": 0.0}
         )
@@ -123,7 +125,7 @@ def column_value(
         return _ordered(info, pred, want, rng, side)
     if info.kind == "float":
         return _float(info, pred, want, rng, side)
-    return _text(info, pred, want, rng)
+    return _text(info, pred, want, rng, seed)
 
 
 def _from_domain(
@@ -228,15 +230,18 @@ def _float(
 
 
 def _text(
-    info: ColumnInfo, pred: Resolved, want: bool, rng: np.random.Generator
+    info: ColumnInfo, pred: Resolved, want: bool, rng: np.random.Generator, seed: int
 ) -> tuple[Any, str]:
-    vocab = words()
     if pred.kind == "eq":
         base = str(pred.value)
     elif pred.kind == "in":
         base = str(pred.values[int(rng.integers(len(pred.values)))])
-    else:
-        base = _fill(pred.pattern, rng, vocab)
+    else:  # a value the column really draws (a real first name), else one made from the pattern
+        regex = pred.regex
+        real = sorted(
+            {str(v) for v in _drawn(info, seed) if v is not None and regex.fullmatch(str(v))}
+        )
+        base = real[int(rng.integers(len(real)))] if real else _fill(pred.pattern, rng, words())
     value = base if want else near_text(base, lambda s: not pred.holds(s))
     if value is None or pred.holds(value) != want:
         return None, "no text value could be made that " + ("matches" if want else "fails")

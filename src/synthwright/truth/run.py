@@ -137,7 +137,18 @@ class TruthRun:
         )
 
     def to_db(self, url: str, *, if_exists: str = "fail", manifest: str | Path) -> list[str]:
-        """The tables into a database and the manifest to ``manifest``, all or nothing."""
+        """The tables into a database and the manifest to ``manifest``, all or nothing.
+
+        ``append`` is refused: appended rows take keys after the rows already
+        there, and those rows may match a query too, so the manifest could not
+        be exact.
+        """
+        if if_exists == "append" and self.planting.has_truth:
+            raise SpecError(
+                "a truth manifest lists every row that matches; appending to rows it never saw "
+                "cannot keep it exact (use fail, replace or truncate)",
+                "--if-exists",
+            )
         return self._with_manifest(
             Path(manifest), lambda: self.dataset.to_db(url, if_exists=if_exists)
         )

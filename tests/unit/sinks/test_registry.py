@@ -28,7 +28,7 @@ def test_every_builtin_scheme_and_format_is_registered() -> None:
     assert {"sqlite", "duckdb", "postgresql", "postgres", "mysql", "mariadb"} <= set(
         found["schemes"]
     )
-    assert found["formats"] == list(FORMATS)
+    assert found["formats"] == [*FORMATS, "arango"]  # arango: its own sink (sinks/arango.py)
     assert isinstance(open_sink("postgresql+psycopg://u@h/d"), PostgresSink)
     assert isinstance(open_sink(".", format="xml"), FileSink)
 

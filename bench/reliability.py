@@ -339,13 +339,18 @@ def run_cli(work: Path, started: float) -> Tally:
             else:
                 tally.add("refused")
         else:
-            check = subprocess.run(
-                [*SYNTHWRIGHT, "check", str(out), "--spec", str(spec)],
-                capture_output=True,
-                text=True,
-                timeout=CLI_TIMEOUT_S,
-                env=env,
-            )
+            try:
+                check = subprocess.run(
+                    [*SYNTHWRIGHT, "check", str(out), "--spec", str(spec)],
+                    capture_output=True,
+                    text=True,
+                    timeout=CLI_TIMEOUT_S,
+                    env=env,
+                )
+            except subprocess.TimeoutExpired:
+                tally.add("tracebacks", f"{name}: generate exit 0, check over {CLI_TIMEOUT_S} s")
+                shutil.rmtree(out, ignore_errors=True)
+                continue
             if check.returncode == 0:
                 tally.add("accepted", name=name)
             else:

@@ -306,8 +306,12 @@ def table_codes(
         tag = "|".join(cols)
         key = stable_hash(f"{seed}:{tp.name}:{tag}")
         members = [_member(tp.columns[c], parent_rows) for c in cols if c != tp.link_column]
-        if any(m.size == 0 for m in members) and rows:
-            raise ValueError(f"unique {cols}: a column has no values to combine")
+        if not rows:
+            out |= {m.name: np.zeros(0, dtype=np.int64) for m in members}
+            continue
+        for m in members:
+            if m.size == 0:  # only a ref can be empty: its parent came out with no rows
+                raise ValueError(f"{tp.columns[m.name].ref_table} has no rows to refer to")
 
         def rng_for(chunk: int, tag: str = tag) -> np.random.Generator:
             return make_rng(seed, tp.name, f"__unique__:{tag}", chunk)

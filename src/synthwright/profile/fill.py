@@ -231,6 +231,8 @@ def detect_places(prof: TableProfile) -> list[PlaceProfile]:
         fmt = "name" if in_names > in_codes else "code"
         if country is None and max(in_codes, in_names) < 0.8 * max(len(labels), 1):
             state = None  # not US states, and no country to find them in
+    cp = prof.columns[city]  # made by the catalogue, then placed (not a shape or a key)
+    cp.kind, cp.shape, cp.marginal, cp.unique, cp.pattern = "semantic", None, None, False, None
     return [
         PlaceProfile(
             city=city,

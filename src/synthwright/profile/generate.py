@@ -394,7 +394,7 @@ def _replace(
             if cp.kind == "empty":
                 columns[col] = pa.nulls(n, columns[col].type)
                 continue
-            if cp.kind == "string" and cp.shape is not None:  # no frequent value: all shape
+            if cp.kind == "string" and cp.shape is not None and not _closed(ts.columns[col]):
                 null = _null_mask(seed, table, col, n, cp.null_rate)
                 values = spread(
                     pa.nulls(n, pa.string()), shape_values(cp, seed, table, col, ~null), ~null

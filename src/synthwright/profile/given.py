@@ -91,7 +91,6 @@ def fit_given(data: pa.Table, prof: TableProfile, rare_k: int, *, categories: bo
             or isinstance(cp.marginal, CategoryMarginal)  # few distinct numbers: the copula's
             or cp.marginal is None
             or col in linked
-            or cp.unique
         ):
             continue
         x = to_model_units(data.column(col).combine_chunks())

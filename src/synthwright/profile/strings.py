@@ -38,7 +38,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..spec._profile import ShapeSlot, ShapeTemplate, StringShape, WordSlot
+from ..spec._profile import RunSlot, ShapeSlot, ShapeTemplate, StringShape, WordSlot
 
 __all__ = ["MAX_TEMPLATES", "draw_shape", "fit_shape", "key_regex", "shape_of"]
 
@@ -113,7 +113,33 @@ def _templates(vals: list[str], weights: np.ndarray, rare_k: int) -> list[ShapeT
         chars = _code_points([vals[i] for i in idx], len(s))
         w = weights[idx]
         slots = [_slot(chars[:, j], w, s[j], rare_k) for j in range(len(s))]
-        out.append(ShapeTemplate(shape=s, weight=round(rows[s] / total, 6), slots=slots))
+        runs = _runs(chars, w, s, rare_k)
+        out.append(ShapeTemplate(shape=s, weight=round(rows[s] / total, 6), slots=slots, runs=runs))
+    return out
+
+
+def _runs(chars: np.ndarray, weights: np.ndarray, shape: str, rare_k: int) -> list[RunSlot]:
+    """Frequent spellings of the template's letter runs of 2 to 4 positions."""
+    out = []
+    for m in re.finditer(r"A{2,4}|a{2,4}", shape):
+        start, end = m.span()
+        if end - start > 4:
+            continue
+        view = np.ascontiguousarray(chars[:, start:end]).view(f"<U{end - start}").ravel()
+        uniq, inv = np.unique(view, return_inverse=True)
+        rows = np.bincount(inv, weights=weights)
+        keep = np.flatnonzero(rows >= rare_k)
+        if len(keep) == 0:
+            continue
+        keep = keep[np.argsort(-rows[keep], kind="stable")][:200]
+        total = rows.sum()
+        out.append(
+            RunSlot(
+                start=start,
+                values=[str(uniq[i]) for i in keep],
+                weights=[float(np.floor(rows[i] / total * 1e6) / 1e6) for i in keep],
+            )
+        )
     return out
 
 
@@ -387,4 +413,11 @@ def _from_template(t: ShapeTemplate, rng: np.random.Generator, n: int) -> np.nda
             codes = np.asarray([ord(c) for c in slot.chars], dtype=np.uint32)
             col[lit] = codes[which[lit]]
         points[:, j] = col
+    for run in t.runs:
+        cum = np.cumsum(run.weights)
+        which = np.searchsorted(cum, rng.random(n), "right")
+        hit = which < len(run.values)
+        if hit.any():
+            spellings = _code_points(run.values, len(run.values[0]))
+            points[hit, run.start : run.start + spellings.shape[1]] = spellings[which[hit]]
     return points.view(f"<U{length}").reshape(n).astype(object)

@@ -31,6 +31,7 @@ __all__ = [
     "Marginal",
     "PlaceProfile",
     "QuantileMarginal",
+    "RunSlot",
     "ShapeSlot",
     "ShapeTemplate",
     "StringShape",
@@ -152,12 +153,32 @@ class ShapeSlot(_Model):
         return self
 
 
+class RunSlot(_Model):
+    """A run of letters of a template (``AY`` of ``N813AY``) learned as a whole.
+
+    ``values`` are the run's frequent spellings with their shares; the rest
+    of the share keeps the per-position draw. An operator's tail ``AA`` or
+    ``DL`` stays whole instead of becoming ``DA``.
+    """
+
+    start: int = Field(ge=0)
+    values: list[str]
+    weights: list[float]
+
+    @model_validator(mode="after")
+    def _aligned(self) -> RunSlot:
+        if len(self.values) != len(self.weights) or len({len(v) for v in self.values}) > 1:
+            raise ValueError("one weight per value, every value of the run's length")
+        return self
+
+
 class ShapeTemplate(_Model):
     """Values of one shape (``9`` a digit, ``A`` upper, ``a`` lower, others literal)."""
 
     shape: str = Field(min_length=1)
     weight: float = Field(gt=0.0)
     slots: list[ShapeSlot]
+    runs: list[RunSlot] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _aligned(self) -> ShapeTemplate:

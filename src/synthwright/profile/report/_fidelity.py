@@ -5,10 +5,12 @@ Fidelity (SDMetrics' definitions, computed here without SDV):
 - **column shapes**: 1 - KS statistic for numbers, dates and datetimes;
   1 - total variation distance for categories and booleans (nulls left out);
 - **column-pair trends**: 1 - |r_real - r_synth| / 2 for two numeric
-  columns (Pearson); 1 - TV distance of the normalised contingency tables
-  otherwise (numbers cut at the real data's deciles, categories beyond the
-  real top 20 pooled). A pair counts only where the real data has a trend:
-  |r| >= 0.1, or bias-corrected Cramer's V >= 0.1;
+  columns (Pearson); 1 - TV distance of the contingency tables otherwise
+  (numbers in 10 equal-width bins of each table's own range, as SDMetrics
+  cuts them; nulls a value of their own). A pair counts only where the real
+  data has a trend, with SDMetrics' QualityReport thresholds: |r| > 0.5, or
+  Cramer's V > 0.3 (tests/unit/profile/test_sdmetrics_agreement.py holds
+  these to SDMetrics' own figures);
 - **overall quality** = mean of the column-shape and pair-trend scores;
 - **cardinality**: 1 - KS statistic between real and synthetic children per
   parent row, per foreign key; **referential integrity**: the share of
@@ -36,7 +38,9 @@ from ._values import NUMERIC, aligned, frequencies, labels, numbers, scored_colu
 
 __all__ = ["ks_complement", "score_relation", "score_table", "tv_complement"]
 
-TREND = 0.1
+CORRELATION_THRESHOLD = 0.5  # SDMetrics' QualityReport: pairs counted above these
+ASSOCIATION_THRESHOLD = 0.3
+TREND = CORRELATION_THRESHOLD  # the older name
 MAX_PAIR_COLUMNS = 40
 
 
@@ -99,70 +103,73 @@ def score_table(
 # --- pair trends -------------------------------------------------------------------
 
 
-def _codes(
-    arr: pa.Array, cp: ColumnProfile, ref: pa.Array | None, edges: np.ndarray | None
-) -> np.ndarray:
-    """Small integer codes for contingency tables (-1 for nulls)."""
+def _discrete(arr: pa.Array, cp: ColumnProfile) -> np.ndarray:
+    """SDMetrics' discrete view of a column: 10 equal-width bins of its own range for numbers
+    and dates (``np.histogram_bin_edges`` then ``np.digitize``; nulls fall past the last
+    edge), labels for the rest (nulls kept as a label of their own)."""
     if cp.kind in NUMERIC:
         x = aligned(arr, cp)
-        assert edges is not None
-        codes = np.searchsorted(edges, x, "right")
-        return np.where(np.isnan(x), -1, codes)
+        ok = np.isfinite(x)
+        if not ok.any():
+            return np.full(len(x), "nan", dtype=object)
+        edges = np.histogram_bin_edges(x[ok])
+        with np.errstate(invalid="ignore"):
+            return np.digitize(np.where(ok, x, np.nan), edges).astype(np.int64).astype(object)
     text = labels(arr)
-    assert ref is not None
-    idx = pc.index_in(text, value_set=ref)
-    out = np.asarray(pc.fill_null(idx, len(ref)).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return np.where(np.asarray(text.is_null().to_numpy(zero_copy_only=False)), -1, out)
+    out = np.asarray(text.to_pylist(), dtype=object)
+    out[np.asarray(text.is_null().to_numpy(zero_copy_only=False), dtype=bool)] = "\x00null"
+    return out
 
 
-def _cramers_v(table: np.ndarray) -> float:
-    n = table.sum()
-    r, k = table.shape
-    if n == 0 or r < 2 or k < 2:
+def _joint(a: np.ndarray, b: np.ndarray) -> dict[tuple[Any, Any], float]:
+    """Shares of the value pairs of two discrete columns (sparse contingency table)."""
+    keys = pa.table({"a": pa.array(a.tolist()), "b": pa.array(b.tolist())})
+    counts = keys.group_by(["a", "b"]).aggregate([([], "count_all")])
+    n = max(len(a), 1)
+    return {
+        (x, y): c / n
+        for x, y, c in zip(
+            counts.column("a").to_pylist(),
+            counts.column("b").to_pylist(),
+            counts.column("count_all").to_pylist(),
+            strict=True,
+        )
+    }
+
+
+def _cramers_v(joint: dict[tuple[Any, Any], float]) -> float:
+    """Cramer's V of a contingency table (scipy's ``association``, no correction)."""
+    if not joint:
         return 0.0
-    expected = np.outer(table.sum(1), table.sum(0)) / n
-    with np.errstate(divide="ignore", invalid="ignore"):
-        chi2 = np.nansum(np.where(expected > 0, (table - expected) ** 2 / expected, 0.0))
-    phi2 = max(0.0, chi2 / n - (k - 1) * (r - 1) / max(n - 1, 1))
-    rc = r - (r - 1) ** 2 / max(n - 1, 1)
-    kc = k - (k - 1) ** 2 / max(n - 1, 1)
-    denom = min(kc - 1, rc - 1)
-    return math.sqrt(phi2 / denom) if denom > 0 else 0.0
-
-
-def _contingency(a: np.ndarray, b: np.ndarray, ka: int, kb: int) -> np.ndarray:
-    ok = (a >= 0) & (b >= 0)
-    table = np.zeros((ka, kb))
-    np.add.at(table, (a[ok], b[ok]), 1.0)
-    return table
+    rows: dict[Any, float] = {}
+    cols: dict[Any, float] = {}
+    for (x, y), p in joint.items():
+        rows[x] = rows.get(x, 0.0) + p
+        cols[y] = cols.get(y, 0.0) + p
+    k = min(len(rows), len(cols))
+    if k < 2:
+        return 0.0
+    phi2 = sum(p * p / (rows[x] * cols[y]) for (x, y), p in joint.items()) - 1.0
+    return math.sqrt(max(phi2, 0.0) / (k - 1))
 
 
 def _pairs(
     table: str, real: pa.Table, syn: pa.Table, prof: TableProfile, cols: list[str], report: Report
 ) -> None:
+    """Column-pair trends as SDMetrics' QualityReport scores them (thresholds included).
+
+    Two numeric columns: Pearson's r over the rows where both are present,
+    counted when the real |r| exceeds CORRELATION_THRESHOLD. Otherwise the
+    contingency tables of the discrete views (numbers in 10 equal-width bins
+    of each table's own range, nulls a value of their own), counted when the
+    real Cramer's V exceeds ASSOCIATION_THRESHOLD; the score is 1 - their
+    total variation distance.
+    """
     numeric = [c for c in cols if prof.columns[c].kind in NUMERIC]
     r_num = {c: aligned(real.column(c).combine_chunks(), prof.columns[c]) for c in numeric}
     s_num = {c: aligned(syn.column(c).combine_chunks(), prof.columns[c]) for c in numeric}
-    edges = {
-        c: np.unique(np.nanquantile(r_num[c], np.linspace(0.1, 0.9, 9)))
-        if np.isfinite(r_num[c]).any()
-        else np.zeros(1)
-        for c in numeric
-    }
-    refs: dict[str, pa.Array] = {}
-    for c in cols:
-        if c not in numeric:
-            freq = frequencies(real.column(c).combine_chunks())
-            refs[c] = pa.array(sorted(freq, key=lambda k: -freq[k])[:20], pa.string())
-    r_codes = {
-        c: _codes(real.column(c).combine_chunks(), prof.columns[c], refs.get(c), edges.get(c))
-        for c in cols
-    }
-    s_codes = {
-        c: _codes(syn.column(c).combine_chunks(), prof.columns[c], refs.get(c), edges.get(c))
-        for c in cols
-    }
-    sizes = {c: (len(edges[c]) + 1 if c in numeric else len(refs[c]) + 1) for c in cols}
+    r_disc = {c: _discrete(real.column(c).combine_chunks(), prof.columns[c]) for c in cols}
+    s_disc = {c: _discrete(syn.column(c).combine_chunks(), prof.columns[c]) for c in cols}
     corr_real = _corr_matrix([r_num[c] for c in numeric])
     corr_syn = _corr_matrix([s_num[c] for c in numeric])
     if numeric:
@@ -172,22 +179,20 @@ def _pairs(
             if a in numeric and b in numeric:
                 ia, ib = numeric.index(a), numeric.index(b)
                 r, s = float(corr_real[ia, ib]), float(corr_syn[ia, ib])
-                if abs(r) >= TREND and math.isfinite(r):
+                if math.isfinite(r) and abs(r) > CORRELATION_THRESHOLD:
                     s = s if math.isfinite(s) else 0.0
                     report.pairs.append(
                         PairScore(table, a, b, "CorrelationSimilarity", r, s, 1 - abs(r - s) / 2)
                     )
                 continue
-            rt = _contingency(r_codes[a], r_codes[b], sizes[a], sizes[b])
-            v = _cramers_v(rt)
-            if v < TREND:
+            pr = _joint(r_disc[a], r_disc[b])
+            v = _cramers_v(pr)
+            if v <= ASSOCIATION_THRESHOLD:
                 continue
-            st = _contingency(s_codes[a], s_codes[b], sizes[a], sizes[b])
-            p = rt / max(rt.sum(), 1)
-            q = st / max(st.sum(), 1)
-            score = 1 - 0.5 * float(np.abs(p - q).sum())
+            ps = _joint(s_disc[a], s_disc[b])
+            tv = 0.5 * sum(abs(pr.get(k, 0.0) - ps.get(k, 0.0)) for k in set(pr) | set(ps))
             report.pairs.append(
-                PairScore(table, a, b, "ContingencySimilarity", v, _cramers_v(st), score)
+                PairScore(table, a, b, "ContingencySimilarity", v, _cramers_v(ps), 1 - tv)
             )
 
 
@@ -237,6 +242,7 @@ def score_relation(
 
     r_child, r_keys = column(real, table, lk.column), column(real, lk.parent, lk.parent_column)
     s_child, s_keys = column(syn, table, lk.column), column(syn, lk.parent, lk.parent_column)
+    r_keys, s_keys = _plain(r_keys), _plain(s_keys)  # a category key is written as a dictionary
     if s_child is None or s_keys is None:
         return RelationScore(table, lk.column, lk.parent, None, 0.0)
     s_counts, integrity = _children(_same_type(s_child, s_keys), s_keys)
@@ -245,6 +251,12 @@ def score_relation(
         r_counts, _ = _children(_same_type(r_child, r_keys), r_keys)
         card = ks_complement(r_counts.astype(float), s_counts.astype(float))
     return RelationScore(table, lk.column, lk.parent, card, integrity)
+
+
+def _plain(arr: pa.Array | None) -> pa.Array | None:
+    if arr is not None and pa.types.is_dictionary(arr.type):
+        return arr.dictionary_decode()
+    return arr
 
 
 def _same_type(child: pa.Array, keys: pa.Array) -> pa.Array:

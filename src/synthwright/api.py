@@ -79,7 +79,13 @@ class Dataset(Run):
             )
 
     def write(self, out_dir: str | Path, *, format: str = "parquet", **options: Any) -> list[str]:
-        """Write one file per table into ``out_dir``; all or nothing."""
+        """Write one file per table into ``out_dir``; all or nothing.
+
+        ``format="pdf"``/``"docx"`` write one document of the dataset instead
+        (``doc_rows=50`` rows per table); ``nest=["a.b"]`` embeds children.
+        """
+        if format in ("pdf", "docx"):
+            options.setdefault("spec", self.spec)  # the data dictionary's constraints
         sink = open_sink(str(out_dir), format=format, **options)
         return self._to_sink(sink)
 

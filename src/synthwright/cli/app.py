@@ -65,7 +65,7 @@ def __getattr__(name: str) -> Any:
 _emit_json = emit_json
 _fail = fail
 
-FORMATS = ("parquet", "csv", "jsonl", "json", "sql", "xlsx", "xml", "arango")
+FORMATS = ("parquet", "csv", "jsonl", "json", "sql", "xlsx", "xml", "arango", "pdf", "docx")
 
 
 def _looks_like_prompt(source: str) -> bool:

@@ -112,6 +112,9 @@ for _scheme, _dialect in db.SCHEMES.items():
 for _format in FORMATS:
     register_sink(format=_format, factory=FileSink)
 register_sink(format="arango", factory="synthwright.sinks.arango:ArangoSink")
+# documents of the dataset (the `docs` extra: reportlab, python-docx, imported on first use)
+register_sink(format="pdf", factory="synthwright.sinks.pdf:PdfSink")
+register_sink(format="docx", factory="synthwright.sinks.docx:DocxSink")
 
 
 def open_sink(target: str, *, format: str | None = None, **options: Any) -> Sink:

@@ -39,7 +39,16 @@ def register(app: typer.Typer) -> None:
         ),
         max_records: int | None = typer.Option(None, "--max-records", help="Unary limit (1000)."),
         timeout: float | None = typer.Option(None, "--timeout", help="Per-request seconds (30)."),
-        llm: str | None = typer.Option(None, "--llm", help="LLM writer as module:callable."),
+        llm: str | None = typer.Option(
+            None, "--llm", help="LLM provider openai|anthropic|none (as for every command)."
+        ),
+        model: str | None = typer.Option(None, "--model", help="The LLM's model name."),
+        llm_fallback: str | None = typer.Option(
+            None, "--llm-fallback", help="A second provider tried when the first fails."
+        ),
+        llm_writer: str | None = typer.Option(
+            None, "--llm-writer", help="A user-code LLM writer as module:callable."
+        ),
         tracing: str | None = typer.Option(None, "--tracing", help="otlp|console|none."),
         otlp_endpoint: str | None = typer.Option(None, "--otlp-endpoint", help="OTLP/HTTP URL."),
         schema_dir: str | None = typer.Option(None, "--schema-dir", help="Extra schema files."),
@@ -59,6 +68,16 @@ def register(app: typer.Typer) -> None:
                 "serve",
             )
             raise _fail(missing, as_json, _TITLE) from None
+        if llm and ":" in llm:  # the old meaning of --llm, still accepted
+            err.print(
+                "[yellow]deprecated:[/] --llm module:callable is now --llm-writer "
+                "(SYNTHWRIGHT_LLM_WRITER); --llm names a provider"
+            )
+            llm_writer, llm = llm_writer or llm, None
+        try:
+            llm_config = _llm_config(llm, model, llm_fallback)
+        except SynthwrightError as exc:
+            raise _fail(exc, as_json, _TITLE) from None
         try:
             settings = load_settings(
                 http_port=http_port,
@@ -67,7 +86,7 @@ def register(app: typer.Typer) -> None:
                 redis_url=redis_url,
                 max_records_unary=max_records,
                 request_timeout_s=timeout,
-                llm=llm,
+                llm_writer=llm_writer,
                 tracing=tracing,
                 otlp_endpoint=otlp_endpoint,
                 schema_dir=schema_dir,
@@ -86,7 +105,7 @@ def register(app: typer.Typer) -> None:
         from ..service.server import serve as run
 
         try:
-            _event_loop_runner()(run(settings))
+            _event_loop_runner()(run(settings, llm_config=llm_config))
         except SynthwrightError as exc:
             raise _fail(exc, as_json, _TITLE) from None
         except SystemExit as exc:  # uvicorn's own exit 3: its port was taken after the preflight
@@ -99,6 +118,29 @@ def register(app: typer.Typer) -> None:
         except (OSError, RuntimeError) as exc:  # gRPC's "Failed to bind", the same race
             where = "--grpc-port" if "bind" in str(exc).lower() else "serve"
             raise _fail(SpecError(str(exc), where), as_json, _TITLE) from None
+
+
+def _llm_config(llm: str | None, model: str | None, fallback: str | None) -> Any:
+    """The one LLM configuration of the CLI, the agent and the service (llm.config).
+
+    A ``module:callable`` left in ``SYNTHWRIGHT_LLM`` by an older deployment is
+    the writer's old spelling: it is moved to the writer with a deprecation note
+    rather than refusing to start.
+    """
+    import os
+
+    from ..llm.config import resolve_config
+
+    env = dict(os.environ)
+    old = env.get("SYNTHWRIGHT_LLM", "")
+    if ":" in old and llm is None:
+        err.print(
+            "[yellow]deprecated:[/] SYNTHWRIGHT_LLM=module:callable is now SYNTHWRIGHT_LLM_WRITER"
+        )
+        env.setdefault("SYNTHWRIGHT_LLM_WRITER", old)
+        os.environ.setdefault("SYNTHWRIGHT_LLM_WRITER", old)
+        env.pop("SYNTHWRIGHT_LLM")
+    return resolve_config(llm, model, fallback=fallback, env=env)
 
 
 def _event_loop_runner() -> Any:

@@ -22,6 +22,18 @@ Precedence, per setting:
 
 4. the default: ``none`` (everything offline).
 
+A second provider, tried when the first fails (the service's fallback), is
+``SYNTHWRIGHT_LLM_FALLBACK`` (or ``fallback:`` in the file), with its own
+``SYNTHWRIGHT_LLM_FALLBACK_MODEL`` and ``SYNTHWRIGHT_LLM_FALLBACK_BASE_URL``
+(``fallback_model`` / ``fallback_base_url``); its key is its provider's
+``*_API_KEY``. E.g. Anthropic primary, a local vLLM as fallback::
+
+    SYNTHWRIGHT_LLM=anthropic SYNTHWRIGHT_LLM_FALLBACK=openai \
+    SYNTHWRIGHT_LLM_FALLBACK_BASE_URL=http://localhost:8000/v1 synthwright serve
+
+The CLI, the agent and the service all read this one model; nothing else
+reads ``SYNTHWRIGHT_LLM``.
+
 A base URL without a key is accepted for ``openai`` (local servers such as
 Ollama, vLLM or llama.cpp need none). Keys are registered with
 :mod:`.redact` as soon as they are read, and ``describe()`` shows only
@@ -62,6 +74,9 @@ _FILE_KEYS = {
     "timeout",
     "cache",
     "structured",
+    "fallback",
+    "fallback_model",
+    "fallback_base_url",
 }
 
 
@@ -79,6 +94,7 @@ class LLMConfig:
     cache: bool = True
     structured: str = "native"  # native | prompt
     sources: dict[str, str] = field(default_factory=dict, compare=False)
+    fallback: LLMConfig | None = None
 
     @property
     def enabled(self) -> bool:
@@ -98,6 +114,7 @@ class LLMConfig:
             "cache": self.cache,
             "structured": self.structured,
             "sources": dict(self.sources),
+            "fallback": self.fallback.describe() if self.fallback else None,
         }
 
     def with_overrides(self, **changes: Any) -> LLMConfig:
@@ -163,6 +180,7 @@ def resolve_config(
     model: str | None = None,
     *,
     allow_data_to_llm: bool | None = None,
+    fallback: str | None = None,
     env: Mapping[str, str] | None = None,
     path: Path | None = None,
 ) -> LLMConfig:
@@ -229,11 +247,46 @@ def resolve_config(
             f"{prefix}_API_KEY is not set (export it, or set api_key in {where_file})",
             "llm",
         )
+    second: LLMConfig | None = None
+    other = pick(fallback, "SYNTHWRIGHT_LLM_FALLBACK", ("fallback",), "fallback")
+    if other is not None and str(other).strip().lower() != "none":
+        second = _fallback(str(other).strip().lower(), pick, common, sources)
     return LLMConfig(
         provider=provider,
         model=str(chosen_model),
         api_key=str(key) if key else None,
         base_url=str(base_url) if base_url else None,
         sources=sources,
+        fallback=second,
+        **common,
+    )
+
+
+def _fallback(
+    provider: str, pick: Any, common: dict[str, Any], sources: dict[str, str]
+) -> LLMConfig:
+    """The second provider: its own model and base URL settings, its provider's key."""
+    where = {"flag": "--llm-fallback"}.get(sources.get("fallback", ""), "SYNTHWRIGHT_LLM_FALLBACK")
+    if provider not in PROVIDERS or provider == "none":
+        raise LLMConfigError(
+            f"unknown fallback provider {provider!r}; one of openai, anthropic", where
+        )
+    prefix = provider.upper()
+    model = pick(None, "SYNTHWRIGHT_LLM_FALLBACK_MODEL", ("fallback_model",), "fallback_model")
+    base_url = pick(
+        None, "SYNTHWRIGHT_LLM_FALLBACK_BASE_URL", ("fallback_base_url",), "fallback_base_url"
+    )
+    if base_url is None:
+        base_url = pick(None, f"{prefix}_BASE_URL", (), "fallback_base_url")
+    key = pick(None, f"{prefix}_API_KEY", (), "fallback_api_key")
+    register_secret(key)
+    if not key and not (provider == "openai" and base_url):
+        raise LLMConfigError(f"{prefix}_API_KEY is not set for the fallback", where)
+    return LLMConfig(
+        provider=provider,
+        model=str(model or DEFAULT_MODELS[provider]),
+        api_key=str(key) if key else None,
+        base_url=str(base_url) if base_url else None,
+        sources={"provider": where},
         **common,
     )

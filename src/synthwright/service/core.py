@@ -21,7 +21,7 @@ import time
 from collections.abc import AsyncGenerator, Iterator
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import structlog
@@ -57,6 +57,9 @@ from .router import LlmWriter, Route, apply_llm, decide, load_writer
 from .settings import ServiceSettings
 from .streaming import from_thread
 from .tracing import make_tracer
+
+if TYPE_CHECKING:
+    from ..llm.config import LLMConfig
 
 __all__ = ["Chunk", "DataService", "Result", "StreamPlan", "problems_of"]
 
@@ -115,6 +118,7 @@ class DataService:
         settings: ServiceSettings | None = None,
         *,
         llm: LlmWriter | None = None,
+        llm_config: LLMConfig | None = None,
         cache: ResponseCache | None = None,
         registry: Registry | None = None,
         span_exporter: SpanExporter | None = None,
@@ -122,7 +126,13 @@ class DataService:
         self.settings = settings or ServiceSettings()
         s = self.settings
         self.registry = registry or Registry.load(s.schema_dir)
-        self.llm = llm if llm is not None else load_writer(s.llm)
+        self.llm = llm if llm is not None else load_writer(s.llm_writer)
+        self.llm_provider = "writer" if self.llm is not None else "none"
+        if self.llm is None and llm_config is not None and llm_config.enabled:
+            from .llm_path import ModelWriter
+
+            model = ModelWriter(llm_config, timeout_s=s.llm_timeout_s)
+            self.llm, self.llm_provider = model, "+".join(model.providers)
         self.cache = cache or open_cache(
             s.redis_url, max_entries=s.cache_entries, ttl_s=s.cache_ttl_s
         )
@@ -269,7 +279,7 @@ class DataService:
                 data, count, metadata = decode_response(hit)
                 metadata.generation_time_ms = round((time.perf_counter() - started) * 1000, 3)
                 return Result(request.request_id, request.format, data, count, metadata)
-        tokens = 0
+        tokens, cost, provider = 0, None, None
         rows: list[str] | None = None
         pooled = self.pools.serves(request, build) and route.path == "rule_based"
         remarks = notes(request, route, build)
@@ -289,15 +299,19 @@ class DataService:
                 shaped = await asyncio.to_thread(produce, build, build.scenario_names, cancel)
             path, reason = route.path, route.reason
             if route.path == "llm" and self.llm is not None:
-                table, tokens, failure = await apply_llm(
-                    self.llm, shaped.table, build, request, self.settings.llm_timeout_s
-                )
-                if failure:
+                with self._span("llm", provider=self.llm_provider):
+                    outcome = await apply_llm(
+                        self.llm, shaped.table, build, request, self.settings.llm_timeout_s
+                    )
+                tokens, cost, provider = outcome.tokens, outcome.cost_usd, outcome.provider
+                remarks.extend(outcome.notes)
+                if outcome.failure:
                     path, reason = (
                         "rule_based",
-                        f"{route.reason}; {failure}: fell back to rule-based",
+                        f"{route.reason}; {outcome.failure}: fell back to rule-based",
                     )
-                shaped.table = table
+                shaped.table = outcome.table
+                self.metrics.llm_call(provider or self.llm_provider, outcome.failure, tokens)
             span.set_attribute("record_count", shaped.table.num_rows)
         self.metrics.records.labels(self.entity_of(request)).inc(shaped.table.num_rows)
         with self._span("validate"):
@@ -313,6 +327,8 @@ class DataService:
             generation_path=path,
             route_reason=reason,
             llm_tokens_used=tokens,
+            llm_cost_usd=cost,
+            llm_provider=provider,
             generation_time_ms=round((time.perf_counter() - started) * 1000, 3),
             coherence_score=score.score,
             coherence=score.parts,
@@ -323,6 +339,7 @@ class DataService:
             pooled=pooled,
             notes=remarks,
         )
+        self.metrics.paths.labels(path, provider or "-").inc()
         result = Result(request.request_id, request.format, data, shaped.table.num_rows, metadata)
         if key is not None and path == route.path:  # a fallback is not worth remembering
             await self.cache.set(key, encode_response(data, result.record_count, metadata))
@@ -457,9 +474,11 @@ class DataService:
                 made.append(item)
         table = made.pop()
         if plan.route.path == "llm" and self.llm is not None:
-            table, tokens, failure = await apply_llm(
+            outcome = await apply_llm(
                 self.llm, table, build, plan.request, self.settings.llm_timeout_s
             )
+            table, tokens, failure = outcome.table, outcome.tokens, outcome.failure
+            self.metrics.llm_call(outcome.provider or self.llm_provider, failure, tokens)
             if failure:
                 yield (
                     "rule_based",

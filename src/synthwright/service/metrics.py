@@ -4,6 +4,8 @@
 - ``synthwright_request_seconds{path}`` (latency histogram)
 - ``synthwright_records_generated_total{entity}``
 - ``synthwright_validation_errors_total{path}`` (requests refused as malformed or invalid)
+- ``synthwright_generation_path_total{generation_path, provider}`` (unary responses by path)
+- ``synthwright_llm_calls_total{provider, outcome}`` and ``synthwright_llm_tokens_total{provider}``
 
 ``path`` is the HTTP path or ``grpc:<Method>``; ``status`` the HTTP status or gRPC code.
 """
@@ -48,6 +50,31 @@ class Metrics:
             ["path"],
             registry=self.registry,
         )
+
+        self.paths = Counter(
+            "synthwright_generation_path",
+            "Responses by generation path and LLM provider.",
+            ["generation_path", "provider"],
+            registry=self.registry,
+        )
+        self.llm_calls = Counter(
+            "synthwright_llm_calls",
+            "LLM calls by provider and outcome (ok or fallback to rule-based).",
+            ["provider", "outcome"],
+            registry=self.registry,
+        )
+        self.llm_tokens = Counter(
+            "synthwright_llm_tokens",
+            "Tokens the LLM reported, by provider.",
+            ["provider"],
+            registry=self.registry,
+        )
+
+    def llm_call(self, provider: str, failure: str | None, tokens: int) -> None:
+        """Count one LLM call, whether its answer was used, and its tokens."""
+        self.llm_calls.labels(provider, "rule_based_fallback" if failure else "ok").inc()
+        if tokens:
+            self.llm_tokens.labels(provider).inc(tokens)
 
     def observe(self, path: str, entity: str, status: str, seconds: float) -> None:
         """Count one finished request and its latency."""

@@ -136,6 +136,8 @@ class Metadata(_Model):
     generation_path: str = "rule_based"
     route_reason: str = ""
     llm_tokens_used: int = 0
+    llm_cost_usd: float | None = None
+    llm_provider: str | None = None
     generation_time_ms: float = 0.0
     coherence_score: float | None = None
     coherence: dict[str, float] = Field(default_factory=dict)

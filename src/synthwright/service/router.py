@@ -26,12 +26,14 @@ from typing import Any, Literal
 import pyarrow as pa
 
 from ..errors import SpecError
+from ..llm.redact import redact
 from ..spec import SCENARIO_COLUMN
 from .build import Build
 from .models import GenerateRequest
 
 __all__ = [
     "REALISM_HINTS",
+    "LlmOutcome",
     "LlmResult",
     "LlmTask",
     "LlmWriter",
@@ -40,6 +42,7 @@ __all__ = [
     "apply_llm",
     "decide",
     "load_writer",
+    "purpose_of",
 ]
 
 Path = Literal["rule_based", "llm"]
@@ -56,6 +59,9 @@ class LlmTask:
     fields: dict[str, str]
     records: list[dict[str, Any]]
     seed: int
+    purpose: str = "general"
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    max_lengths: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +70,21 @@ class LlmResult:
 
     values: dict[str, list[str]]
     tokens_used: int = 0
+    cost_usd: float | None = None
+    provider: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LlmOutcome:
+    """What `apply_llm` did: the records, what the model cost, and why it was not used."""
+
+    table: pa.Table
+    tokens: int = 0
+    failure: str | None = None
+    cost_usd: float | None = None
+    provider: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 LlmWriter = Callable[[LlmTask], "LlmResult | Awaitable[LlmResult]"]
@@ -146,10 +167,17 @@ async def _call(writer: LlmWriter, task: LlmTask, timeout_s: float) -> LlmResult
 
 
 async def apply_llm(
-    writer: LlmWriter, table: pa.Table, build: Build, request: GenerateRequest, timeout_s: float
-) -> tuple[pa.Table, int, str | None]:
-    """Records with the LLM's free-text values, tokens used, and None — or the table
-    unchanged, 0 and the reason the LLM's answer could not be used."""
+    writer: LlmWriter,
+    table: pa.Table,
+    build: Build,
+    request: GenerateRequest,
+    timeout_s: float,
+    *,
+    examples: list[dict[str, Any]] | None = None,
+) -> LlmOutcome:
+    """Records with the LLM's free-text values — or the table unchanged and the reason
+    the LLM's answer could not be used. Only free-text columns are replaced: keys,
+    constraints and arithmetic stay the engine's."""
     fields = {k: v for k, v in build.free_text.items() if k in table.column_names}
     structured = table.drop_columns(
         [c for c in table.column_names if c in fields or c == SCENARIO_COLUMN]
@@ -161,29 +189,63 @@ async def apply_llm(
         fields=fields,
         records=[_jsonable(r) for r in structured.to_pylist()],
         seed=build.seed,
+        purpose=purpose_of(request, build, bool(examples)),
+        examples=list(examples or []),
+        max_lengths=_max_lengths(build, fields),
     )
     try:
         result = await _call(writer, task, timeout_s)
     except TimeoutError:
-        return table, 0, f"the LLM timed out after {timeout_s:g} s"
+        return LlmOutcome(table, failure=f"the LLM timed out after {timeout_s:g} s")
     except Exception as exc:
-        return table, 0, f"the LLM failed: {type(exc).__name__}: {exc}"
+        return LlmOutcome(table, failure=redact(f"the LLM failed: {type(exc).__name__}: {exc}"))
     if not isinstance(result, LlmResult):
-        return table, 0, f"the LLM writer returned {type(result).__name__}, not LlmResult"
+        return LlmOutcome(
+            table, failure=f"the LLM writer returned {type(result).__name__}, not LlmResult"
+        )
     n = table.num_rows
+    spent = LlmOutcome(table, result.tokens_used, None, result.cost_usd, result.provider)
+    spent.notes = list(result.notes)
     for name in fields:
         values = result.values.get(name)
         if values is None or len(values) != n or not all(isinstance(v, str) for v in values):
             got = "nothing" if values is None else f"{len(values)} values"
-            return (
-                table,
-                result.tokens_used,
-                f"the LLM answered {got} for {name!r}, need {n} strings",
-            )
+            spent.failure = f"the LLM answered {got} for {name!r}, need {n} strings"
+            return spent
     for name in fields:
         index = table.column_names.index(name)
         table = table.set_column(index, name, pa.array(result.values[name], pa.string()))
-    return table, result.tokens_used, None
+    spent.table = table
+    return spent
+
+
+_COHERENT = ("cart", "order", "basket", "invoice", "checkout")
+_TEXTUAL = ("review", "comment", "body", "text", "message", "feedback", "note")
+
+
+def purpose_of(request: GenerateRequest, build: Build, grounded: bool) -> str:
+    """Which prompt template fits: RAG-grounded, edge cases, coherent carts, text, general."""
+    name = (request.entity or build.table).lower()
+    if grounded:
+        return "rag_grounded"
+    if request.flags.defect_triggering:
+        return "edge_cases"
+    if any(w in name for w in _COHERENT):
+        return "coherent"
+    if any(w in name or any(w in f.lower() for f in build.free_text) for w in _TEXTUAL):
+        return "text_content"
+    return "general"
+
+
+def _max_lengths(build: Build, fields: dict[str, str]) -> dict[str, int]:
+    """Column length limits the model's text must keep (the engine's constraint)."""
+    out: dict[str, int] = {}
+    columns = build.spec.tables[build.table].columns
+    for name in fields:
+        limit = getattr(columns.get(name), "max_length", None)
+        if isinstance(limit, int) and limit > 0:
+            out[name] = limit
+    return out
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:

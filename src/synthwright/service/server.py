@@ -95,8 +95,14 @@ async def start(service: DataService) -> Running:
     return Running(service, http, http_task, grpc_server, grpc_health, http_port, grpc_port)
 
 
-async def serve(settings: ServiceSettings, stop: asyncio.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT (or `stop` is set), then shut down gracefully."""
+async def serve(
+    settings: ServiceSettings, stop: asyncio.Event | None = None, *, llm_config: Any = None
+) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set), then shut down gracefully.
+
+    `llm_config` is the CLI's resolved `LLMConfig` (the service does not read
+    ``SYNTHWRIGHT_LLM`` itself: one reader, `synthwright.llm.config`).
+    """
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     # no signal handlers on Windows (NotImplementedError) or off the main thread
@@ -104,7 +110,7 @@ async def serve(settings: ServiceSettings, stop: asyncio.Event | None = None) ->
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-    running = await start(DataService(settings))
+    running = await start(DataService(settings, llm_config=llm_config))
     try:
         await stop.wait()
         log.info("shutting_down")

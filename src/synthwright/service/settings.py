@@ -5,6 +5,10 @@ pydantic-settings gives that order for free: values passed to the constructor
 below. Example::
 
     SYNTHWRIGHT_REDIS_URL=redis://cache:6379/0 synthwright serve --http-port 8081
+
+``SYNTHWRIGHT_LLM`` is not a service setting: the LLM is configured once for
+the CLI, the agent and the service by `synthwright.llm.config` (one settings
+model, one reader of that variable); only a user-code writer is named here.
 """
 
 from __future__ import annotations
@@ -53,8 +57,12 @@ class ServiceSettings(BaseSettings):
     max_support_rows: int = Field(
         100_000, ge=1, description="Most rows of a full spec's other root tables."
     )
-    llm: str | None = Field(
-        None, description="LLM writer as 'module:callable' (see service.router); none: rule-based."
+    llm_writer: str | None = Field(
+        None,
+        description="A pluggable LLM writer as 'module:callable' (SYNTHWRIGHT_LLM_WRITER, see "
+        "service.router). The model itself is the CLI's LLM configuration (synthwright.llm."
+        "config: SYNTHWRIGHT_LLM, --llm, the config file, SYNTHWRIGHT_LLM_FALLBACK), which "
+        "these settings deliberately do not read.",
     )
     llm_timeout_s: float = Field(20.0, gt=0)
     llm_max_records: int = Field(200, ge=1, description="Above this volume the LLM is not asked.")

@@ -83,3 +83,86 @@ def test_serve_runs_and_stops_gracefully_on_sigterm() -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _records_answer(path: str, body: dict) -> dict:
+    """The fake model: one {title, body} object per record it was shown."""
+    from tests.unit.llm._fake_server import openai_response
+
+    user = body["messages"][-1]["content"]
+    count = int(user.split("for each of the ")[1].split(" ")[0])
+    records = [{"title": f"Good kettle {i}", "body": f"It boils fast {i}."} for i in range(count)]
+    return openai_response(json.dumps({"records": records}))
+
+
+def test_serve_starts_with_the_clis_llm_configuration() -> None:
+    """SYNTHWRIGHT_LLM=openai (the CLI's setting) used to stop serve ("use module:callable")."""
+    from tests.unit.llm._fake_server import FakeLLMServer
+
+    secret = "sk-test-SECRETSECRETSECRET1234"
+    with FakeLLMServer() as fake:
+        fake.responder = _records_answer
+        env = {
+            **os.environ,
+            "SYNTHWRIGHT_POOL_RECORDS": "0",
+            "SYNTHWRIGHT_LLM": "openai",
+            "OPENAI_API_KEY": secret,
+            "OPENAI_BASE_URL": fake.url + "/v1",
+            "SYNTHWRIGHT_CONFIG": "/nonexistent/config.yaml",
+        }
+        env.pop("SYNTHWRIGHT_LLM_FALLBACK", None)
+        cmd = [sys.executable, "-c", SCRIPT, "serve", "--http-port", "0", "--grpc-port", "0"]
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env)
+        seen: list[str] = []
+        try:
+            assert proc.stderr is not None
+            port = None
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                line = proc.stderr.readline()
+                if not line:
+                    break
+                seen.append(line)
+                event = json.loads(line) if line.startswith("{") else {}
+                if event.get("event") == "listening":
+                    port = event["http_port"]
+                if event.get("event") == "service_ready":
+                    break
+            assert port, "".join(seen)
+            body = {"entity": "review", "count": 3, "seed": 1, "context": "kettles"}
+            reply = httpx.post(f"http://127.0.0.1:{port}/v1/generate", json=body, timeout=30)
+            assert reply.status_code == 200, reply.text
+            meta = reply.json()["metadata"]
+            assert meta["generation_path"] == "llm", meta["route_reason"]
+            assert meta["llm_provider"] == "openai" and meta["llm_tokens_used"] == 120
+            assert meta["llm_cost_usd"] is not None
+            assert [r["title"] for r in reply.json()["data"]][:2] == [
+                "Good kettle 0",
+                "Good kettle 1",
+            ]
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+            assert 'synthwright_llm_calls_total{outcome="ok",provider="openai"} 1.0' in metrics
+            assert secret not in reply.text and secret not in metrics
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=20) == 0
+            assert secret not in proc.stderr.read() and secret not in "".join(seen)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def test_old_module_callable_llm_is_moved_to_the_writer() -> None:
+    from synthwright.cli import cmd_serve
+
+    env = {"SYNTHWRIGHT_LLM": "tests.unit.service.conftest:fake_llm"}
+    old = dict(os.environ)
+    os.environ.update(env)
+    os.environ.pop("SYNTHWRIGHT_LLM_WRITER", None)
+    try:
+        config = cmd_serve._llm_config(None, None, None)
+        assert config.provider == "none"
+        assert os.environ["SYNTHWRIGHT_LLM_WRITER"] == env["SYNTHWRIGHT_LLM"]
+    finally:
+        os.environ.clear()
+        os.environ.update(old)

@@ -199,6 +199,11 @@ def resolve_field(
     if not phrase:
         return [], None
     words = phrase.split()
+    if "per" in words[1:-1] and lexicon.field_for(phrase) is None:  # "price per hour"
+        head = " ".join(words[: words.index("per")])
+        cols, note = resolve_field(head, ent, unit)
+        if len(cols) == 1:
+            return [(snake(phrase), cols[0][1])], note
     single = " ".join([*words[:-1], lexicon.singular(words[-1])])
     if ent is not None and unit is None:
         found = _kb(phrase, single, ent)

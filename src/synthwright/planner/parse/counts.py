@@ -165,8 +165,13 @@ def read_counts(st: State) -> None:
             found = _unknown_after(st, pos, prev, countries)
         if found is None:
             continue
-        if prev in ("per", "each", "every") or re.match(r" (?:per|each|apiece)\b", t[m.end() :]):
-            continue  # "30 questions per quiz": a relation's count, read by relations
+        tail = t[found[2] + len(found[1]) :]
+        if (
+            prev in ("per", "each", "every")
+            or re.match(r" (?:per|each|apiece)\b", t[m.end() :])
+            or re.match(r" (?:each|apiece)(?: [),;.]|$)", tail)
+        ):
+            continue  # "30 questions per quiz", "5 opens each": a relation's count
         st.req.counts.setdefault(found[0], []).append(n)
         st.add_mention(*found)
 

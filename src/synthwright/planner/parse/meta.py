@@ -46,8 +46,10 @@ def read_known_mentions(st: State) -> None:
             )
         ):
             continue
-        if st.pattern.match(st.text, m.end() + 1):
-            continue  # "user sessions", "customer orders": a qualifier
+        if st.pattern.match(st.text, m.end() + 1) or re.match(
+            r" (?!table|list|dataset|data|records|rows)[a-z]+ :", st.text[m.end() :]
+        ):
+            continue  # "user sessions", "hospital staff schedule:": a qualifier
         after = st.text[m.end() : m.end() + 12]
         # "customer name" or "order date" are fields, not tables
         if _FIELD_AFTER.match(after) and not re.match(r" (?:data|details|info)\b", after):

@@ -19,7 +19,7 @@ from ... import lexicon
 from .counts import parse_count
 from .model import Link, Relation
 from .state import State, table_name
-from .words import ADJ, RANGE
+from .words import ADJ, NOT_ENTITY, RANGE
 
 __all__ = ["read_junctions", "read_relations"]
 
@@ -80,14 +80,19 @@ def child_at(st: State, pos: int, unknown: bool = True) -> tuple[str, str] | Non
         found = st.alias_at(off)
         if found:
             return found
-        if word in _GRAMMAR or not re.fullmatch(r"[a-z][a-z_]*", word):
+        if word in _GRAMMAR or word in NOT_ENTITY or not re.fullmatch(r"[a-z][a-z_]*", word):
             break
         if unknown and (lexicon.singular(word) != word or "_" in word):
             st.unknown_ok.add(table_name(word))
             return table_name(word), word
         off += len(word) + 1
         del i
-    if unknown and words and re.fullmatch(r"[a-z][a-z_]*", words[0]) and words[0] not in _GRAMMAR:
+    if (
+        unknown
+        and words
+        and re.fullmatch(r"[a-z][a-z_]*", words[0])
+        and words[0] not in _GRAMMAR | NOT_ENTITY
+    ):
         return st.entity_tail(words[0], allow_unknown=True, head=True)
     return None
 
@@ -98,6 +103,7 @@ def read_relations(st: State) -> None:
     _owning(st)
     _each_with(st)
     _per_parent_only(st)
+    _each_alone(st)
     _belonging(st)
     _loose(st)
 
@@ -337,6 +343,30 @@ def read_junctions(st: State) -> None:
         st.junction_ends[m.start("b") + len(b[1])] = junction[0]  # "linking a and b with cost"
 
 
+def _each_alone(st: State) -> None:
+    """'(about 5 opens each)': the parent is the table named just before."""
+    pat = rf"{RANGE} {ADJ}(?P<c>[a-z][a-z_]*) (?:each|apiece)(?= [),;.]|$)"
+    for m in re.finditer(pat, st.text):
+        if st.in_consumed(m.start()) or not re.search(r"\d", m.group("range")):
+            continue
+        child = child_at(st, m.start("c"))
+        if child is None:
+            continue
+        start = st.clause_start(m.start())
+        before = [
+            (x.start, x.table, x.word)
+            for x in st.req.mentions
+            if start <= x.start < m.start() and x.table != child[0]
+        ]
+        if not before:
+            continue
+        _, table, word = max(before)
+        count = parse_count(m.group("range"))
+        st.req.relations.append(Relation(table, child[0], count, m.start(), "owns"))
+        st.add_mention(child[0], child[1], m.start("c"))
+        st.consumed.append((m.start(), m.end()))
+
+
 def _junction_name(st: State, pos: int) -> tuple[str, str] | None:
     """The table a 'linking' clause is about: the noun right before it ('stock levels')."""
     start = st.clause_start(pos)
@@ -369,7 +399,8 @@ def _belonging(st: State) -> None:
     t = st.text
     pats = [
         rf"\beach (?P<c>[a-z][a-z_ ]*?) (?:is |are )?{_BELONG} {_DET}(?:\d+ )?{ADJ}{_PARENT}\b",
-        rf"\b(?P<c>[a-z][a-z_]*) (?:\( \d+ \) )?(?:, )?(?:each |all |every one )?{_BELONG} {_DET}"
+        rf"\b(?P<c>[a-z][a-z_]*) (?:\( \d+ \) )?(?:, )?(?:each |all |every one )?"
+        rf"(?:[a-z]+(?:ing|ed) )?{_BELONG} {_DET}"
         rf"(?:\d+ )?{ADJ}"
         rf"{_PARENT}\b",
     ]
@@ -379,6 +410,8 @@ def _belonging(st: State) -> None:
                 continue
             verb = m.group(0)[m.end("c") - m.start() :].split()
             loose = any(w in ("for", "of", "on", "against", "in", "at", "from") for w in verb[:2])
+            if idx == 0 and m.group("c").split()[-1].endswith(("ing", "ed")):
+                continue  # "each living in an enclosure": the verb, read by the second form
             child = (
                 st.covering(m.start("c")) or st.alias_at(m.start("c"))
                 if idx == 1

@@ -172,7 +172,15 @@ class State:
             return max(linking, key=lambda m: m.start).table
         before = [m for m in self.req.mentions if m.start <= pos]
         if before:
-            return max(before, key=lambda m: m.start).table
+            last = max(before, key=lambda m: m.start).table
+            for rel in self.req.relations:  # "900 rentals each for a boat, price ...": rentals'
+                if (
+                    rel.parent == last
+                    and rel.kind in ("belongs", "near")
+                    and any(m.table == rel.child and start <= m.start < pos for m in before)
+                ):
+                    return rel.child
+            return last
         after = [m for m in self.req.mentions if m.start > pos]
         return min(after, key=lambda m: m.start).table if after else None
 

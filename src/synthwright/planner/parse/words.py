@@ -101,8 +101,8 @@ def field_tail(phrase: str, two_word: frozenset[str] = frozenset()) -> str | Non
         return None
     if last in _TAIL_ALIASES:
         return _TAIL_ALIASES[last]
-    if len(words) >= 3 and " ".join(words[-3:]) in two_word:
-        return " ".join(words[-3:])
+    if len(words) >= 3 and (" ".join(words[-3:]) in two_word or words[-2] == "per"):
+        return " ".join(words[-3:])  # "price per night", "price per hour"
     if len(words) >= 2 and words[-2] not in FIELD_SKIP and f"{words[-2]} {last}" in two_word:
         return f"{words[-2]} {last}"
     return last

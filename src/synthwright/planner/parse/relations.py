@@ -360,7 +360,7 @@ def _each_alone(st: State) -> None:
         ]
         if not before:
             continue
-        _, table, word = max(before)
+        _, table, _word = max(before)
         count = parse_count(m.group("range"))
         st.req.relations.append(Relation(table, child[0], count, m.start(), "owns"))
         st.add_mention(child[0], child[1], m.start("c"))

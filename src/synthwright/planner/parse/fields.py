@@ -17,7 +17,7 @@ from ... import lexicon
 from .counts import parse_count
 from .model import Relation
 from .state import State, table_name
-from .words import LIST_START, RANGE, STOP, VAGUE_WORDS
+from .words import LIST_START, NOT_ENTITY, RANGE, STOP, VAGUE_WORDS
 
 __all__ = ["read_field_lists", "unit_of", "unit_words"]
 
@@ -73,11 +73,18 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
     for table, end in spots:
         table = st.junction_ends.get(end, table)
         owner = re.search(
-            r"\b([a-z][a-z_]*) (?:of|on|for|about) (?:the |their |all )?$",
+            r"\b([a-z][a-z_]*) (?:of|on|for|about|per|for each|for every) (?:the |their |all |each )?$",
             t[: end - len(t[:end].split(" ")[-1])],
         )
         if owner and owner.group(1) in st.forms and st.choose(owner.group(1)) != table:
-            table = st.choose(owner.group(1))  # "reviews of books with a rating": the reviews'
+            table = st.choose(owner.group(1))  # "reviews of books with a rating": the reviews
+        elif (
+            owner
+            and "per" in owner.group(0)
+            and lexicon.singular(owner.group(1)) != owner.group(1)
+            and owner.group(1) not in NOT_ENTITY
+        ):
+            table = table_name(owner.group(1))  # "daily sales per store with revenue": sales
         after = t[end:]
         if st.pattern.match(t, end + 1) and not re.match(rf" (?:{LIST_START}|{_NEEDS}) ", after):
             continue  # "user sessions": the first word only qualifies the second

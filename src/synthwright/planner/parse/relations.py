@@ -168,7 +168,7 @@ def _owning(st: State) -> None:
             parent = st.alias_at(m.start("p")) or st.entity_tail(
                 m.group("p"), allow_unknown=loose_p
             )
-            child = child_at(st, m.start("c"), unknown=idx in (0, 1, 2, 5)) or st.entity_tail(
+            child = child_at(st, m.start("c"), unknown=idx in (0, 1, 2, 4, 5)) or st.entity_tail(
                 m.group("c"), head=True
             )
             if parent is None or child is None or parent[0] == child[0]:

@@ -83,7 +83,15 @@ FIELD_SKIP = set(
     )
 )
 _TAIL_DROP = set(_words("between from of is are in within range ranges must be should with has"))
-_TAIL_ALIASES = {"aged": "age", "priced": "price", "costing": "cost", "weighing": "weight"}
+_TAIL_ALIASES = {
+    "aged": "age",
+    "priced": "price",
+    "costing": "cost",
+    "weighing": "weight",
+    "rated": "rating",
+    "scored": "score",
+    "lasting": "duration",
+}
 
 
 def field_tail(phrase: str, two_word: frozenset[str] = frozenset()) -> str | None:

@@ -22,6 +22,7 @@ from .copula import category_codes, fit_correlation, normal_scores
 from .fill import detect_places
 from .given import fit_given
 from .infer import InferOptions, profile_table
+from .privacy import guard_copies
 from .read import DEFAULT_MAX_ROWS, read_sample
 from .reference import find_references
 from .relations import discover_links, link_parent_index
@@ -103,6 +104,7 @@ def profile_tables(
     notes += fit_copulas(typed, profiles)
     for table_name, prof in profiles.items():
         fit_given(typed[table_name], _jointly_modelled(prof), rare_k, categories=nested_categories)
+        notes += guard_copies(table_name, typed[table_name], prof)
     spec, spec_notes = build_spec(profiles, name=name)
     return ProfiledSpec(spec=spec, profiles=profiles, notes=notes + spec_notes)
 

@@ -217,12 +217,28 @@ def from_uniform(
         else:
             points = np.asarray(marginal.points, dtype=np.float64)
         probs = np.linspace(0.0, 1.0, len(points))
+        if prof is not None and prof.smooth:
+            return np.interp(u, *_between(points, probs))
         return np.interp(u, probs, points)
     assert isinstance(marginal, FamilyMarginal)
     dist = _fit.frozen(marginal.family, marginal.params)
     lo, hi = dist.cdf(marginal.min), dist.cdf(marginal.max)
     x = dist.ppf(lo + u * (hi - lo))
     return np.clip(np.nan_to_num(x, nan=marginal.min), marginal.min, marginal.max)
+
+
+def _between(points: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The quantile function through the middle of each step (``smooth`` columns).
+
+    Quantiles of a column of few values are steps: interpolating them gives
+    back the sample's values. Through the step's middles, draws fall between
+    them, with the same mass on each side, so no draw is a real value by rule.
+    """
+    values, first = np.unique(points, return_index=True)
+    if len(values) < 2:
+        return probs, points
+    last = np.append(first[1:] - 1, len(points) - 1)
+    return (probs[first] + probs[last]) / 2, values
 
 
 def within_range(

@@ -291,6 +291,10 @@ class ColumnProfile(_Model):
     shape: StringShape | None = Field(
         default=None, description="how values other than the frequent ones are made"
     )
+    smooth: bool = Field(
+        default=False,
+        description="draw between the sample's values, not on them (so rows copy no real one)",
+    )
 
 
 class LinkProfile(_Model):

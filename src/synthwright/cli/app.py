@@ -119,7 +119,9 @@ def generate(
     rows: int | None = typer.Option(None, "--rows", help="Rows for every root table."),
     scale: float | None = typer.Option(None, "--scale", help="Multiply root row counts."),
     seed: int | None = typer.Option(None, "--seed", help="Overrides the spec's seed."),
-    out_dir: Path = typer.Option(Path("out"), "--out", help="Output directory."),
+    out_target: str = typer.Option(
+        "out", "--out", help="Output directory, or an object-store URL (s3://bucket/prefix/)."
+    ),
     fmt: str | None = typer.Option(None, "--format", help="|".join(FORMATS) + " (default parquet)"),
     db: str | None = typer.Option(
         None,
@@ -151,6 +153,8 @@ def generate(
     from ..spec import spec_to_yaml
     from .cmd_llm import config_from_options, usage_line
 
+    out_dir = Path(out_target)
+    out_url = out_target if "://" in out_target else None  # s3://..., written by sinks.cloud
     if fmt is not None and fmt not in FORMATS:
         raise _fail(
             SpecError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}", "--format"),
@@ -212,18 +216,18 @@ def generate(
             elif db:
                 written = ds.to_db(db, if_exists=if_exists)
             else:
-                written = ds.write(out_dir, format=fmt, **options)
+                written = ds.write(out_url or out_dir, format=fmt, **options)
         except SynthwrightError as exc:  # the status is the class's: 2 bad input, 1 failed run
             raise _fail(exc, as_json) from None
     if planned is not None:
         from ..planner.sessions import save_session
 
-        if not db:
+        if not db and out_url is None:
             write_atomic(out_dir / "spec.yaml", spec_to_yaml(loaded))
             written.append(str(out_dir / "spec.yaml"))
         save_session(spec, planned, status="generated")
     findings: list[Any] = []
-    if verify and not db:
+    if verify and not db and out_url is None:
         findings = api.check(str(out_dir), loaded)
     stats = ds.stats
     usage = llm_report.get("usage") or (planned.usage if planned is not None else {})

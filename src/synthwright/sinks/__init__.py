@@ -133,6 +133,13 @@ def open_sink(target: str, *, format: str | None = None, **options: Any) -> Sink
         SinkError: an unknown format.
     """
     if "://" in target:
+        from synthwright.sinks.cloud import is_cloud_url
+
+        if is_cloud_url(target):  # s3://, gs://, az://, any fsspec URL: files, all or nothing
+            from synthwright.sinks.cloud import CloudSink, refuse_options
+
+            refuse_options(target, options)
+            return CloudSink(target, format, **options)
         if format is not None:
             raise SinkError("format applies to directories, not database URLs", "sinks")
         entry = _BY_SCHEME.get(db.base_scheme(target))

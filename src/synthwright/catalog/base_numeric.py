@@ -20,8 +20,16 @@ import pyarrow.compute as pc
 
 from ..spec import PoissonDist, TypeColumn, ZipfDist, parse_duration
 from ._base import BlockContext, Generator, make_rng, stable_hash
+from ._ordered import (
+    float_key,
+    format_keeps,
+    from_float_key,
+    has_params,
+    parse_datetime,
+    parse_time,
+    sample_rowwise,
+)
 from ._registry import register
-from ._windows import float_key, from_float_key, has_params, sample_rowwise
 from .distributions import MAX_TABLE, discrete_pmf, sample_continuous, sample_integers
 from .tools import FeistelPermutation, strings_from_matrix, weighted_choice
 
@@ -434,25 +442,6 @@ class CategoryGenerator(Generator):
         return self._arrow(col, values, weighted_choice(ctx.rng(), weights, ctx.n))
 
 
-def _parse_datetime(value: Any, *, upper: bool) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if not isinstance(value, str):
-        raise ValueError(f"expected an ISO date or datetime, got {value!r}")
-    try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
-        raise ValueError(f"bad date/datetime {value!r}: use ISO 8601 (2024-12-31)") from exc
-    if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    if upper and len(value.strip()) == 10:  # a date-only max means the end of that day
-        # (set, not added: adding a day to 9999-12-31 overflowed)
-        parsed = parsed.replace(hour=23, minute=59, second=59, microsecond=999_999)
-    return parsed
-
-
 @register
 class DatetimeGenerator(OrderedGenerator):
     name = "datetime"
@@ -466,11 +455,14 @@ class DatetimeGenerator(OrderedGenerator):
     default_min = "2020-01-01"
     default_max = "2025-12-31"
 
+    def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
+        return super().validate(col) + format_keeps(col, ("%Y", "%m", "%d", "%H", "%M", "%S", "%f"))
+
     def arrow_type(self, col: TypeColumn) -> pa.DataType:
         return pa.string() if col.format else pa.timestamp("us")
 
     def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
-        delta = _parse_datetime(value, upper=upper) - _EPOCH
+        delta = parse_datetime(value, upper=upper) - _EPOCH
         return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
 
     def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
@@ -487,11 +479,14 @@ class DateGenerator(OrderedGenerator):
     default_min = "2020-01-01"
     default_max = "2025-12-31"
 
+    def validate(self, col: TypeColumn) -> list[tuple[str, str]]:
+        return super().validate(col) + format_keeps(col, ("%Y", "%m", "%d"))
+
     def arrow_type(self, col: TypeColumn) -> pa.DataType:
         return pa.string() if col.format else pa.date32()
 
     def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
-        return (_parse_datetime(value, upper=False) - _EPOCH).days
+        return (parse_datetime(value, upper=False) - _EPOCH).days
 
     def within_units(self, col: TypeColumn) -> int | None:
         return None if col.within is None else int(parse_duration(col.within) // 86_400)
@@ -499,16 +494,6 @@ class DateGenerator(OrderedGenerator):
     def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
         arr = pa.array(values.astype(np.int32), type=pa.int32()).cast(pa.date32())
         return pc.strftime(arr, format=col.format) if col.format else arr
-
-
-def _parse_time(value: Any) -> int:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a time like '08:30' or '17:45:00', got {value!r}")
-    try:
-        t = dt.time.fromisoformat(value)
-    except ValueError as exc:
-        raise ValueError(f"bad time {value!r}: use HH:MM[:SS]") from exc
-    return ((t.hour * 60 + t.minute) * 60 + t.second) * _US + t.microsecond
 
 
 @register
@@ -524,7 +509,7 @@ class TimeGenerator(OrderedGenerator):
         return pa.time64("us")
 
     def to_unit(self, value: Any, col: TypeColumn, *, upper: bool = False) -> int:
-        return _parse_time(value)
+        return parse_time(value)
 
     def to_arrow(self, values: np.ndarray, col: TypeColumn) -> pa.Array:
         return pa.array(values, type=pa.int64()).cast(pa.time64("us"))

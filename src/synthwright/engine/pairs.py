@@ -34,6 +34,7 @@ from ..catalog.distributions import discrete_pmf
 from ..catalog.tools import FeistelPermutation, mix64
 from ..spec import RefColumn, TypeColumn, ZipfDist
 from .plan import ColumnPlan, TablePlan
+from .promises import unique_alone
 
 __all__ = [
     "Member",
@@ -235,14 +236,8 @@ def set_codes(
 # --- a table's unique sets ----------------------------------------------------------
 
 
-def _alone(cp: ColumnPlan) -> bool:
-    spec = cp.spec
-    if isinstance(spec, TypeColumn):
-        return spec.type in ("id", "uuid") or spec.unique
-    return isinstance(spec, RefColumn) and spec.unique and not cp.self_ref
-
-
 def _member(cp: ColumnPlan, parent_rows: Callable[[str], int]) -> Member:
+    """A set's column as codes: parent rows (zipf weights by rank) or its type's values."""
     spec = cp.spec
     if isinstance(spec, RefColumn):
         assert cp.ref_table is not None
@@ -258,9 +253,11 @@ def _member(cp: ColumnPlan, parent_rows: Callable[[str], int]) -> Member:
 
 def _sets(tp: TablePlan) -> list[list[str]]:
     """Sets whose combinations the generator must build (a self-unique member settles one)."""
-    out = [cols for cols in tp.spec.unique_sets() if not any(_alone(tp.columns[c]) for c in cols)]
+    out = [
+        cols for cols in tp.spec.unique_sets() if not any(unique_alone(tp.columns[c]) for c in cols)
+    ]
     for name, cp in tp.columns.items():
-        if _alone(cp) and isinstance(cp.spec, RefColumn) and tp.link_column != name:
+        if unique_alone(cp) and isinstance(cp.spec, RefColumn) and tp.link_column != name:
             out.append([name])  # a unique ref: parent rows without replacement
     return out
 

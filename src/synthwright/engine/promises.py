@@ -67,6 +67,7 @@ class Promises:
     # -- row counts ------------------------------------------------------------
 
     def scenario_rows(self, name: str) -> int:
+        """Rows the table's scenarios add (``count``); ``share`` rows are among the others."""
         return sum(s.count or 0 for s in self.spec.scenarios.get(name, []))
 
     def max_rows(self, name: str, seen: frozenset[str] = frozenset()) -> int | None:

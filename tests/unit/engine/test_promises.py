@@ -494,3 +494,10 @@ def test_scenario_rows_in_a_junction_need_distinct_partners() -> None:
     assert generated(spec)["j"].num_rows >= 30  # every parent may be full: 10 x 3 pairs
     spec["scenarios"]["j"][0]["count"] = 31
     refused(spec, "scenarios.j", "room for 30")
+
+
+def test_a_unique_datetime_needs_a_format_that_shows_every_part() -> None:
+    col = {"type": "datetime", "min": "2025-12-31", "format": "%d/%m/%Y %H", "unique": True}
+    refused(spec_of({"t": {"rows": 20, "columns": {"c": col}}}), "tables.t.columns.c.format", "%M")
+    col["format"] = "%Y-%m-%d %H:%M:%S.%f"
+    generated(spec_of({"t": {"rows": 20, "columns": {"c": col}}}))

@@ -159,6 +159,9 @@ def read_counts(st: State) -> None:
             wm = _WORD_SPACE.match(t, p)
             if not wm or wm.group(1) in NOT_ENTITY or wm.group(1) in GAP_STOP:
                 break
+            gap = wm.group(1)
+            if lexicon.singular(gap) != gap and gap not in st.forms:
+                break  # "5000 rentals referencing cars": the rentals are counted
             p = wm.end()
         prev = _prev_word(t, m.start())
         if found is None:

@@ -110,6 +110,17 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             ):
                 continue
         start = end + lm.end()
+        between = re.match(r" ([a-z][a-z_]*) (?::|with|including|having)", after)
+        word = between.group(1) if between else ""
+        if (
+            word
+            and not st.known(word)
+            and lexicon.singular(word) != word
+            and word not in NOT_ENTITY
+        ):
+            table = table_name(word)  # "car rentals: pickup date, ...": the rentals
+            st.add_mention(table, word, end + 1)
+            st.unknown_ok.add(table)
         rm = re.match(rf"{RANGE} ", t[start:])
         if rm and (re.search(r"\d", rm.group(0)) or st.pattern.match(t, start + rm.end())):
             continue  # "with about 10 tasks each": a relation, read by relations
@@ -141,6 +152,8 @@ def _clause_tables(st: State) -> list[tuple[str, int]]:
         words = m.group("e").split()
         if words[-1] in _NOT_TABLE or st.known(words[-1]) or st.in_consumed(m.start("e")):
             continue
+        if any(m.start("e") <= mn.start < m.end("e") for mn in st.req.mentions):
+            continue  # "car rentals:": already read as the rentals
         rest = st.text[m.end() :]
         if not re.match(r"(?:\d+ (?:rows|records|entries) , )?[a-z][a-z ]*(?: ,| and )", rest):
             continue

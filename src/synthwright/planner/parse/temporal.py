@@ -39,7 +39,9 @@ _UNIT = {
     "years": "d365",
 }
 _UNITS = "|".join(sorted(_UNIT, key=len, reverse=True))
-_FIELD = r"(?P<f>(?:[a-z_]+ ){0,2}?[a-z_]+)"
+_NOT_IN_FIELD = r"(?!(?:within|least|most|after|before|that|which|comes|is|are)\b)"
+_FIELD = rf"(?P<f>(?:{_NOT_IN_FIELD}[a-z_]+ ){{0,2}}?{_NOT_IN_FIELD}[a-z_]+)"
+_SOFT = r"(?:at least |at most |about |roughly |around |some |up to |no more than )?"
 _ANCHOR = (
     r"(?:the |a |an |its |their |his |her )?"
     r"(?P<a>[a-z_]+(?: (?!(?:and|or|with|within|but|then|so|for|of)\b)[a-z_]+){0,2})"
@@ -147,8 +149,8 @@ def read_time_rules(st: State) -> None:
     patterns = [
         # "due date 21 days after the loan date", "check out 1..14 days after check in"
         (
-            rf"\b{_FIELD} (?:is |are |comes |must be |should be )?{span} (?P<u>{_UNITS}) "
-            rf"(?:after|later than|following|from) {_ANCHOR}(?= |$)",
+            rf"\b{_FIELD} (?:that |which )?(?:is |are |comes |must be |should be )?{_SOFT}{span} "
+            rf"(?P<u>{_UNITS}) (?:after|later than|following|from) {_ANCHOR}(?= |$)",
             "gap",
         ),
         # "delivered within 10 days of shipping", "resolved within 72 hours of creation"
@@ -166,8 +168,8 @@ def read_time_rules(st: State) -> None:
         ),
         # "check out after check in", "discharge date after admission date"
         (
-            rf"\b{_FIELD} (?:is |are |must be |should be |comes |happens |always )?(?:after|later "
-            rf"than|following) {_ANCHOR}(?= |$|,)",
+            rf"\b{_FIELD} (?:that |which )?(?:is |are |must be |should be |comes |happens |always )?"
+            rf"(?:after|later than|following) {_ANCHOR}(?= |$|,)",
             "after",
         ),
     ]
@@ -185,6 +187,8 @@ def read_time_rules(st: State) -> None:
             if anchor and re.fullmatch(r"\d{4}|[a-z]+ \d{4}", anchor):
                 continue  # "after 2020": a window, read by read_windows
             within = None
+            if kind == "gap" and re.search(r"\bat least\b", m.group(0)):
+                kind = "after"  # "at least 1 day after pickup": after, with the usual window
             if kind == "gap":
                 within = _within(m.group("hi"), m.group("u"))
             elif kind in ("within_of", "within"):

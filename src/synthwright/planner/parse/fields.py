@@ -29,6 +29,7 @@ def _words(text: str) -> list[str]:
 _NEEDS = r"(?:needs?|requires?|should have|must have|has to have|gets?|stores?|records?|tracks?)"
 _SKIP_WORDS = ("between", "over", "under", "above", "below", "aged", "from", "till", "until")
 _CLAUSE_TABLE = re.compile(r"(?:^|[.;:] |- |\) )(?P<e>[a-z][a-z_]*(?: [a-z][a-z_]*)?) : ")
+_ADJECTIVE = ("ly", "al", "ic", "ive", "ous", "ful", "able", "ible", "ed", "ing", "est", "er")
 _NOT_TABLE = set(
     _words(
         "tables table fields field columns column note notes format output data dataset schema "
@@ -130,7 +131,8 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
 
 _OPENING = re.compile(
     r"(?:^|[.;:!?] )(?:(?:i need|i want|give me|make|generate|create|please|a|an|the|some|"
-    r"list of|table of) )*(?:[a-z]+ )?(?P<e>[a-z][a-z_]*) (?:with|having|including|containing|that have) "
+    r"list of|table of) )*(?:(?P<mod>[a-z]+) )?(?P<e>[a-z][a-z_]*) "
+    r"(?:with|having|including|containing|that have) "
 )
 
 
@@ -144,6 +146,9 @@ def _clause_tables(st: State) -> list[tuple[str, int]]:
             continue
         if any(mn.start == m.start("e") for mn in st.req.mentions) or st.in_consumed(m.start("e")):
             continue
+        mod = m.group("mod") or ""
+        if mod and not mod.endswith(_ADJECTIVE) and mod not in _NOT_TABLE and not st.known(mod):
+            word = f"{mod} {word}"  # "leave requests with ...": leave_requests
         table = table_name(word)
         st.add_mention(table, word, m.start("e"))
         st.unknown_ok.add(table)

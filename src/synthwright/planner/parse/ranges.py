@@ -65,6 +65,19 @@ def _table_word(st: State, words: list[str], f: str) -> str | None:
     return table
 
 
+def _is_relation_phrase(st: State, f: str | None) -> bool:
+    """'episodes per show 10 to 200': a count per parent, read by relations."""
+    words = (f or "").split()
+    return (
+        len(words) == 3
+        and words[1] == "per"
+        and bool(
+            st.entity_of(words[0])
+            or any(mn.table == table_name(words[0]) for mn in st.req.mentions)
+        )
+    )
+
+
 def _listed(st: State, phrase: str, f: str | None) -> str | None:
     """The listed field a constraint's words end with ('pages viewed 1..30')."""
     words = phrase.split()
@@ -129,6 +142,8 @@ def read_ranges(st: State) -> None:
             st.req.constraints.append(c)
             continue
         if f is None or (f in ("aged", "age") and "aged" in m.group(0)) or _counts_rows(st, m):
+            continue
+        if _is_relation_phrase(st, f):
             continue
         lo, hi = float(m.group("lo")), float(m.group("hi"))
         if _is_year(lo) and _is_year(hi) and f in _TIME_WORDS:

@@ -34,7 +34,8 @@ _VERBS = (
     r"holds?|takes?|attends?|books?|booked|receives?|generates?|creates?|"
     r"contains?|includes?|can have|should have|may have|having|produces?|"
     r"emits?|logs?|sends?|enrols? in|enrolls? in|is enrolled in|is in|in|"
-    r"[a-z]+ing|[a-z]{3,}s|of)"
+    r"[a-z]+ing|(?!(?:minutes|hours|days|seconds|weeks|months|years|points|stars|times|units)\b)"
+    r"[a-z]{3,}s|of)"
 )
 _BELONG = (
     r"(?:belong(?:s|ing)? to|(?:is |are )?(?:assigned|linked|attached|tied|connected|mapped)"
@@ -85,6 +86,8 @@ def child_at(st: State, pos: int, unknown: bool = True) -> tuple[str, str] | Non
         if unknown and (lexicon.singular(word) != word or "_" in word):
             st.unknown_ok.add(table_name(word))
             return table_name(word), word
+        if i + 1 < len(words) and words[i + 1] in NOT_ENTITY:
+            return None  # "25 vacation days": a quantity, not a table
         off += len(word) + 1
         del i
     if (
@@ -108,6 +111,7 @@ def read_relations(st: State) -> None:
     _loose(st)
 
 
+_NOT_PARENT = set(_words("between from to and or than about around each every per total"))
 _CLAUSE_WORDS = set(_words("where who which that when while whose with and or but so then"))
 
 
@@ -165,8 +169,10 @@ def _owning(st: State) -> None:
                 and not re.search(r" (?:each|for an?|an?) [a-z_]+$", m.group(0))
                 and not m.group("p").split()[-1].endswith("ing")
             )
-            parent = st.alias_at(m.start("p")) or st.entity_tail(
-                m.group("p"), allow_unknown=loose_p
+            parent = (
+                st.alias_at(m.start("p"))
+                or _mention_word(st, m.group("p").split()[0])
+                or st.entity_tail(m.group("p"), allow_unknown=loose_p)
             )
             child = child_at(st, m.start("c"), unknown=idx in (0, 1, 2, 4, 5)) or st.entity_tail(
                 m.group("c"), head=True
@@ -412,6 +418,8 @@ def _belonging(st: State) -> None:
             loose = any(w in ("for", "of", "on", "against", "in", "at", "from") for w in verb[:2])
             if idx == 0 and m.group("c").split()[-1].endswith(("ing", "ed")):
                 continue  # "each living in an enclosure": the verb, read by the second form
+            if len(m.group("c").split()) > 2 or m.group("p").split()[0] in _NOT_PARENT:
+                continue  # "each episode has a length in minutes between ...": no relation
             child = (
                 st.covering(m.start("c")) or st.alias_at(m.start("c"))
                 if idx == 1

@@ -79,7 +79,8 @@ FIELD_SKIP = set(
     _words(
         "with and or are is of the a an have has each every per between from in to for rows "
         "records all only them that which who their its be should must values value range ranges "
-        "orders items there it they set make made"
+        "orders items there it they set make made takes take gets get makes spends spend earns "
+        "works visits sends receives buys sells uses"
     )
 )
 _TAIL_DROP = set(_words("between from of is are in within range ranges must be should with has"))

@@ -48,7 +48,7 @@ def _hint(name: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-_FIELDS_COMMON = set(catalog.COMMON_PARAMS) | {"type"}
+_FIELDS_COMMON = set(catalog.COMMON_PARAMS) | {"type", "signal"}  # signal: engine/series.py
 
 
 class _Compiler(Promises, Windows):

@@ -32,6 +32,7 @@ from ..spec import Spec
 from .compile import Plan, compile_spec
 from .defects import DefectInjector
 from .generate import ProgressCallback, Runner
+from .series import SeriesFiller
 
 SpecLike = Spec | dict[str, Any] | str | Path
 
@@ -155,6 +156,8 @@ class Run:
         started = time.perf_counter()
         inject = DefectInjector(self.plan, self.seed, on_batch)  # `quality:` (defects.py)
         sink = inject if inject.active else on_batch
+        fill = SeriesFiller(self.plan, self.seed, sink)  # `series:`/`signal:` (series.py)
+        sink = fill if fill.active else sink
         rows = Runner(self.plan, self.seed, sink, self.on_progress, existing=self.existing).run()
         inject.finish()
         added = inject.added()

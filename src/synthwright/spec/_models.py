@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from ._dist_names import FAMILIES, DistParameterError, canonical_params, document_aliases
 from ._quality import QualitySpec
+from ._series import SeriesSpec, SignalSpec
 from ._truth import Preset, TruthQuery, check_now
 
 if TYPE_CHECKING:
@@ -272,6 +273,7 @@ class TypeColumn(_ColumnBase):
     type: str
     min: Bound | None = None
     max: Bound | None = None
+    signal: SignalSpec | None = None  # a float column of a `series:` table (_series.py)
     values: list[Scalar] | dict[str, float] | None = None
     dist: Dist | None = None
     p: float | None = Field(default=None, ge=0.0, le=1.0)
@@ -430,6 +432,7 @@ class TableSpec(_Model):
     # them (with `--db URL --if-exists append`)
     existing: bool = False
     quality: QualitySpec | None = None  # labelled defects injected after generation
+    series: SeriesSpec | None = None  # consecutive timestamps per parent (_series.py)
 
     _whole = field_validator("rows", mode="before")(_not_bool)
 
@@ -452,6 +455,8 @@ class TableSpec(_Model):
                 raise ValueError(f"quality.{where}: unknown column {name!r}")
         if self.quality is not None and "_defect" in self.columns:
             raise ValueError("'_defect' is reserved for the labels of quality:")
+        if self.series is not None and self.series.time not in self.columns:
+            raise ValueError(f"series.time: unknown column {self.series.time!r}")
         return self
 
     def unique_sets(self) -> list[list[str]]:

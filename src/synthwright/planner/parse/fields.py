@@ -264,12 +264,16 @@ def _read_list(st: State, table: str, start: int) -> None:
 
 def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> None:
     cats = set(lexicon.vocab()["category_fields"])
+    values = False  # after "status paid": items are values until one is a field again
     for words in items:
         numbered = "\x01" in words
         words = [w for w in words if w not in ("\x00", "\x01")]
         if not words:
             continue
         phrase = " ".join(words)
+        if values and lexicon.field_for(phrase) is None:
+            continue
+        values = False
         if VAGUE_WORDS.match(phrase):
             st.req.vague.add(table)
             continue
@@ -311,7 +315,8 @@ def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> No
             and lexicon.field_for(" ".join(words[1:])) is None
         ):
             st.req.fields.setdefault(table, []).append(words[0])
-            break  # "status paid, sent or overdue": values, read by constraints
+            values = True  # "status paid, sent or overdue": values, read by constraints
+            continue
         st.req.fields.setdefault(table, [])
         if phrase not in st.req.fields[table]:
             st.req.fields[table].append(phrase)

@@ -247,7 +247,10 @@ def read_windows(st: State) -> None:
         end = date.fromisoformat(_start_of(m.group(1))) - timedelta(days=1)
         lo = (end - timedelta(days=3 * 365)).isoformat()
         found.append((m.start(), lo, end.isoformat(), m.group(0)))
+    ranges = [c for c in st.req.constraints if c.kind == "range"]
     for pos, lo, hi, text in found:
+        if any(c.pos <= pos < c.pos + len(c.text) for c in ranges):
+            continue  # "vintage year between 1980 and 2022": the field's range, not a window
         f = _time_field_before(st, pos)
         c = Constraint("window", f, pos, values=[lo, hi], text=text)
         c.table = st.owner_at(pos)

@@ -48,6 +48,15 @@ def read_value_lists(st: State) -> None:
         items = [i.strip() for i in raw[::2] if i.strip()]
         if len(items) > 1 and raw[-2].strip() == "," and re.match(r" [a-z]", t[m.end() :]):
             items = items[:-1]  # "..., prices in eur": a new clause, not a value
+        seps = [x.strip() for x in raw[1::2]]
+        while (
+            len(items) > 2
+            and seps
+            and seps[-1] == ","
+            and "/" in seps
+            and lexicon.field_for(items[-1])
+        ):
+            items, seps = items[:-1], seps[:-1]  # "dog/cat/bird, weight ...": weight is a field
         only = bool(m.group("only") or m.group("only2"))
         if len(items) == 1 and items[0] in _LONE:
             continue

@@ -100,6 +100,10 @@ def profile_tables(
         )
         profiles[table_name].places = detect_places(profiles[table_name])
     discover_links(typed, profiles)
+    for prof in profiles.values():
+        for lk in prof.links:  # a foreign key is drawn from its parent's keys, not a marginal
+            cp = prof.columns[lk.column]
+            cp.marginal, cp.shape = None, None
     notes += find_references(typed, profiles, reference)
     notes += fit_copulas(typed, profiles)
     for table_name, prof in profiles.items():

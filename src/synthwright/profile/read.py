@@ -339,8 +339,10 @@ def retype_strings(table: pa.Table) -> pa.Table:
         if pc.all(pc.or_kleene(missing, pc.is_null(stripped))).as_py():
             continue  # nothing but null tokens: leave the text as it is
         cleaned = pc.if_else(missing, pa.nulls(len(arr), pa.string()), stripped)
+        head = cleaned.drop_null().slice(0, 1_000)
         for target in (pa.int64(), pa.float64(), pa.timestamp("us")):
             try:
+                head.cast(target)  # a failed cast of the whole column costs a full pass
                 table = table.set_column(i, name, cleaned.cast(target))
                 break
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

@@ -53,6 +53,7 @@ from .metrics import Metrics
 from .models import GenerateRequest, Metadata, OutputFormat, SchemasResponse
 from .pools import EntityPools, Pool
 from .registry import Registry
+from .retrieval import Retrieval, apply_items, examples_of
 from .router import LlmWriter, Route, apply_llm, decide, load_writer
 from .settings import ServiceSettings
 from .streaming import from_thread
@@ -133,6 +134,7 @@ class DataService:
 
             model = ModelWriter(llm_config, timeout_s=s.llm_timeout_s)
             self.llm, self.llm_provider = model, "+".join(model.providers)
+        self.rag = Retrieval(s.rag_url, self.registry.names(), k=s.rag_examples)
         self.cache = cache or open_cache(
             s.redis_url, max_entries=s.cache_entries, ttl_s=s.cache_ttl_s
         )
@@ -161,6 +163,7 @@ class DataService:
     async def close(self) -> None:
         self.ready = False
         await lifecycle.stop(self.pools, self.cache)
+        await asyncio.to_thread(self.rag.close)
         self.tracer_provider.shutdown()
 
     def schemas(self, domain: str | None = None) -> SchemasResponse:
@@ -180,7 +183,14 @@ class DataService:
             yield span
 
     def _prepare(
-        self, request: GenerateRequest, limit: int, hint: str, cancel: Cancel, *, stream: bool
+        self,
+        request: GenerateRequest,
+        limit: int,
+        hint: str,
+        cancel: Cancel,
+        *,
+        stream: bool,
+        rag: dict[str, int] | None = None,
     ) -> tuple[Build, Route]:
         """Build and route a request, refusing what is over its bounds (worker thread)."""
         s = self.settings
@@ -195,7 +205,11 @@ class DataService:
                 where,
             )
         route = decide(
-            request, build, llm_configured=self.llm is not None, llm_max_records=s.llm_max_records
+            request,
+            build,
+            llm_configured=self.llm is not None,
+            llm_max_records=s.llm_max_records,
+            rag_counts=rag,
         )
         if build.dataset is not None:
             entry = build.entry
@@ -258,6 +272,7 @@ class DataService:
         with self._span("route") as span:
             fast = self.pools.build_for(request)
             route = Route("llm", "")
+            counts = await self.rag.counts(request, self.entity_of(request))
             if fast is not None:  # a pool can serve it: no spec to compile per request
                 build = fast
                 route = decide(
@@ -265,10 +280,11 @@ class DataService:
                     fast,
                     llm_configured=self.llm is not None,
                     llm_max_records=self.settings.llm_max_records,
+                    rag_counts=counts,
                 )
             if fast is None or route.path != "rule_based":
                 build, route = await asyncio.to_thread(
-                    self._prepare, request, limit, _STREAM_HINT, cancel, stream=False
+                    self._prepare, request, limit, _STREAM_HINT, cancel, stream=False, rag=counts
                 )
             span.set_attribute("path", route.path)
             span.set_attribute("reason", route.reason)
@@ -282,6 +298,7 @@ class DataService:
         tokens, cost, provider = 0, None, None
         rows: list[str] | None = None
         pooled = self.pools.serves(request, build) and route.path == "rule_based"
+        used = 0
         remarks = notes(request, route, build)
         seed = build.seed
         with self._span("generate", path=route.path) as span:
@@ -298,21 +315,39 @@ class DataService:
             else:
                 shaped = await asyncio.to_thread(produce, build, build.scenario_names, cancel)
             path, reason = route.path, route.reason
-            if route.path == "llm" and self.llm is not None:
+            items = await self.rag.retrieve(request, route, self.entity_of(request))
+            if route.uses_llm and self.llm is not None:
                 with self._span("llm", provider=self.llm_provider):
                     outcome = await apply_llm(
-                        self.llm, shaped.table, build, request, self.settings.llm_timeout_s
+                        self.llm,
+                        shaped.table,
+                        build,
+                        request,
+                        self.settings.llm_timeout_s,
+                        examples=examples_of(items),
                     )
                 tokens, cost, provider = outcome.tokens, outcome.cost_usd, outcome.provider
                 remarks.extend(outcome.notes)
                 if outcome.failure:
-                    path, reason = (
-                        "rule_based",
-                        f"{route.reason}; {outcome.failure}: fell back to rule-based",
-                    )
+                    path = "rag" if route.path == "hybrid" else "rule_based"
+                    said = path.replace("_", "-")
+                    reason = f"{route.reason}; {outcome.failure}: fell back to {said}"
                 shaped.table = outcome.table
                 self.metrics.llm_call(provider or self.llm_provider, outcome.failure, tokens)
+            if route.uses_rag:
+                with self._span("rag", kinds=",".join(route.rag_kinds)):
+                    shaped.table, used, more = await asyncio.to_thread(
+                        apply_items,
+                        shaped.table,
+                        build,
+                        items,
+                        seed=seed,
+                        copy_text=path != "hybrid",
+                    )
+                remarks.extend(more)
             span.set_attribute("record_count", shaped.table.num_rows)
+        if request.flags.learn_from_history:
+            remarks.append(await self.rag.remember(request, self.entity_of(request), shaped.table))
         self.metrics.records.labels(self.entity_of(request)).inc(shaped.table.num_rows)
         with self._span("validate"):
             score = coherence(build, shaped.table)
@@ -329,6 +364,8 @@ class DataService:
             llm_tokens_used=tokens,
             llm_cost_usd=cost,
             llm_provider=provider,
+            route_confidence=route.confidence if path == route.path else 0.5,
+            rag_examples_used=used,
             generation_time_ms=round((time.perf_counter() - started) * 1000, 3),
             coherence_score=score.score,
             coherence=score.parts,
@@ -341,7 +378,8 @@ class DataService:
         )
         self.metrics.paths.labels(path, provider or "-").inc()
         result = Result(request.request_id, request.format, data, shaped.table.num_rows, metadata)
-        if key is not None and path == route.path:  # a fallback is not worth remembering
+        learning = request.flags.learn_from_history  # its answer changes as history grows
+        if key is not None and path == route.path and not learning:  # nor a fallback
             await self.cache.set(key, encode_response(data, result.record_count, metadata))
         return result
 

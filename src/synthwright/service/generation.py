@@ -148,8 +148,6 @@ def notes(request: GenerateRequest, route: Route, build: Build) -> list[str]:
             if edges
             else "defect_triggering: no column of this entity has an edge value to plant"
         )
-    if request.flags.learn_from_history:
-        out.append("learn_from_history is accepted but not supported yet: no effect")
     return out
 
 

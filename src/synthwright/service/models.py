@@ -138,6 +138,8 @@ class Metadata(_Model):
     llm_tokens_used: int = 0
     llm_cost_usd: float | None = None
     llm_provider: str | None = None
+    route_confidence: float | None = None
+    rag_examples_used: int = 0
     generation_time_ms: float = 0.0
     coherence_score: float | None = None
     coherence: dict[str, float] = Field(default_factory=dict)

@@ -1,17 +1,20 @@
-"""Per request: the fast rule-based path, or the LLM path, with the reason why.
+"""Per request: rule_based, llm, rag or hybrid, with the reason and a confidence.
 
 Rule-based is the default: it serves volume and simple schemas in
 milliseconds. The LLM path is taken when the request asks for realism that
-rules cannot give — context, "realistic"/"coherent" hints, production_like —
-*and* the records have free-text fields (text/llm types, described strings) for
-an LLM to write, *and* the volume is small enough. The LLM is a pluggable
-callable (`LlmWriter`): it gets the rule-based records and writes the free-text
-fields. When none is configured, or it fails, times out or answers badly, the
-rule-based values stay and the metadata says so. Retrieval-based paths (a later
-issue) add a `Path` value and a branch in `decide`.
+rules cannot give — context, "realistic"/"coherent" hints — *and* the records
+have free-text fields (text/llm types, described strings) for an LLM to write,
+*and* the volume is small enough. The RAG path is taken when the flags ask for
+history (learn_from_history), defects (defect_triggering) or production-like
+data *and* the store has such items for the entity (else it is skipped, with
+the reason); hybrid when both apply (the retrieved patterns ground the LLM).
 
-A writer is configured as ``--llm module:callable`` (``SYNTHWRIGHT_LLM``); the
-callable takes an `LlmTask` and returns an `LlmResult` (or an awaitable of one).
+The LLM is a callable (`LlmWriter`): it gets the rule-based records and writes
+the free-text fields. It is the configured model (`llm_path.ModelWriter`), or
+user code named by ``--llm-writer module:callable`` (``SYNTHWRIGHT_LLM_WRITER``)
+taking an `LlmTask` and returning an `LlmResult` (or an awaitable of one). When
+it fails, times out or answers badly, the rule-based values stay and the
+metadata says so.
 """
 
 from __future__ import annotations
@@ -43,9 +46,10 @@ __all__ = [
     "decide",
     "load_writer",
     "purpose_of",
+    "rag_wanted",
 ]
 
-Path = Literal["rule_based", "llm"]
+Path = Literal["rule_based", "llm", "rag", "hybrid"]
 REALISM_HINTS = ("realistic", "coherent", "natural", "believable", "human")
 
 
@@ -98,6 +102,16 @@ class Route:
     reason: str
     wants_llm: bool = False
     notes: list[str] = field(default_factory=list)
+    confidence: float = 0.9
+    rag_kinds: list[str] = field(default_factory=list)
+
+    @property
+    def uses_llm(self) -> bool:
+        return self.path in ("llm", "hybrid")
+
+    @property
+    def uses_rag(self) -> bool:
+        return self.path in ("rag", "hybrid")
 
 
 def _signals(request: GenerateRequest) -> list[str]:
@@ -107,36 +121,94 @@ def _signals(request: GenerateRequest) -> list[str]:
     hinted = [h for h in request.hints if any(w in h.lower() for w in REALISM_HINTS)]
     if hinted:
         found.append(f"hints {hinted}")
-    if request.flags.production_like:
-        found.append("production_like")
     return found
 
 
+RAG_FLAGS = {
+    "learn_from_history": "pattern",
+    "defect_triggering": "defect",
+    "production_like": "production",
+}
+
+
+def rag_wanted(request: GenerateRequest) -> list[str]:
+    """The store kinds a request's flags ask for (none: retrieval is not consulted)."""
+    return [kind for flag, kind in RAG_FLAGS.items() if getattr(request.flags, flag)]
+
+
 def decide(
-    request: GenerateRequest, build: Build, *, llm_configured: bool, llm_max_records: int
+    request: GenerateRequest,
+    build: Build,
+    *,
+    llm_configured: bool,
+    llm_max_records: int,
+    rag_counts: dict[str, int] | None = None,
 ) -> Route:
-    """The path for a request; `wants_llm` is True when the LLM path would be taken if it works."""
+    """The path for a request, with the reason and a confidence.
+
+    Traditional (rule-based) for volume and simple entities; RAG when the flags
+    ask for history, defects or production-like data *and* the store has items
+    of that kind for the entity; the LLM for context and realism hints on
+    entities with free text; hybrid when both apply. `rag_counts` is the store's
+    item count per wanted kind for the entity (None: no store, or a stream).
+    `wants_llm` is True when the LLM would be used if it works.
+    """
     signals = _signals(request)
+    wanted = rag_wanted(request)
+    notes: list[str] = []
+    have: list[str] = []
+    if wanted and rag_counts is None:
+        notes.append(f"RAG skipped: no retrieval store for this request ({', '.join(wanted)})")
+    for kind in wanted if rag_counts is not None else []:
+        if (rag_counts or {}).get(kind, 0) > 0:
+            have.append(kind)
+        else:
+            notes.append(
+                f"RAG skipped for {kind}: the store has no {kind} items for this entity "
+                "(run `synthwright rag seed`)"
+            )
+    llm_reason, llm_ok, wants = _llm_choice(
+        signals, build, llm_configured=llm_configured, llm_max_records=llm_max_records
+    )
+    rag_reason = f"retrieval of {', '.join(have)} items" if have else ""
+    if have and llm_ok:
+        return Route("hybrid", f"hybrid: {rag_reason}; {llm_reason}", True, notes, 0.75, have)
+    if have:
+        extra = f"; {llm_reason}" if signals else ""
+        return Route("rag", f"RAG path: {rag_reason}{extra}", wants, notes, 0.8, have)
+    if llm_ok:
+        return Route("llm", llm_reason, True, notes, 0.7)
+    confidence = 0.95 if not signals and not wanted else 0.6
+    return Route("rule_based", llm_reason, wants, notes, confidence)
+
+
+def _llm_choice(
+    signals: list[str], build: Build, *, llm_configured: bool, llm_max_records: int
+) -> tuple[str, bool, bool]:
+    """(reason, the LLM path is taken, the LLM path is wanted)."""
     if not signals:
-        return Route("rule_based", "no context or realism hints: the fast rule-based path")
+        return "no context or realism hints: the fast rule-based path", False, False
     if not build.free_text:
-        return Route(
-            "rule_based",
+        return (
             f"{', '.join(signals)}, but no free-text fields for an LLM to write: rule-based",
+            False,
+            False,
         )
     if build.record_count > llm_max_records:
-        return Route(
-            "rule_based",
-            f"volume: {build.record_count} records > {llm_max_records} for the LLM path: rule-based",
+        return (
+            f"volume: {build.record_count} records > {llm_max_records} for the LLM path: "
+            "rule-based",
+            False,
+            False,
         )
     wanted = f"{', '.join(signals)}; free-text fields {sorted(build.free_text)}"
     if not llm_configured:
-        return Route(
-            "rule_based",
+        return (
             f"LLM path wanted ({wanted}) but no LLM is configured: fell back to rule-based",
-            wants_llm=True,
+            False,
+            True,
         )
-    return Route("llm", f"LLM path: {wanted}", wants_llm=True)
+    return f"LLM path: {wanted}", True, True
 
 
 def load_writer(target: str | None) -> LlmWriter | None:

@@ -66,6 +66,12 @@ class ServiceSettings(BaseSettings):
     )
     llm_timeout_s: float = Field(20.0, gt=0)
     llm_max_records: int = Field(200, ge=1, description="Above this volume the LLM is not asked.")
+    rag_url: str | None = Field(
+        None,
+        description="Retrieval store: unset -> the embedded SQLite FTS5 file in the user data "
+        "dir; sqlite:///path, memory, postgresql://... (shared by replicas), or none.",
+    )
+    rag_examples: int = Field(5, ge=1, le=50, description="Items retrieved per kind.")
     tracing: Literal["none", "console", "otlp"] = "none"
     otlp_endpoint: str | None = Field(None, description="OTLP/HTTP traces endpoint.")
     log_level: Literal["debug", "info", "warning", "error"] = "info"

@@ -31,6 +31,7 @@ def small_settings(**overrides: Any) -> ServiceSettings:
         "pool_records": 256,
         "stream_chunk_records": 100,
         "grace_s": 1.0,
+        "rag_url": "memory",  # never the user's store
     }
     base.update(overrides)
     return ServiceSettings(**base)

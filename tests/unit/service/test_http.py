@@ -236,7 +236,8 @@ def test_flags_reported_honestly(live: Live) -> None:
     meta = post(live, {"entity": "user", "count": 2, "flags": {"learn_from_history": True}}).json()[
         "metadata"
     ]
-    assert any("learn_from_history" in n and "not supported" in n for n in meta["notes"])
+    assert any("RAG skipped for pattern: the store has no pattern" in n for n in meta["notes"])
+    assert any("remembered as a pattern" in n for n in meta["notes"])
     inline = {
         "fields": [{"name": "ok", "type": "bool"}],
         "count": 4,

@@ -28,7 +28,8 @@ def test_every_builtin_scheme_and_format_is_registered() -> None:
     assert {"sqlite", "duckdb", "postgresql", "postgres", "mysql", "mariadb"} <= set(
         found["schemes"]
     )
-    assert found["formats"] == [*FORMATS, "arango"]  # arango: its own sink (sinks/arango.py)
+    # arango, pdf, docx: sinks of their own (sinks/arango.py, sinks/pdf.py, sinks/docx.py)
+    assert found["formats"] == [*FORMATS, "arango", "pdf", "docx"]
     assert isinstance(open_sink("postgresql+psycopg://u@h/d"), PostgresSink)
     assert isinstance(open_sink(".", format="xml"), FileSink)
 

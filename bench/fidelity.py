@@ -25,9 +25,12 @@ share of synthetic rows closer to a training row than to a holdout row
 reference table (``profile: {reference: true}``) copies its rows by design
 and is shown as such.
 
-sdmetrics is in the ``bench`` extra; SDV is not a dependency (it needs
-torch): ``pip install torch`` (a CPU build) then ``pip install sdv``.
-Without SDV the SDV columns say so.
+sdmetrics is in the ``bench`` extra; SDV (whose metadata detection the
+scores use, and the baseline) is the ``sdv`` extra, not a dependency: it
+needs torch, so install a CPU build of torch first, then ``pip install -e
+'.[sdv]'``. ``--no-sdv`` skips running SDV's synthesizer. Times are wall
+clock of whole processes; their CPU time (user + system) is shown beside the
+ratio, since on a shared machine it varies less.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ import importlib.util
 import io
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -131,6 +135,14 @@ def prepare(config: dict[str, Any], work: Path, only: list[str] | None) -> list[
 # --- the two tools as processes ---------------------------------------------------------
 
 
+CPU: dict[str, float] = {}  # tool -> CPU seconds (user + sys) of its last run's processes
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _run(cmd: list[str]) -> float:
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -144,6 +156,7 @@ def run_synthwright(ds: Dataset, out: Path, seed: int) -> tuple[float, str]:
     """`synthwright profile` then `synthwright generate`, timed as processes; and the profile's output."""
     exe = str(Path(sys.executable).parent / "synthwright")
     spec = out / "spec.yaml"
+    cpu = _cpu()
     start = time.perf_counter()
     done = subprocess.run(
         [exe, "profile", *map(str, ds.files.values()), "-o", str(spec)],
@@ -169,15 +182,19 @@ def run_synthwright(ds: Dataset, out: Path, seed: int) -> tuple[float, str]:
             "replace",
         ]
     )
+    CPU["synthwright"] = _cpu() - cpu
     return seconds, done.stdout + done.stderr
 
 
 def run_sdv(ds: Dataset, out: Path) -> float:
     """This script's SDV worker (read CSV, detect, fit, sample, write Parquet), timed."""
-    return _run(
+    cpu = _cpu()
+    seconds = _run(
         [sys.executable, str(Path(__file__).resolve()), "--sdv-worker", str(out)]
         + [str(p) for p in ds.files.values()]
     )
+    CPU["sdv"] = _cpu() - cpu
+    return seconds
 
 
 def sdv_worker(out: str, csvs: list[str]) -> None:
@@ -395,6 +412,7 @@ def _one(ds: Dataset, work: Path, seed: int, have_sdv: bool) -> dict[str, Any]:
         "reference_tables": sorted(refs),
         "synthwright": {
             "seconds": sw_s,
+            "cpu_seconds": CPU["synthwright"],
             "sdmetrics": sw_q,
             "own_overall": sw_o,
             "unique_copies": sw_u,
@@ -407,9 +425,9 @@ def _one(ds: Dataset, work: Path, seed: int, have_sdv: bool) -> dict[str, Any]:
         try:
             sdv_sec = run_sdv(ds, sdv_out)
             q = sdmetrics_score(ds, sdv_out)
-            res["sdv"] = {"seconds": sdv_sec, "sdmetrics": q}
+            res["sdv"] = {"seconds": sdv_sec, "cpu_seconds": CPU["sdv"], "sdmetrics": q}
             sdv_q, sdv_s = f"{q['overall']:.3f}", f"{sdv_sec:.1f}"
-            speed = f"{sdv_sec / sw_s:.1f}x"
+            speed = f"{sdv_sec / sw_s:.1f}x ({CPU['sdv'] / CPU['synthwright']:.1f}x CPU)"
             own = own_report(ds, sdv_out)
             u, c = _privacy(own, ds.main, set())
             res["sdv"] |= {"own_overall": own.overall, "unique_copies": u, "closer_to_training": c}

@@ -448,6 +448,9 @@ def _register_commands() -> None:
     from . import cmd_truth
 
     cmd_truth.register(app)
+    from . import cmd_rag
+
+    cmd_rag.register(app)
 
 
 def _auto_planner(prompt: str, *, answers: dict[str, str] | None = None) -> Any:

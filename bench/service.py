@@ -8,9 +8,17 @@
    stream (flat memory means the two peaks are close).
 
     python bench/service.py [--clients 100] [--rounds 10] [--stream 100000]
-                            [--redis-url redis://127.0.0.1:6379/15]
+                            [--redis-url redis://127.0.0.1:6379/15] [--mode rule|llm|all]
 
-The server runs as `synthwright serve` in a child process on free ports.
+3. (``--mode llm`` or ``all``) The LLM path against a local fake OpenAI-compatible
+   model answering every call in 300 ms (the server is `synthwright serve` with
+   ``SYNTHWRIGHT_LLM=openai`` and ``OPENAI_BASE_URL`` at the fake, through the
+   official SDK): 10 concurrent clients x 5 `review` records (target p99 < 5 s);
+   then 50 concurrent clients, 80 % asking rule-based `user` records and 20 %
+   the LLM path (target: p99 of the rule-based share < 500 ms).
+
+The server runs as `synthwright serve` in a child process on free ports; the
+load comes from a light keep-alive HTTP/1.1 client (`Conn`), not wrk.
 """
 
 from __future__ import annotations
@@ -18,12 +26,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -139,6 +152,117 @@ async def burst(
     return latencies, errors
 
 
+class FakeModel:
+    """A local OpenAI-compatible chat-completions server answering in `delay_s` seconds."""
+
+    def __init__(self, delay_s: float = 0.3) -> None:
+        self.calls = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(handler) -> None:
+                body = json.loads(handler.rfile.read(int(handler.headers["content-length"])))
+                self.calls += 1
+                time.sleep(delay_s)
+                schema = body.get("response_format", {}).get("json_schema", {}).get("schema", {})
+                fields = list(
+                    schema.get("properties", {})
+                    .get("records", {})
+                    .get("items", {})
+                    .get("properties", {"title": {}, "body": {}})
+                )
+                user = body["messages"][-1]["content"]
+                count = int(user.split("for each of the ")[1].split(" ")[0])
+                records = [
+                    {f: f"A believable {f} number {i}" for f in fields} for i in range(count)
+                ]
+                data = json.dumps(
+                    {
+                        "id": "chatcmpl-bench",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": "gpt-4o-mini",
+                        "choices": [
+                            {
+                                "index": 0,
+                                "message": {
+                                    "role": "assistant",
+                                    "content": json.dumps({"records": records}),
+                                },
+                                "finish_reason": "stop",
+                            }
+                        ],
+                        "usage": {
+                            "prompt_tokens": 300,
+                            "completion_tokens": 80,
+                            "total_tokens": 380,
+                        },
+                    }
+                ).encode()
+                handler.send_response(200)
+                handler.send_header("content-type", "application/json")
+                handler.send_header("content-length", str(len(data)))
+                handler.end_headers()
+                handler.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+
+
+async def mixed(port: int, clients: int, rounds: int, llm_share: float) -> dict[str, Any]:
+    """`clients` concurrent clients; a `llm_share` of them ask for the LLM path."""
+    lat: dict[str, list[float]] = {"rule_based": [], "llm": []}
+    errors = {"rule_based": 0, "llm": 0}
+    conns = [Conn("127.0.0.1", port) for _ in range(clients)]
+    await asyncio.gather(*(c.connect() for c in conns))
+    every = round(1 / llm_share) if llm_share else 0
+
+    async def one(i: int) -> None:
+        kind = "llm" if every and i % every == 0 else "rule_based"
+        try:
+            for r in range(rounds):
+                if kind == "llm":
+                    body: dict[str, object] = {
+                        "entity": "review",
+                        "count": 5,
+                        "seed": 5_000_000 + i * rounds + r,
+                        "context": "kitchen kettles",
+                        "flags": {"use_cache": False},
+                    }
+                else:
+                    body = {"entity": "user", "count": 10}
+                started = time.perf_counter()
+                try:
+                    status, data = await conns[i].post("/v1/generate", body)
+                    doc = json.loads(data)
+                    ok = status == 200 and doc["metadata"]["generation_path"] == kind
+                except (OSError, asyncio.IncompleteReadError, ValueError, KeyError):
+                    ok = False
+                lat[kind].append(time.perf_counter() - started)
+                errors[kind] += not ok
+        finally:
+            await conns[i].close()
+
+    await asyncio.gather(*(one(i) for i in range(clients)))
+    return {
+        kind: {
+            "requests": len(values),
+            "errors": errors[kind],
+            "p50_ms": round(pct(values, 50) * 1000, 1),
+            "p99_ms": round(pct(values, 99) * 1000, 1),
+        }
+        for kind, values in lat.items()
+        if values
+    }
+
+
 async def stream(base: str, pid: int, count: int) -> dict[str, float]:
     peak = rss_mb(pid)
     before = peak
@@ -182,7 +306,20 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
     ]
     if args.redis_url:
         cmd += ["--redis-url", args.redis_url]
-    proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL)
+    env = dict(os.environ)
+    fake = None
+    if args.mode in ("llm", "all"):
+        fake = FakeModel(0.3)
+        config = Path(tempfile.mkdtemp()) / "config.yaml"
+        config.write_text("cache: false\nmax_concurrency: 16\ntimeout: 20\n")
+        env.update(
+            SYNTHWRIGHT_LLM="openai",
+            OPENAI_BASE_URL=fake.url,
+            OPENAI_API_KEY="sk-bench-not-a-real-key",
+            SYNTHWRIGHT_CONFIG=str(config),
+        )
+        env.pop("SYNTHWRIGHT_LLM_FALLBACK", None)
+    proc = subprocess.Popen(cmd, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{http_port}"
     try:
         deadline = time.monotonic() + 60
@@ -203,6 +340,17 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             "cache": "redis" if args.redis_url else "memory",
         }
         await burst(http_port, 10, 2, False)  # warm code paths
+        if fake is not None:
+            out["llm_fake_model_delay_ms"] = 300
+            out["llm_10_clients_x_5_records"] = (await mixed(http_port, 10, args.llm_rounds, 1.0))[
+                "llm"
+            ]
+            out["mixed_50_clients_80_rule_20_llm"] = await mixed(
+                http_port, 50, args.llm_rounds, 0.2
+            )
+            out["llm_calls_to_fake_model"] = fake.calls
+            if args.mode == "llm":
+                return out
         for label, seeded, warm in (
             ("pooled_unseeded_warm_connections", False, True),
             ("pooled_unseeded_cold_connections", False, False),
@@ -235,6 +383,8 @@ if __name__ == "__main__":
     parser.add_argument(
         "--redis-url", help="serve with Redis (response cache and the fleet-wide value pool)"
     )
+    parser.add_argument("--mode", choices=["rule", "llm", "all"], default="rule")
+    parser.add_argument("--llm-rounds", type=int, default=5, help="requests per LLM-bench client")
     ns = parser.parse_args()
     result = asyncio.run(asyncio.wait_for(main(ns), LIMIT_S))
     print(json.dumps(result, indent=2))

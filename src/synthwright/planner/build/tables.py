@@ -30,7 +30,22 @@ def _known_fields(listed: list[str], ent: lexicon.Entity) -> int:
 
 _NAMED_TYPES = {"city", "country", "company", "product_name", "state", "full_name", "color"}
 _FILLER = set(
-    ["address", "number", "name", "of", "the", "code", "id", "no", "a", "an", "date", "time", "at"]
+    [
+        "address",
+        "number",
+        "name",
+        "of",
+        "the",
+        "code",
+        "id",
+        "no",
+        "a",
+        "an",
+        "date",
+        "time",
+        "at",
+        "flag",
+    ]
 )
 
 

@@ -467,7 +467,7 @@ def _mention_word(st: State, word: str) -> tuple[str, str] | None:
     """'those companies', 'them': a table named before."""
     for mn in st.req.mentions:
         if mn.word == word or table_name(word) == mn.table:
-            return mn.table, mn.word
+            return mn.table, word  # the word as written here, for its position
     return None
 
 

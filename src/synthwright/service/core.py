@@ -326,7 +326,8 @@ class DataService:
                         self.settings.llm_timeout_s,
                         examples=examples_of(items),
                     )
-                tokens, cost, provider = outcome.tokens, outcome.cost_usd, outcome.provider
+                tokens, cost = outcome.tokens, outcome.cost_usd
+                provider = outcome.provider or self.llm_provider
                 remarks.extend(outcome.notes)
                 if outcome.failure:
                     path = "rag" if route.path == "hybrid" else "rule_based"

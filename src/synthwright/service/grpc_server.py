@@ -140,7 +140,13 @@ def _metadata(meta: Metadata) -> Any:
         cached=meta.cached,
         pooled=meta.pooled,
         notes=meta.notes,
+        rag_examples_used=meta.rag_examples_used,
+        llm_provider=meta.llm_provider or "",
     )
+    if meta.route_confidence is not None:
+        out.route_confidence = meta.route_confidence
+    if meta.llm_cost_usd is not None:
+        out.llm_cost_usd = meta.llm_cost_usd
     if meta.coherence_score is not None:
         out.coherence_score = meta.coherence_score
     out.scenario_counts.update(meta.scenario_counts)

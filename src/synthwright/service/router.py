@@ -158,7 +158,10 @@ def decide(
     notes: list[str] = []
     have: list[str] = []
     if wanted and rag_counts is None:
-        notes.append(f"RAG skipped: no retrieval store for this request ({', '.join(wanted)})")
+        notes.append(
+            f"RAG skipped ({', '.join(wanted)}): retrieval is off or unavailable, or this is "
+            "a stream (retrieval serves unary requests)"
+        )
     for kind in wanted if rag_counts is not None else []:
         if (rag_counts or {}).get(kind, 0) > 0:
             have.append(kind)

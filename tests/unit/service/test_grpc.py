@@ -134,6 +134,8 @@ async def test_llm_fallback_is_reported_over_grpc(live: Live) -> None:
             )
         )
     assert reply.metadata.generation_path == "llm" and reply.metadata.llm_tokens_used == 21
+    assert reply.metadata.HasField("route_confidence") and reply.metadata.llm_provider == "writer"
+    assert reply.metadata.rag_examples_used == 0
 
 
 async def test_defect_triggering_over_grpc(live: Live) -> None:

@@ -10,9 +10,10 @@ scenarios with literal, null and range ``set`` values. Row counts stay
 small so a run takes well under a second.
 
 Allowed outcomes: ``SpecError`` whose every problem has a location, or a
-generated dataset with ``check(...) == []``; and one refusal the compiler
-leaves to the run, located: a free-form ``checks`` entry the columns break,
-and a ref into a per_parent table whose drawn size came out 0 (``outcome``). Anything else -- another exception (a
+generated dataset with ``check(...) == []``; and two refusals the compiler
+leaves to the run, located, before anything is kept (see ``outcome``): a
+free-form ``checks`` entry the columns break, and a ref into a per_parent
+table whose drawn size came out 0. Anything else -- another exception (a
 traceback), a GenerationError elsewhere, a finding -- fails the test.
 ``FUZZ_EXAMPLES=2000 pytest tests/property`` runs a longer search.
 """

@@ -212,6 +212,14 @@ class FloatGenerator(Generator):
             problems.append(("max", f"[{lo:g}, {hi:g}] is wider than a float64 can span"))
         if col.unique and col.dist is not None:
             problems.append(("dist", "a unique column cannot follow a distribution; drop dist"))
+        if isinstance(col.dist, PoissonDist | ZipfDist) and not problems:
+            whole = int(np.floor(hi)) - int(np.ceil(lo)) + 1  # the family draws whole numbers
+            if whole < 1:
+                problems.append(
+                    ("dist", f"{col.dist.kind} draws whole numbers: none in [{lo:g}, {hi:g}]")
+                )
+            elif isinstance(col.dist, ZipfDist) and whole > MAX_TABLE:
+                problems.append(("dist", f"zipf spans at most {MAX_TABLE} values; narrow min/max"))
         return problems
 
     def capacity(self, col: TypeColumn) -> int | None:
@@ -229,6 +237,9 @@ class FloatGenerator(Generator):
             step = (last - first) // max(grid - 1, 1)
             codes = FeistelPermutation(grid, _key(ctx))(ctx.row_index())
             values = from_float_key(first + codes * step)
+        elif isinstance(col.dist, PoissonDist | ZipfDist):  # whole numbers inside [min, max]
+            ilo, ihi = int(np.ceil(lo)), int(np.floor(hi))
+            values = sample_integers(col.dist, ctx.rng(), ctx.n, ilo, ihi).astype(np.float64)
         else:
             row_lo = lo if ctx.lower is None else ctx.lower
             row_hi = hi if ctx.upper is None else ctx.upper

@@ -245,8 +245,12 @@ class Runner:
         }
         self.kept[tp.name] = keep
         if held:
+            late: dict[str, list[pa.Array]] = {c: [] for c in tp.retain if tp.columns[c].self_ref}
             for batch in self.fill_self_refs(tp, held, keep):
+                for c, parts in late.items():
+                    parts.append(batch.column(c))
                 self.emit(tp, batch)
+            keep.columns.update({c: pa.concat_arrays(parts) for c, parts in late.items()})
         return lay.total
 
     def emit(self, tp: TablePlan, batch: pa.RecordBatch) -> None:

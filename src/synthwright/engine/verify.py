@@ -53,12 +53,14 @@ class CheapCheck:
                     "(engine fault: nothing was kept)",
                     f"tables.{tp.name}.columns.{f.name}",
                 )
+        planted = {c for s in tp.scenarios for c in s.set}  # a planted id breaks the run
+        for name, cp in tp.columns.items():  # ids first: a self-reference may point into this batch
+            spec = cp.spec
+            if isinstance(spec, TypeColumn) and spec.type == "id" and name not in planted:
+                self._id_run(tp, name, batch.column(name))
         for name, cp in tp.columns.items():
             spec = cp.spec
-            if isinstance(spec, TypeColumn) and spec.type == "id":
-                if not any(name in s.set for s in tp.scenarios):  # a planted id breaks the run
-                    self._id_run(tp, name, batch.column(name))
-            elif isinstance(spec, RefColumn) and cp.ref_table and cp.ref_column:
+            if isinstance(spec, RefColumn) and cp.ref_table and cp.ref_column:
                 parent = self.ids.get((cp.ref_table, cp.ref_column))
                 if parent is not None:
                     self._in_range(tp, name, batch.column(name), parent, spec.ref)

@@ -501,3 +501,33 @@ def test_a_unique_datetime_needs_a_format_that_shows_every_part() -> None:
     refused(spec_of({"t": {"rows": 20, "columns": {"c": col}}}), "tables.t.columns.c.format", "%M")
     col["format"] = "%Y-%m-%d %H:%M:%S.%f"
     generated(spec_of({"t": {"rows": 20, "columns": {"c": col}}}))
+
+
+def test_children_read_a_parent_self_reference_as_filled() -> None:
+    spec = spec_of(
+        {
+            "t": {
+                "rows": 30,
+                "columns": {"id": {"type": "id"}, "up": {"ref": "t.id", "null_rate": 0.3}},
+            },
+            "c": {
+                "per_parent": {"table": "t", "min": 1, "max": 1},
+                "columns": {"t_id": {"ref": "t.id"}, "up": {"expr": "t.up"}},
+            },
+        }
+    )
+    out = generated(spec)
+    assert out["c"]["up"].to_pylist() == out["t"]["up"].to_pylist()
+
+
+def test_a_float_with_a_discrete_dist_draws_whole_numbers_inside_the_range() -> None:
+    col = {"type": "float", "min": 3.25, "max": 9.5, "dist": {"poisson": {"lam": 4}}}
+    values = generated(spec_of({"t": {"rows": 200, "columns": {"f": col}}}))["t"]["f"].to_numpy()
+    assert values.min() >= 4 and values.max() <= 9 and np.all(values == np.round(values))
+    col["max"] = 3.5
+    refused(spec_of({"t": {"rows": 5, "columns": {"f": col}}}), "tables.t.columns.f.dist")
+
+
+def test_the_cheap_check_reads_ids_before_a_self_reference_into_the_same_batch() -> None:
+    cols = {"up": {"ref": "t.id", "null_rate": 0.3}, "id": {"type": "id"}}  # the ref comes first
+    generated(spec_of({"t": {"rows": 70_000, "columns": cols}}))

@@ -129,11 +129,13 @@ class DataService:
         self.registry = registry or Registry.load(s.schema_dir)
         self.llm = llm if llm is not None else load_writer(s.llm_writer)
         self.llm_provider = "writer" if self.llm is not None else "none"
+        self._model: Any = None
         if self.llm is None and llm_config is not None and llm_config.enabled:
             from .llm_path import ModelWriter
 
             model = ModelWriter(llm_config, timeout_s=s.llm_timeout_s)
             self.llm, self.llm_provider = model, "+".join(model.providers)
+            self._model = model
         self.rag = Retrieval(s.rag_url, self.registry.names(), k=s.rag_examples)
         self.cache = cache or open_cache(
             s.redis_url, max_entries=s.cache_entries, ttl_s=s.cache_ttl_s
@@ -164,6 +166,8 @@ class DataService:
         self.ready = False
         await lifecycle.stop(self.pools, self.cache)
         await asyncio.to_thread(self.rag.close)
+        if self._model is not None:  # the configured model's threads and cache
+            self._model.close()
         self.tracer_provider.shutdown()
 
     def schemas(self, domain: str | None = None) -> SchemasResponse:

@@ -6,9 +6,10 @@ same `SYNTHWRIGHT_LLM`, `--llm` and config file as the CLI, plus
 `SYNTHWRIGHT_LLM_FALLBACK`) that writer. Why each piece:
 
 - the official SDK clients are synchronous in `synthwright.llm` (retries,
-  cache and usage live there), so calls run in worker threads, bounded by a
-  semaphore so a burst of LLM requests cannot starve the rule-based path's
-  threads;
+  cache and usage live there), so calls run in a thread pool of their own
+  (``max_concurrency`` threads, behind a semaphore): a burst of slow model
+  calls waits there and never takes the default executor's threads, which
+  the rule-based path generates and renders in;
 - each provider's SDK timeout is capped by the service's per-request LLM
   timeout, and retries are few and short, so a dead primary leaves time for
   the fallback inside one request;
@@ -26,7 +27,8 @@ from __future__ import annotations
 import asyncio
 import json
 import string
-from functools import cache
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +131,9 @@ class ModelWriter:
             self.clients.append(
                 (one.provider, make_client(capped, cache_path=cache_path, retry=retry))
             )
-        self._limit = asyncio.Semaphore(max_concurrency or config.max_concurrency)
+        size = max_concurrency or config.max_concurrency
+        self._limit = asyncio.Semaphore(size)
+        self._pool = ThreadPoolExecutor(max_workers=size, thread_name_prefix="synthwright-llm")
         self.describe = config.describe()
 
     @property
@@ -143,7 +147,9 @@ class ModelWriter:
             for index, (name, client) in enumerate(self.clients):
                 usage = Usage()
                 try:
-                    values = await asyncio.to_thread(self._ask, client, task, usage)
+                    loop = asyncio.get_running_loop()
+                    ask = partial(self._ask, client, task, usage)
+                    values = await loop.run_in_executor(self._pool, ask)
                 except Exception as exc:
                     role = "primary" if index == 0 else "fallback"
                     failures.append(redact(f"{role} {name} failed: {type(exc).__name__}: {exc}"))
@@ -173,5 +179,7 @@ class ModelWriter:
         return result
 
     def close(self) -> None:
+        """Stop the pool (calls in flight are not waited for) and close the caches."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
         for _, client in self.clients:
             client.close()

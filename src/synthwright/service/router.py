@@ -287,6 +287,10 @@ async def apply_llm(
             got = "nothing" if values is None else f"{len(values)} values"
             spent.failure = f"the LLM answered {got} for {name!r}, need {n} strings"
             return spent
+        limit = task.max_lengths.get(name)
+        if limit is not None and any(len(v) > limit for v in values):
+            spent.failure = f"the LLM wrote {name!r} longer than its {limit} characters"
+            return spent
     for name in fields:
         index = table.column_names.index(name)
         table = table.set_column(index, name, pa.array(result.values[name], pa.string()))

@@ -86,14 +86,8 @@ def fill_places(place: PlaceProfile, columns: dict[str, pa.Array], seed: int, ta
     if n == 0:
         return
     null = np.asarray(columns[place.city].is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    keys = pa.array(
-        [
-            f"{c}\x00{s}"
-            for c, s in zip(
-                _row_countries(place, columns, n), _row_states(place, columns, n), strict=True
-            )
-        ],
-        pa.string(),
+    keys = pc.binary_join_element_wise(
+        _row_countries(place, columns, n), _row_states(place, columns, n), "\x00"
     ).dictionary_encode()
     group = np.asarray(keys.indices.to_numpy(zero_copy_only=False), dtype=np.int64)
     lat = _numbers(columns.get(place.latitude or ""), n)
@@ -160,11 +154,13 @@ def _state_name(country: str, state: str) -> str:
     return by_code.get(state.upper(), state)
 
 
-def _row_countries(place: PlaceProfile, columns: dict[str, pa.Array], n: int) -> list[str]:
+def _row_countries(place: PlaceProfile, columns: dict[str, pa.Array], n: int) -> pa.Array:
+    """Each row's ISO country code (the place's default where the table names none)."""
     if place.country and place.country in columns:
-        raw = columns[place.country].cast(pa.string()).to_pylist()
-        return [_alpha2(v) or place.country_code for v in raw]
-    return [place.country_code] * n
+        coded = pc.fill_null(columns[place.country].cast(pa.string()), "").dictionary_encode()
+        known = [_alpha2(v) or place.country_code for v in coded.dictionary.to_pylist()]
+        return pa.array(known, pa.string()).take(coded.indices)
+    return pa.array(np.full(n, place.country_code, dtype=object), pa.string())
 
 
 @lru_cache(maxsize=512)
@@ -183,10 +179,10 @@ def _alpha2(value: str | None) -> str | None:
     return str(found.alpha_2)
 
 
-def _row_states(place: PlaceProfile, columns: dict[str, pa.Array], n: int) -> list[str]:
+def _row_states(place: PlaceProfile, columns: dict[str, pa.Array], n: int) -> pa.Array:
     if place.state and place.state in columns:
-        return [v or "" for v in columns[place.state].cast(pa.string()).to_pylist()]
-    return [""] * n
+        return pc.fill_null(columns[place.state].cast(pa.string()), "")
+    return pa.array(np.full(n, "", dtype=object), pa.string())
 
 
 def _numbers(arr: pa.Array | None, n: int) -> np.ndarray:

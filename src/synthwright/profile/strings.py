@@ -336,7 +336,7 @@ def _draw_words(shape: StringShape, rng: np.random.Generator, n: int) -> pa.Arra
     counts = np.asarray(shape.counts, dtype=np.float64)
     k = np.searchsorted(np.cumsum(counts / counts.sum()), rng.random(n), "right")
     k = np.minimum(k, len(counts) - 1) + 1
-    out = np.empty(n, dtype=object)
+    groups = []
     for words in np.unique(k).tolist():
         rows = np.flatnonzero(k == words)
         parts = [_draw_place(shape, shape.first, rng, len(rows))]
@@ -345,8 +345,18 @@ def _draw_words(shape: StringShape, rng: np.random.Generator, n: int) -> pa.Arra
         if words >= 2:
             parts.append(_draw_place(shape, shape.last or shape.first, rng, len(rows)))
         joined = pc.binary_join_element_wise(*parts, " ") if len(parts) > 1 else parts[0]
-        out[rows] = np.asarray(joined.to_pylist(), dtype=object)
-    return pa.array(out.tolist(), pa.string())
+        groups.append((rows, joined))
+    return _in_row_order(groups, n)
+
+
+def _in_row_order(groups: list[tuple[np.ndarray, pa.Array]], n: int) -> pa.Array:
+    """Arrays made per group of rows, put back in row order (one concat and one take)."""
+    if len(groups) == 1:
+        return groups[0][1].cast(pa.string())
+    rows = np.concatenate([r for r, _ in groups])
+    where = np.empty(n, dtype=np.int64)
+    where[rows] = np.arange(n)
+    return pa.concat_arrays([a.cast(pa.string()) for _, a in groups]).take(pa.array(where))
 
 
 def _draw_place(
@@ -389,14 +399,15 @@ def _fill(shape: StringShape, slot: WordSlot, rng: np.random.Generator, n: int) 
 def _draw_templates(templates: list[ShapeTemplate], rng: np.random.Generator, n: int) -> pa.Array:
     w = np.asarray([t.weight for t in templates], dtype=np.float64)
     pick = np.minimum(np.searchsorted(np.cumsum(w / w.sum()), rng.random(n), "right"), len(w) - 1)
-    out = np.empty(n, dtype=object)
+    groups = []
     for i in np.unique(pick).tolist():
         rows = np.flatnonzero(pick == i)
-        out[rows] = _from_template(templates[i], rng, len(rows))
-    return pa.array(out.tolist(), pa.string())
+        groups.append((rows, pa.array(_from_template(templates[i], rng, len(rows)), pa.string())))
+    return _in_row_order(groups, n)
 
 
 def _from_template(t: ShapeTemplate, rng: np.random.Generator, n: int) -> np.ndarray:
+    """n values of one template as a numpy unicode array (code points viewed as strings)."""
     length = len(t.shape)
     points = np.empty((n, length), dtype=np.uint32)
     for j, (cls, slot) in enumerate(zip(t.shape, t.slots, strict=True)):
@@ -420,4 +431,4 @@ def _from_template(t: ShapeTemplate, rng: np.random.Generator, n: int) -> np.nda
         if hit.any():
             spellings = _code_points(run.values, len(run.values[0]))
             points[hit, run.start : run.start + spellings.shape[1]] = spellings[which[hit]]
-    return points.view(f"<U{length}").reshape(n).astype(object)
+    return points.view(f"<U{length}").reshape(n)

@@ -153,3 +153,23 @@ async def test_volume_stays_rule_based() -> None:
     meta, _ = await _run(service, entity="user", count=500, seed=1)
     await service.close()
     assert meta.generation_path == "rule_based" and meta.route_confidence == 0.95  # type: ignore[attr-defined]
+
+
+@pytest.mark.anyio
+async def test_hybrid_with_a_failing_llm_keeps_the_retrieval() -> None:
+    def broken(task: object) -> object:
+        raise RuntimeError("model down")
+
+    service = await _service(True, llm=broken)
+    meta, _ = await _run(
+        service,
+        entity="review",
+        count=3,
+        seed=2,
+        context="kettles",
+        flags={"learn_from_history": True},
+    )
+    await service.close()
+    assert meta.generation_path == "rag"  # type: ignore[attr-defined]
+    assert meta.route_reason.endswith("fell back to rag")  # type: ignore[attr-defined]
+    assert meta.rag_examples_used >= 1  # type: ignore[attr-defined]

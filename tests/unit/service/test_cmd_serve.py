@@ -166,3 +166,11 @@ def test_old_module_callable_llm_is_moved_to_the_writer() -> None:
     finally:
         os.environ.clear()
         os.environ.update(old)
+
+
+def test_llm_flag_with_module_callable_is_deprecated_not_refused() -> None:
+    result = CliRunner().invoke(
+        _app(), ["serve", "--llm", "tests.unit.service.conftest:fake_llm", "--http-port", "70000"]
+    )
+    assert "deprecated" in result.output and "--llm-writer" in result.output
+    assert result.exit_code == 2 and "--http-port: " in result.output  # the next check, not --llm

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import typer
@@ -95,7 +96,7 @@ def _records_answer(path: str, body: dict) -> dict:
     return openai_response(json.dumps({"records": records}))
 
 
-def test_serve_starts_with_the_clis_llm_configuration() -> None:
+def test_serve_starts_with_the_clis_llm_configuration(tmp_path: Path) -> None:
     """SYNTHWRIGHT_LLM=openai (the CLI's setting) used to stop serve ("use module:callable")."""
     from tests.unit.llm._fake_server import FakeLLMServer
 
@@ -109,6 +110,7 @@ def test_serve_starts_with_the_clis_llm_configuration() -> None:
             "OPENAI_API_KEY": secret,
             "OPENAI_BASE_URL": fake.url + "/v1",
             "SYNTHWRIGHT_CONFIG": "/nonexistent/config.yaml",
+            "SYNTHWRIGHT_CACHE_DIR": str(tmp_path),  # the LLM response cache, not the user's
         }
         env.pop("SYNTHWRIGHT_LLM_FALLBACK", None)
         cmd = [sys.executable, "-c", SCRIPT, "serve", "--http-port", "0", "--grpc-port", "0"]

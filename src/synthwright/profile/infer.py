@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from ..spec import CategoryMarginal, ColumnProfile, QuantileMarginal, TableProfile, TypeColumn
 from . import _fit
 from ._semantic import detect_datetime_format, detect_semantic, name_hint
-from .strings import fit_shape
+from .strings import fit_shape, looks_like
 
 __all__ = [
     "DEFAULT_RARE_K",
@@ -365,7 +365,7 @@ def _string_profile(
     length = [int(lengths.min()), int(lengths.max())] if len(lengths) else None
     n_valid = len(valid)
     unique = distinct == n_valid and null_rate == 0 and n_valid > 1
-    guess = detect_semantic(name, sample)
+    guess = detect_semantic(name, sample) or looks_like(sample)
     semantic, confidence = guess if guess else (None, None)
     words = pc.mean(pc.utf8_length(pc.replace_substring_regex(valid, r"[^ ]", ""))).as_py() or 0
     avg_len = pc.mean(pc.utf8_length(valid)).as_py() or 0

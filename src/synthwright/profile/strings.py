@@ -40,11 +40,39 @@ import pyarrow.compute as pc
 
 from ..spec._profile import RunSlot, ShapeSlot, ShapeTemplate, StringShape, WordSlot
 
-__all__ = ["MAX_TEMPLATES", "draw_shape", "fit_shape", "key_regex", "shape_of"]
+__all__ = ["MAX_TEMPLATES", "draw_shape", "fit_shape", "key_regex", "looks_like", "shape_of"]
 
 MAX_TEMPLATES = 40
 MAX_FIT_VALUES = 20_000  # distinct values a shape is learned from (the most frequent)
 _CLASS = {"9": (48, 10), "A": (65, 26), "a": (97, 26)}  # first code point, class size
+
+
+# what values say of themselves when the column's name says nothing: a legal form ends a
+# company's name, a number and a street word make an address
+_COMPANY = re.compile(
+    r"\b(inc|inc\.|incorporated|llc|l\.l\.c\.|ltd|ltd\.|limited|corp|corp\.|corporation|"
+    r"co\.|company|gmbh|ag|s\.a\.|sa|plc|lp|llp|group|holdings|airlines|airways)$",
+    re.IGNORECASE,
+)
+_STREET = re.compile(
+    r"^\d+[A-Za-z]?\s+(\w+\.?\s+)+(st|street|ave|avenue|rd|road|blvd|boulevard|dr|drive|ln|lane|"
+    r"way|ct|court|pl|place|pkwy|parkway|hwy|highway|ter|terrace|cir|circle)\.?"
+    r"(\s+(apt|suite|ste|unit|#)\s*\S+)?$",
+    re.IGNORECASE,
+)
+LOOKS_SHARE = 0.6
+
+
+def looks_like(values: Sequence[str]) -> tuple[str, float] | None:
+    """A catalogue type the values say they are (companies, street addresses), if most do."""
+    sample = [v.strip() for v in values if v and v.strip()][:500]
+    if len(sample) < 5:
+        return None
+    for kind, pattern in (("company", _COMPANY), ("street_address", _STREET)):
+        share = sum(1 for v in sample if pattern.search(v)) / len(sample)
+        if share >= LOOKS_SHARE:
+            return kind, round(min(0.95, share), 3)
+    return None
 
 
 def shape_of(values: pa.Array) -> pa.Array:

@@ -85,3 +85,19 @@ def test_multi_word_names_keep_their_frequent_words_and_fill_from_the_catalogue(
     assert all(len(v.split()) >= 1 for v in drawn)
     assert np.mean([v.split()[-1] in suffix for v in drawn]) > 0.7
     assert all(re.fullmatch(r"[A-Z][\w'.-]*( [A-Z][\w'.-]*)*", v) for v in drawn), drawn[:5]
+
+
+def test_companies_and_addresses_are_told_by_their_values() -> None:
+    rng = np.random.default_rng(8)
+    forms = ["Inc.", "LLC", "Ltd", "Corp", "Group"]
+    stems = [f"Stem{i}" for i in range(400)]
+    companies = [f"{stems[i]} {forms[i % 5]}" for i in rng.integers(0, 400, 600)]
+    prof, _ = profile_column("payee", pa.array(companies))
+    assert prof.semantic == "company" and prof.kind == "semantic"
+    streets = ["Main St", "Oak Avenue", "Elm Rd.", "Sunset Blvd", "Park Lane"]
+    addresses = [f"{rng.integers(1, 9999)} {streets[i % 5]}" for i in range(500)]
+    prof, _ = profile_column("location", pa.array(addresses))
+    assert prof.semantic == "street_address" and prof.kind == "semantic"
+    table = pa.table({"id": np.arange(600), "payee": companies})
+    out = generate_from_profile(profile_tables({"t": table}), seed=1)["t"].column("payee")
+    assert not set(out.to_pylist()) & set(companies)  # catalogue names, no real payee

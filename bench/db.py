@@ -45,9 +45,10 @@ def _postgres(admin_url: str) -> Iterator[str]:
     """A throw-away database on the server of `admin_url`; its URL."""
     import psycopg
 
-    from synthwright.sinks.postgres import connect
+    from synthwright.db import connect
 
-    connect(admin_url).close()  # unreachable -> SinkInputError, reported as a skip
+    # unreachable -> SinkInputError, reported as a skip
+    connect(admin_url, location="--postgres").close()
     name = f"sw_bench_{secrets.token_hex(4)}"
     with psycopg.connect(admin_url, autocommit=True) as con:
         con.execute(f'CREATE DATABASE "{name}"')
@@ -61,10 +62,10 @@ def _postgres(admin_url: str) -> Iterator[str]:
 @contextlib.contextmanager
 def _mysql(url: str) -> Iterator[str]:
     """A throw-away database on the server of `url` (dropped afterwards); its URL."""
-    from synthwright.sinks.mysql import connect
+    from synthwright.db import connect
 
     name = f"sw_bench_{secrets.token_hex(4)}"
-    con = connect(url)  # unreachable -> SinkInputError, reported as a skip
+    con = connect(url, location="--mysql")  # unreachable -> SinkInputError, reported as a skip
     try:
         with con.cursor() as cur:
             cur.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
@@ -73,7 +74,7 @@ def _mysql(url: str) -> Iterator[str]:
     try:
         yield url.rsplit("/", 1)[0] + "/" + name
     finally:
-        con = connect(url)
+        con = connect(url, location="--mysql")
         try:
             with con.cursor() as cur:
                 cur.execute(f"DROP DATABASE IF EXISTS `{name}`")

@@ -310,6 +310,11 @@ def preview(
     if rows < 0:
         raise _fail(SpecError(f"must be >= 0, got {rows}", "--rows"), as_json)
     loaded = _load(spec, as_json)
+    if loaded.truth:
+        # a preview's few rows cannot hold the truth sets: show the tables without them, say so
+        loaded = loaded.model_copy(update={"truth": None})
+        if not as_json:
+            typer.echo("note: truth records are not planted in a preview", err=True)
     try:
         ds = api.generate(loaded, seed=seed, rows=rows)
         tables = ds.materialize()

@@ -96,6 +96,7 @@ class Windows:
                 loc = f"tables.{tp.name}.columns.{name}"
                 if self._decidable(cp):
                     self._one_side(loc, tp, cp, cp.spec, gen, plans)
+                self._on_the_calendar(loc, plans, tp.name, name, cp.spec, gen)
                 for i, scenario in enumerate(tp.scenarios):
                     value = scenario.set.get(name)
                     sloc = f"scenarios.{tp.name}[{i}].set.{name}"
@@ -105,6 +106,36 @@ class Windows:
                             self._one_side(sloc, tp, cp, merged, gen, plans)
                     elif value is not None and name in scenario.set:
                         self._literal(sloc, tp, cp, value, gen, plans)
+
+    def _on_the_calendar(
+        self,
+        loc: str,
+        plans: dict[str, TablePlan],
+        table: str,
+        column: str,
+        spec: TypeColumn,
+        gen: OrderedGenerator,
+    ) -> None:
+        """A date/datetime window must stay within 0001-01-01..9999-12-31.
+
+        Arrow stores later instants, but Python, most databases and `check`
+        cannot read them, so a window that can pass the calendar is refused.
+        """
+        if spec.type not in ("date", "datetime"):
+            return
+        try:
+            first = gen.to_unit("0001-01-01", spec)
+            last = gen.to_unit("9999-12-31" if spec.type == "date" else "9999-12-31T23:59:59", spec)
+        except (TypeError, ValueError, OverflowError):
+            return
+        reach = self.value_range(plans, table, column, frozenset())
+        if reach is not None and (reach[1] > last or reach[0] < first):
+            self.problem(
+                loc,
+                "this window can reach past 9999-12-31 or before 0001-01-01 (anchor plus "
+                "within); narrow 'within' or the anchor's range, or set min/max",
+                "capacity",
+            )
 
     def _anchor(
         self, tp: TablePlan, bound: Bound, plans: dict[str, TablePlan]

@@ -12,7 +12,10 @@ the command that runs.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -206,6 +209,57 @@ class _Ctx:
             raise typer.Exit(exit_code)
 
 
+# The options every generating command takes, in the order --help shows them
+# after the command's own; `_command` adds the ones a command names.
+_SHARED: dict[str, tuple[Any, Any]] = {
+    "out": (Path | None, _OUT),
+    "seed": (int, _SEED),
+    "llm": (str | None, _LLM),
+    "model": (str | None, _MODEL),
+    "graph": (Path | None, _GRAPH),
+    "resume": (bool, _RESUME),
+    "batch_size": (int | None, _BATCH),
+    "as_json": (bool, _JSON),
+}
+_ALL = tuple(_SHARED)
+
+
+def _command(
+    name: str, shared: tuple[str, ...] = _ALL, *, offline_only: bool = False
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register ``fn(ctx, **own)`` as ``tasks <name>`` with the `shared` options added.
+
+    The shared options are checked (and the client made) in one `_Ctx` before
+    ``fn`` runs; ``fn`` states only its own arguments and what it does with them.
+    """
+
+    def register_command(fn: Callable[..., None]) -> Callable[..., None]:
+        own = list(inspect.signature(fn, eval_str=True).parameters.values())[1:]  # past ctx
+        added = [
+            inspect.Parameter(
+                key,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=_SHARED[key][1],
+                annotation=_SHARED[key][0],
+            )
+            for key in shared
+        ]
+
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> None:
+            options = {key: kwargs.pop(key) for key in shared}
+            out, graph, as_json = options.pop("out"), options.pop("graph"), options.pop("as_json")
+            ctx = _Ctx(name, out, graph, as_json, offline_only=offline_only, **options)
+            fn(ctx, **kwargs)
+
+        params = [*own, *added]
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return tasks_app.command(name)(command)
+
+    return register_command
+
+
 def _progress(ctx: _Ctx) -> Any:
     from . import _render
 
@@ -234,80 +288,48 @@ def _rows(records: list[Any]) -> list[dict[str, Any]]:
     return [r.to_dict() for r in records]
 
 
+def _finish_records(ctx: _Ctx, result: Any, inputs: list[Any] | None = None, **extra: Any) -> None:
+    """Write a run's problem records with their relations and print the summary."""
+    ctx.finish(_rows(result.records), graph=_graph(result, inputs), result=result, extra=extra)
+
+
 def _split(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
-@tasks_app.command("variations")
+@_command("variations")
 def variations(
+    ctx: _Ctx,
     base: str = typer.Argument(..., help="The base problem, in words."),
     domain: str = typer.Option(..., "--domain", help="A domain (see `synthwright tasks domains`)."),
     levels: str = typer.Option("simple,medium,complex", "--levels", help="Levels to vary to."),
     per_level: int = typer.Option(3, "--per-level", help="Variations per level."),
-    out: Path | None = _OUT,
-    seed: int = _SEED,
-    llm: str | None = _LLM,
-    model: str | None = _MODEL,
-    graph: Path | None = _GRAPH,
-    resume: bool = _RESUME,
-    batch_size: int | None = _BATCH,
-    as_json: bool = _JSON,
 ) -> None:
     """Variations of a base problem at several complexity levels (each keeps its subject)."""
     from ..tasks import run_variations
 
-    ctx = _Ctx(
-        "variations",
-        out,
-        graph,
-        as_json,
-        seed=seed,
-        llm=llm,
-        model=model,
-        resume=resume,
-        batch_size=batch_size,
-    )
-    result = _run(ctx, run_variations, base, domain, _split(levels), per_level)
-    ctx.finish(_rows(result.records), graph=_graph(result), result=result)
+    _finish_records(ctx, _run(ctx, run_variations, base, domain, _split(levels), per_level))
 
 
-@tasks_app.command("dataset")
+@_command("dataset")
 def dataset(
+    ctx: _Ctx,
     domain: str = typer.Option(..., "--domain", help="A domain, several (a,b) or 'all'."),
     size: int = typer.Option(..., "--size", help="Number of records."),
     mix: str = typer.Option(
         "simple=0.3,medium=0.5,complex=0.2", "--mix", help="Complexity mix (met exactly)."
     ),
-    out: Path | None = _OUT,
-    seed: int = _SEED,
-    llm: str | None = _LLM,
-    model: str | None = _MODEL,
-    graph: Path | None = _GRAPH,
-    resume: bool = _RESUME,
-    batch_size: int | None = _BATCH,
-    as_json: bool = _JSON,
 ) -> None:
     """A dataset of problems whose complexity mix is met exactly (quotas, not draws)."""
     from ..tasks import LEVELS, parse_mix, run_dataset
 
-    ctx = _Ctx(
-        "dataset",
-        out,
-        graph,
-        as_json,
-        seed=seed,
-        llm=llm,
-        model=model,
-        resume=resume,
-        batch_size=batch_size,
-    )
     shares = ctx.guard(parse_mix, mix, LEVELS)
-    result = _run(ctx, run_dataset, domain, size, shares)
-    ctx.finish(_rows(result.records), graph=_graph(result), result=result)
+    _finish_records(ctx, _run(ctx, run_dataset, domain, size, shares))
 
 
-@tasks_app.command("matrix")
+@_command("matrix")
 def matrix(
+    ctx: _Ctx,
     domain: str = typer.Option(..., "--domain", help="A domain."),
     dim: list[str] = typer.Option(
         [], "--dim", help="NAME=v1,v2 (repeatable; default: the domain's)."
@@ -316,40 +338,17 @@ def matrix(
         "medium", "--level", help="Level of every cell (unless a 'complexity' dim)."
     ),
     per_cell: int = typer.Option(1, "--per-cell", help="Records per combination."),
-    out: Path | None = _OUT,
-    seed: int = _SEED,
-    llm: str | None = _LLM,
-    model: str | None = _MODEL,
-    graph: Path | None = _GRAPH,
-    resume: bool = _RESUME,
-    batch_size: int | None = _BATCH,
-    as_json: bool = _JSON,
 ) -> None:
     """A problem for every combination of the dimensions, each exactly once."""
     from ..tasks import run_matrix
 
-    ctx = _Ctx(
-        "matrix",
-        out,
-        graph,
-        as_json,
-        seed=seed,
-        llm=llm,
-        model=model,
-        resume=resume,
-        batch_size=batch_size,
-    )
     result = _run(ctx, run_matrix, domain, dim, level, per_cell)
-    ctx.finish(
-        _rows(result.records),
-        graph=_graph(result),
-        result=result,
-        extra={"cells": len(result.records) // per_cell},
-    )
+    _finish_records(ctx, result, cells=len(result.records) // per_cell)
 
 
-@tasks_app.command("adversarial")
+@_command("adversarial")
 def adversarial(
+    ctx: _Ctx,
     file: str = typer.Argument(
         ..., help="Problem records (.jsonl, .json, .parquet, or - for stdin)."
     ),
@@ -357,95 +356,38 @@ def adversarial(
     difficulty: str = typer.Option(
         "hard", "--difficulty", help="easy | medium | hard (1, 2, 3 traps)."
     ),
-    out: Path | None = _OUT,
-    seed: int = _SEED,
-    llm: str | None = _LLM,
-    model: str | None = _MODEL,
-    graph: Path | None = _GRAPH,
-    resume: bool = _RESUME,
-    batch_size: int | None = _BATCH,
-    as_json: bool = _JSON,
 ) -> None:
     """Adversarial copies of problems, with traps aimed at a capability."""
     from ..tasks import run_adversarial
 
-    ctx = _Ctx(
-        "adversarial",
-        out,
-        graph,
-        as_json,
-        seed=seed,
-        llm=llm,
-        model=model,
-        resume=resume,
-        batch_size=batch_size,
-    )
     inputs = ctx.read(file)
-    result = _run(ctx, run_adversarial, inputs, capability, difficulty)
-    ctx.finish(_rows(result.records), graph=_graph(result, inputs), result=result)
+    _finish_records(ctx, _run(ctx, run_adversarial, inputs, capability, difficulty), inputs)
 
 
-@tasks_app.command("expand")
+@_command("expand")
 def expand(
+    ctx: _Ctx,
     file: str = typer.Argument(..., help="Problem records (.jsonl, .json, .parquet, or -)."),
     factors: str = typer.Option(
         "time,resources,stakeholders,constraints", "--factors", help="Factors to add."
     ),
-    out: Path | None = _OUT,
-    seed: int = _SEED,
-    llm: str | None = _LLM,
-    model: str | None = _MODEL,
-    graph: Path | None = _GRAPH,
-    resume: bool = _RESUME,
-    batch_size: int | None = _BATCH,
-    as_json: bool = _JSON,
 ) -> None:
     """Each problem under each factor (and all of them together)."""
     from ..tasks import run_expand
 
-    ctx = _Ctx(
-        "expand",
-        out,
-        graph,
-        as_json,
-        seed=seed,
-        llm=llm,
-        model=model,
-        resume=resume,
-        batch_size=batch_size,
-    )
     inputs = ctx.read(file)
-    result = _run(ctx, run_expand, inputs, _split(factors))
-    ctx.finish(_rows(result.records), graph=_graph(result, inputs), result=result)
+    _finish_records(ctx, _run(ctx, run_expand, inputs, _split(factors)), inputs)
 
 
-@tasks_app.command("interactions")
+@_command("interactions")
 def interactions(
+    ctx: _Ctx,
     file: str = typer.Argument(..., help="Problem records (.jsonl, .json, .parquet, or -)."),
     per_problem: int = typer.Option(10, "--per-problem", help="Dialogues per problem."),
-    out: Path | None = _OUT,
-    seed: int = _SEED,
-    llm: str | None = _LLM,
-    model: str | None = _MODEL,
-    graph: Path | None = _GRAPH,
-    resume: bool = _RESUME,
-    batch_size: int | None = _BATCH,
-    as_json: bool = _JSON,
 ) -> None:
     """Multi-turn dialogues (user, agent, tool) about each problem, with outcomes in a fixed mix."""
     from ..tasks import run_interactions
 
-    ctx = _Ctx(
-        "interactions",
-        out,
-        graph,
-        as_json,
-        seed=seed,
-        llm=llm,
-        model=model,
-        resume=resume,
-        batch_size=batch_size,
-    )
     inputs = ctx.read(file)
     result = _run(ctx, run_interactions, inputs, per_problem)
     rows = [i.to_dict() for i in result.interactions]
@@ -455,23 +397,17 @@ def interactions(
     ctx.finish(rows, graph=_graph(result, inputs), result=result, extra={"outcomes": outcomes})
 
 
-@tasks_app.command("verify")
+@_command("verify", ("out", "seed", "llm", "model", "graph", "as_json"))
 def verify(
+    ctx: _Ctx,
     file: str = typer.Argument(..., help="Problem records (.jsonl, .json, .parquet, or -)."),
     min_score: float = typer.Option(0.8, "--min-score", help="Score a record needs to pass (0-1)."),
-    out: Path | None = _OUT,
-    seed: int = _SEED,
-    llm: str | None = _LLM,
-    model: str | None = _MODEL,
-    graph: Path | None = _GRAPH,
-    as_json: bool = _JSON,
 ) -> None:
     """Quality scores and a verdict per record: rule checks, plus an LLM judge when configured."""
     from ..tasks.io import read_rows
     from ..tasks.models import ProblemRecord
     from ..tasks.verify import verify_rows
 
-    ctx = _Ctx("verify", out, graph, as_json, seed=seed, llm=llm, model=model)
     if not 0 <= min_score <= 1:
         raise ctx.refuse("must be between 0 and 1", "--min-score")
     rows = ctx.guard(read_rows, file)
@@ -486,7 +422,7 @@ def verify(
 
     scored, summary = ctx.guard(verify_rows, rows, min_score=min_score, judge=judge)
     graph_obj = None
-    if graph is not None:
+    if ctx.graph is not None:
         from ..tasks.graph import build_graph
 
         valid = [
@@ -501,8 +437,9 @@ def verify(
     )
 
 
-@tasks_app.command("dedup")
+@_command("dedup", ("out", "graph", "as_json"), offline_only=True)
 def dedup(
+    ctx: _Ctx,
     file: str = typer.Argument(..., help="Problem records (.jsonl, .json, .parquet, or -)."),
     threshold: float = typer.Option(
         0.9, "--threshold", help="3-gram Jaccard at which two records are duplicates."
@@ -510,9 +447,6 @@ def dedup(
     clusters: Path | None = typer.Option(
         None, "--clusters", help="Where to write the clusters (default: beside -o)."
     ),
-    out: Path | None = _OUT,
-    graph: Path | None = _GRAPH,
-    as_json: bool = _JSON,
 ) -> None:
     """Near-duplicates out: clusters first, one canonical member kept (independent of input order)."""
     import json
@@ -520,14 +454,13 @@ def dedup(
     from ..tasks import dedup as run_dedup
     from ..tasks.graph import build_graph
 
-    ctx = _Ctx("dedup", out, graph, as_json, offline_only=True)
     if not 0 < threshold <= 1:
         raise ctx.refuse("must be in (0, 1]", "--threshold")
     inputs = ctx.read(file)
     found = ctx.guard(run_dedup, inputs, threshold=threshold)
     where = clusters
-    if where is None and out is not None:
-        where = out.with_name(out.stem + ".clusters.json")
+    if where is None and ctx.out is not None:
+        where = ctx.out.with_name(ctx.out.stem + ".clusters.json")
     side = []
     if where is not None:
         body = {

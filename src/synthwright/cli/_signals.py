@@ -24,7 +24,11 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any
 
-__all__ = ["Interrupted", "handled"]
+__all__ = ["Interrupted", "handled", "received"]
+
+# the first signal of this run: a library that catches the exception our handler
+# raises (DuckDB turns it into "Query interrupted") must not change the exit status
+_received: list[int] = []
 
 
 def _catchable() -> list[signal.Signals]:
@@ -48,7 +52,14 @@ class Interrupted(SystemExit):
             return f"signal {self.signum}"
 
 
+def received() -> int | None:
+    """The number of the first signal this run received, if any."""
+    return _received[0] if _received else None
+
+
 def _on_signal(signum: int, frame: FrameType | None) -> None:
+    if not _received:
+        _received.append(signum)
     for sig in _catchable():
         with suppress(OSError, ValueError):
             signal.signal(

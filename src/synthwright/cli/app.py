@@ -478,18 +478,32 @@ def main() -> None:
     import sys
 
     from ._output import render_error
-    from ._signals import Interrupted, handled
+    from ._signals import Interrupted, handled, received
+
+    def stopped(signum: int) -> SystemExit:
+        name = Interrupted(signum).name
+        _err().print(
+            f"stopped by {name}: the run was abandoned and its partial output removed",
+            highlight=False,
+        )
+        return SystemExit(128 + signum)
 
     try:
         with handled():
             app()
     except Interrupted as exc:
-        _err().print(
-            f"stopped by {exc.name}: the run was abandoned and its partial output removed",
-            highlight=False,
-        )
-        raise SystemExit(exc.code) from None
+        raise stopped(exc.signum) from None
+    except SystemExit as exc:
+        # a library caught our signal's exception and raised its own error, which a
+        # command rendered: the run was still stopped by the signal
+        signum = received()
+        if signum is not None and exc.code != 128 + signum:
+            raise stopped(signum) from None
+        raise
     except BrokenPipeError:  # `synthwright ... | head`: the reader left; not an error of ours
         raise SystemExit(1) from None
     except Exception as exc:  # the safety net; each known class is fixed where it starts
+        signum = received()
+        if signum is not None:  # e.g. DuckDB's "Query interrupted"
+            raise stopped(signum) from None
         raise SystemExit(render_error(exc, "--json" in sys.argv[1:])) from None

@@ -7,6 +7,7 @@ memory stays bounded by one batch. `FileSink` owns where the files live.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import os
 import re
@@ -113,7 +114,7 @@ class CsvWriter:
         self._writer.close()
 
 
-class _RowTextWriter:
+class _RowTextWriter(abc.ABC):
     """Base of the text formats that build one string per row in Arrow and append it."""
 
     header = b""
@@ -124,8 +125,9 @@ class _RowTextWriter:
         self._file: BinaryIO = open(path, "wb")  # noqa: SIM115
         self._file.write(self.header)
 
+    @abc.abstractmethod
     def rows(self, batch: pa.RecordBatch) -> pa.Array:
-        raise NotImplementedError
+        """One string per row of `batch` (the format's own encoding)."""
 
     def write(self, batch: pa.RecordBatch) -> None:
         self._file.write(_text.concat(self.rows(batch)))

@@ -73,21 +73,13 @@ class Promises:
 
     def max_rows(self, name: str, seen: frozenset[str] = frozenset()) -> int | None:
         """The most rows a table can get (None: unknown, e.g. an existing table)."""
-        table = self.spec.tables.get(name)
-        if table is None or name in seen or table.existing:
-            return None
-        if table.rows is not None:
-            return table.rows + self.scenario_rows(name)
-        pp = table.per_parent
-        assert pp is not None
-        parent_rows = self.max_rows(pp.table, seen | {name})
-        if parent_rows is None:
-            return None
-        hi = pp.max if pp.max is not None else int(getattr(pp.dist, "lam", 0) * 10 + 100)
-        return parent_rows * hi + self.scenario_rows(name)
+        return self._rows_bound(name, seen, most=True)
 
     def min_rows(self, name: str, seen: frozenset[str] = frozenset()) -> int | None:
         """The fewest rows a table can get (None: unknown)."""
+        return self._rows_bound(name, seen, most=False)
+
+    def _rows_bound(self, name: str, seen: frozenset[str], *, most: bool) -> int | None:
         table = self.spec.tables.get(name)
         if table is None or name in seen or table.existing:
             return None
@@ -95,10 +87,14 @@ class Promises:
             return table.rows + self.scenario_rows(name)
         pp = table.per_parent
         assert pp is not None
-        parent_rows = self.min_rows(pp.table, seen | {name})
+        parent_rows = self._rows_bound(pp.table, seen | {name}, most=most)
         if parent_rows is None:
             return None
-        return parent_rows * pp.min + self.scenario_rows(name)
+        if most:
+            each = pp.max if pp.max is not None else int(getattr(pp.dist, "lam", 0) * 10 + 100)
+        else:
+            each = pp.min
+        return parent_rows * each + self.scenario_rows(name)
 
     # -- keys and refs -----------------------------------------------------------
 

@@ -41,6 +41,7 @@ __all__ = [
     "normal_scores",
     "rounding_step",
     "sample_scores",
+    "stratify",
     "within_range",
 ]
 
@@ -191,6 +192,25 @@ def sample_scores(
     if cond.weights is not None and given is not None:
         z = z + np.nan_to_num(given) @ cond.weights
     return z
+
+
+def stratify(z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Scores with the same ranks whose uniforms fall one per stratum of width 1/n, per column.
+
+    A copula draw's marginals carry sampling noise on top of the fit: with
+    300 rows a column's empirical CDF strays about 0.05 from the fitted one
+    (Kolmogorov-Smirnov), and category shares by a few points. Replacing
+    each column's uniform by ``(rank + v) / n`` (v uniform in [0, 1); Latin
+    hypercube sampling) keeps every row's rank in every column, so the
+    dependence the copula drew is untouched, while each column's values
+    spread over the marginal as evenly as n draws can.
+    """
+    n = len(z)
+    if n < 2 or z.size == 0:
+        return z
+    ranks = np.argsort(np.argsort(z, axis=0, kind="stable"), axis=0, kind="stable")
+    u = (ranks + rng.random(z.shape)) / n
+    return np.asarray(special.ndtri(np.clip(u, _EPS, 1 - _EPS)))
 
 
 def _iso_units(points: list[Any], kind: str) -> np.ndarray:

@@ -11,7 +11,9 @@ per table in dependency order:
    own values.
 2. **Scores.** Correlated normal scores for the table's modelled columns,
    conditioned on the parent row's scores, one block of 65,536 rows at a
-   time from ``make_rng(seed, table, "__copula__", block)``.
+   time from ``make_rng(seed, table, "__copula__", block)``; then stratified
+   per column (``copula.stratify``: same ranks, one uniform per 1/n
+   stratum), so marginals carry no sampling noise beyond the fit's.
 3. **Values.** Each score goes through its column's marginal; the share of
    rare categories goes to the categories the spec lists (only a column
    whose spec lists none takes them from a hidden ``other_column``);
@@ -63,6 +65,7 @@ from .copula import (
     from_uniform,
     rounding_step,
     sample_scores,
+    stratify,
     within_range,
 )
 from .derive import rederive, verify
@@ -248,7 +251,8 @@ def _layout(
             m = min(BLOCK_SIZE, n - start)
             rng = make_rng(seed, table, "__copula__", block)
             g = given[start : start + m] if given is not None else None
-            blocks.append(sample_scores(cond, m, rng, g))
+            strata = make_rng(seed, table, "__strata__", block)
+            blocks.append(stratify(sample_scores(cond, m, rng, g), strata))
         lay.scores = np.vstack(blocks) if blocks else np.empty((0, len(cop.columns)))
     return lay
 

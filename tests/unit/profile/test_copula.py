@@ -84,3 +84,33 @@ def test_within_range_keeps_atoms_at_the_bounds_and_cuts_inside() -> None:
     assert cut.max() <= 0.5 + 1e-12 and (cut == 0).mean() > 0.9
     above = from_uniform(within_range(u, marginal, prof, 0.2, None), marginal, prof)
     assert above.min() >= 0.2 - 1e-12 and above.max() == pytest.approx(1.2)
+
+
+def test_stratified_scores_keep_ranks_and_spread_evenly() -> None:
+    from scipy import special
+
+    from synthwright.profile.copula import stratify
+
+    rng = np.random.default_rng(3)
+    cond = conditional(np.array([[1.0, 0.8], [0.8, 1.0]]), 2)
+    z = sample_scores(cond, 400, rng)
+    s = stratify(z, np.random.default_rng(4))
+    for j in range(2):  # every row keeps its rank in every column
+        assert (np.argsort(z[:, j]) == np.argsort(s[:, j])).all()
+    u = np.sort(special.ndtr(s), axis=0)
+    lower = np.arange(400)[:, None] / 400
+    assert ((u >= lower - 1e-9) & (u <= lower + 1 / 400 + 1e-9)).all()  # one per stratum
+    plain = np.sort(special.ndtr(z), axis=0)
+    assert np.abs(u - lower).max() < np.abs(plain - lower).max()
+
+
+def test_small_samples_reproduce_category_shares_closely(known: pa.Table) -> None:
+    fitted = profile_tables({"t": known})
+    out = generate_from_profile(fitted, seed=5, rows=300)["t"]
+    real = pc.value_counts(known.column("plan")).to_pylist()
+    share = {r["values"]: r["counts"] / known.num_rows for r in real if r["counts"] > 100}
+    drawn = {
+        r["values"]: r["counts"] / 300 for r in pc.value_counts(out.column("plan")).to_pylist()
+    }
+    for value, p in share.items():  # sampling noise alone would be about 0.03
+        assert drawn.get(value, 0.0) == pytest.approx(p, abs=0.012)

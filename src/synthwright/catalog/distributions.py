@@ -17,7 +17,6 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import special
 
 from ..spec import (
     BetaDist,
@@ -28,6 +27,7 @@ from ..spec import (
     UniformDist,
     ZipfDist,
 )
+from ._normal import log_ndtr, ndtri_exp
 
 AnyDist = (
     UniformDist | NormalDist | LognormalDist | ExponentialDist | PoissonDist | ZipfDist | BetaDist
@@ -104,11 +104,11 @@ def truncated_normal_offsets(
     hi = np.where(flip, -alpha, beta)
     v = np.where(flip, 1.0 - u, u)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        log_hi = special.log_ndtr(hi)
-        gap = np.nan_to_num(-np.expm1(special.log_ndtr(lo) - log_hi), nan=0.0)
+        log_hi = log_ndtr(hi)
+        gap = np.nan_to_num(-np.expm1(log_ndtr(lo) - log_hi), nan=0.0)
         # log F(x) = log(F(hi) - (1 - v) (F(hi) - F(lo))), factored around F(hi)
         log_f = np.minimum(log_hi + np.log1p(-(1.0 - v) * gap), log_hi)
-        exact = hi - special.ndtri_exp(log_f)
+        exact = hi - ndtri_exp(log_f)
         rate = np.abs(hi)
         tail_gap = -np.expm1(-rate * width)
         tail = -np.log1p(-(1.0 - v) * tail_gap) / np.maximum(rate, 1.0)
@@ -116,11 +116,17 @@ def truncated_normal_offsets(
     return np.clip(np.nan_to_num(d, nan=0.0, posinf=np.inf), 0.0, width), flip
 
 
+def _log_factorials(lo: int, hi: int) -> np.ndarray:
+    """log k! for k = lo..hi: lgamma once, then running sums of log k (no scipy)."""
+    k = np.arange(lo + 1, hi + 1, dtype=np.float64)
+    return math.lgamma(lo + 1) + np.concatenate([[0.0], np.cumsum(np.log(k))])
+
+
 def discrete_pmf(dist: PoissonDist | ZipfDist, lo: int, hi: int) -> np.ndarray:
     """Probabilities of lo..hi (renormalised) for a discrete family."""
     k = np.arange(lo, hi + 1, dtype=np.float64)
     if isinstance(dist, PoissonDist):
-        logp = k * math.log(dist.lam) - dist.lam - special.gammaln(k + 1)
+        logp = k * math.log(dist.lam) - dist.lam - _log_factorials(lo, hi)
     else:
         logp = -dist.a * np.log(k - lo + 1)
     p = np.exp(logp - logp.max())

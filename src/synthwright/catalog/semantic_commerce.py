@@ -14,12 +14,12 @@ from typing import Any, ClassVar
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import special
 
 from ..spec import TableSpec, TypeColumn
 from . import _pools
 from ._base import BlockContext, Generator
 from ._latents import by_group, fill_slots, needs_country, place, row_locales, unique_numbers
+from ._normal import ndtr, ndtri
 from ._registry import register
 from .semantic_internet import hex_matrix, row_key
 from .tools import digits_matrix, mix64, strings_from_matrix, take
@@ -194,8 +194,8 @@ class Price(Generator):
         else:
             a, b = math.log(lo_c), math.log(hi_c + 1)
             mu, sigma = (a + b) / 2, max((b - a) / 5, 1e-9)
-            fa, fb = special.ndtr((a - mu) / sigma), special.ndtr((b - mu) / sigma)
-            z = special.ndtri(fa + rng.random(ctx.n) * (fb - fa))
+            fa, fb = ndtr((a - mu) / sigma), ndtr((b - mu) / sigma)
+            z = ndtri(fa + rng.random(ctx.n) * (fb - fa))
             cents = np.floor(np.exp(mu + sigma * z)).astype(np.int64)
             charm = np.where(rng.random(ctx.n) < 0.7, 99, 95)
             charmed = (cents // 100) * 100 + charm

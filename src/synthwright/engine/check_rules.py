@@ -6,15 +6,15 @@ constrains (narrower min/max or values, an ``after``/``before`` link). A check
 that can never hold given the column's own constraints is a contradiction and
 is refused when compiling. Checks that are not of these shapes are left to
 the generator, which verifies them on every block.
+
+sqlglot is imported by the functions that parse (not with the module): it
+costs about 0.1 s of start-up, and only specs with checks need it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-
-import sqlglot
-from sqlglot import exp
 
 from ..spec import TypeColumn
 
@@ -32,6 +32,8 @@ class Folded:
 
 
 def _literal(node: Any) -> Any:
+    from sqlglot import exp
+
     if isinstance(node, exp.Literal):
         if node.is_string:
             return node.this
@@ -46,16 +48,17 @@ def _literal(node: Any) -> Any:
 
 
 def _column(node: Any, table: str) -> tuple[str | None, str] | None:
+    from sqlglot import exp
+
     if isinstance(node, exp.Column):
         owner = node.table or None
         return (None if owner in (None, table) else owner, node.name)
     return None
 
 
-_FLIP = {exp.GT: exp.LT, exp.GTE: exp.LTE, exp.LT: exp.GT, exp.LTE: exp.GTE, exp.EQ: exp.EQ}
-
-
 def _conjuncts(node: Any) -> list[Any]:
+    from sqlglot import exp
+
     if isinstance(node, exp.Paren):
         return _conjuncts(node.this)
     if isinstance(node, exp.And):
@@ -87,6 +90,10 @@ def fold_checks(table: str, checks: list[str], columns: dict[str, Any]) -> Folde
         col = narrowed.get(name, columns.get(name))
         return col if isinstance(col, TypeColumn) and not col.unique else None
 
+    if not checks:
+        return Folded(narrowed, problems, folded)
+    import sqlglot
+
     for index, sql in enumerate(checks):
         try:
             tree = sqlglot.parse_one(sql, read="duckdb")
@@ -110,6 +117,8 @@ def _fold_one(
     problems: list[tuple[int, str]],
     index: int,
 ) -> bool:
+    from sqlglot import exp
+
     if isinstance(node, exp.Between):
         ref = _column(node.this, table)
         lo, hi = _literal(node.args["low"]), _literal(node.args["high"])

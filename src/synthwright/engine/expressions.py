@@ -6,6 +6,9 @@ sqlglot (to list references and refuse what is not an expression);
 evaluation runs DuckDB over Arrow, one block at a time. Parent rows are
 gathered to the block beforehand and passed as one struct column per parent
 table, so ``customers.signup_at`` resolves as a struct field: no joins.
+sqlglot loads on the first parse and DuckDB on the first evaluation, not with
+the engine: together they cost about 0.2 s of start-up that a spec without
+expressions never needs.
 """
 
 from __future__ import annotations
@@ -16,10 +19,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
-import sqlglot
-from sqlglot import exp
 
-if TYPE_CHECKING:  # DuckDB loads on the first evaluation, not with the engine
+if TYPE_CHECKING:
     import duckdb
 
 __all__ = ["ExprError", "ParsedExpr", "evaluate", "parse_expr", "thread_connection"]
@@ -42,6 +43,9 @@ class ParsedExpr:
 
 def parse_expr(sql: str) -> ParsedExpr:
     """Parse one SQL scalar expression (DuckDB dialect) and list its column references."""
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(sql, read="duckdb")
     except sqlglot.errors.ParseError as exc:

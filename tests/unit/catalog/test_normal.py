@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import math
 
-import mpmath
 import numpy as np
 import pytest
 from scipy import special
 
 from synthwright.catalog import _normal
+
+mpmath = pytest.importorskip("mpmath")  # comes with sympy in the dev extras
 
 
 def _max_rel(ours: np.ndarray, theirs: np.ndarray) -> float:

@@ -39,7 +39,9 @@ _ENTITY_KEYS = {
     "parents",
     "checks",
     "after",
+    "record",
 }
+_RECORD_KEYS = {"name", "domain", "description", "tables", "drop", "assemble", "coherence"}
 _FIELD_KEYS = {
     "type",
     "params",
@@ -82,7 +84,10 @@ class Entity:
     ``name`` is the key (unique); ``table`` the table it becomes when the
     request does not name it otherwise (several entities may share a table
     name: a library's ``loans`` are books, a bank's are money, told apart by
-    ``context`` words).
+    ``context`` words). ``record`` is the entity as the service hands it out
+    (its schema registry entry, see :func:`_record`): a spec fragment over
+    this entity's table and its child tables, columns written ``~`` taken
+    from the lexicon entity, so the service and the planner read one file.
     """
 
     name: str
@@ -101,6 +106,7 @@ class Entity:
     context: tuple[str, ...] = ()
     description: str = ""
     domain: str = ""
+    record: dict[str, Any] | None = None
 
     @property
     def aliases(self) -> tuple[str, ...]:
@@ -224,7 +230,40 @@ def _entity(name: str, data: Any, domain: str) -> Entity:
         context=_tuple(data.get("context"), f"{where}.context"),
         description=str(data.get("description") or ""),
         domain=domain,
+        record=data.get("record"),
     )
+
+
+def _record(ent: Entity, by_name: dict[str, Entity]) -> dict[str, Any]:
+    """An entity's ``record`` resolved: ``table`` is the entity's, ``~`` columns its (or the
+    named ``entity``'s) lexicon column; SpecError naming the file and key when wrong."""
+    where = f"lexicon/entities/{ent.domain}.yaml:{ent.name}.record"
+    data = ent.record
+    if not isinstance(data, dict):
+        raise SpecError("a record is a mapping", where)
+    unknown = set(data) - _RECORD_KEYS
+    missing = {"name", "domain", "tables"} - set(data)
+    if unknown or missing:
+        raise SpecError(f"unknown keys {sorted(unknown)}, missing {sorted(missing)}", where)
+    tables = data["tables"]
+    if not isinstance(tables, dict) or ent.table not in tables:
+        raise SpecError(f"tables must hold the entity's table {ent.table!r}", f"{where}.tables")
+    out: dict[str, Any] = {}
+    for tname, tdata in tables.items():
+        at = f"{where}.tables.{tname}"
+        if not isinstance(tdata, dict) or not isinstance(tdata.get("columns"), dict):
+            raise SpecError("a table is a mapping with columns", at)
+        tdata = copy.deepcopy(tdata)
+        source = by_name.get(str(tdata.pop("entity", ent.name)))
+        if source is None:
+            raise SpecError("not a lexicon entity", f"{at}.entity")
+        for col, spec in tdata["columns"].items():
+            if spec is None:
+                if col not in source.columns:
+                    raise SpecError(f"{source.name} has no column {col!r}", f"{at}.{col}")
+                tdata["columns"][col] = copy.deepcopy(source.columns[col])
+        out[str(tname)] = _resolve(tdata)
+    return {**data, "table": ent.table, "tables": out, "source": where}
 
 
 @lru_cache(maxsize=1)
@@ -242,7 +281,11 @@ def load_entities() -> tuple[Entity, ...]:
                 raise SpecError("entity defined twice", f"lexicon/entities/{domain}.yaml:{name}")
             seen.add(name)
             out.append(_entity(str(name), entry, domain))
-    return tuple(out)
+    by_name = {e.name: e for e in out}
+    return tuple(
+        Entity(**{**e.__dict__, "record": _record(e, by_name)}) if e.record is not None else e
+        for e in out
+    )
 
 
 def _field(name: str, data: Any) -> Field:

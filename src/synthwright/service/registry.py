@@ -1,23 +1,25 @@
-"""The schema registry: predefined entities, one YAML file each, listed by domain.
+"""The schema registry: predefined entities, listed by domain.
 
-A file names the entity, its domain, the table whose rows are the records and
-a spec fragment (``tables``); optionally ``drop`` (helper columns removed from
-the records), ``assemble`` (DuckDB SQL over the generated tables, for records
-that nest child rows, e.g. a cart's items) and ``coherence`` (what the
-coherence scorer checks). Adding an entity is adding a file to
-``service/schemas/`` (or to the directory named by ``SYNTHWRIGHT_SCHEMA_DIR``).
+The bundled entities are the lexicon's (``lexicon/data/entities/*.yaml``):
+an entity with a ``record`` is one the service hands out, so the service and
+the planner read the same files. A record names the entity, its domain and a
+spec fragment (``tables``) over the entity's table (the one whose rows are
+the records) and its children; optionally ``drop`` (helper columns removed
+from the records), ``assemble`` (DuckDB SQL over the generated tables, for
+records that nest child rows, e.g. a cart's items) and ``coherence`` (what
+the coherence scorer checks). Extra entities are YAML files in the directory
+named by ``SYNTHWRIGHT_SCHEMA_DIR``, one each, in the same form plus ``table``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .. import api
+from .. import api, lexicon
 from ..errors import Problem, SpecError
 from ..spec import ExprColumn, RefColumn, TypeColumn
 from .models import SchemaField, SchemaInfo, SchemasResponse
@@ -106,16 +108,16 @@ class Registry:
 
     @classmethod
     def load(cls, extra_dir: str | Path | None = None) -> Registry:
-        """The bundled schemas plus the YAML files of `extra_dir` (later files may add, not replace)."""
+        """The lexicon's records plus the YAML files of `extra_dir` (which add, not replace)."""
+        entries = []
+        for ent in lexicon.entities():
+            if ent.record is not None:
+                data = {k: v for k, v in ent.record.items() if k != "source"}
+                entries.append(_entry(data, str(ent.record["source"])))
         texts: list[tuple[str, str]] = []
-        bundled = resources.files("synthwright.service") / "schemas"
-        for item in sorted(bundled.iterdir(), key=lambda p: p.name):
-            if item.name.endswith((".yaml", ".yml")):
-                texts.append((f"schemas/{item.name}", item.read_text("utf-8")))
         if extra_dir is not None:
             for path in sorted(Path(extra_dir).glob("*.y*ml")):
                 texts.append((str(path), path.read_text("utf-8")))
-        entries = []
         for source, text in texts:
             try:
                 data = yaml.safe_load(text)

@@ -139,3 +139,37 @@ def test_a_malformed_entry_is_refused_with_its_place() -> None:
         _field("x", {"names": ["x"]})
     with pytest.raises(SpecError):
         _entity("things", {"columns": {"id": {}}, "parents": [{"table": "a"}]}, "x")
+
+
+def test_records_are_the_service_registry_and_take_lexicon_columns() -> None:
+    from synthwright.lexicon._load import _record
+    from synthwright.service.registry import Registry
+
+    records = {e.record["name"]: e for e in ENTITIES if e.record is not None}
+    assert set(records) <= set(Registry.load().names())
+    assert {"cart", "order", "payment", "review", "user"} <= set(records)
+    users = records["user"]
+    assert users.record is not None
+    assert users.record["table"] == users.table == "users"
+    # a column written `~` in the record is the lexicon entity's own column
+    assert users.record["tables"]["users"]["columns"]["email"] == users.columns["email"]
+    for ent in records.values():
+        assert ent.record is not None
+        _compile(copy.deepcopy(ent.record["tables"]))
+    by_name = {e.name: e for e in ENTITIES}
+    bad = _entity(
+        "things",
+        {
+            "columns": {"id": {"type": "id"}},
+            "record": {"name": "t", "domain": "d", "tables": {"things": {"columns": {"x": None}}}},
+        },
+        "x",
+    )
+    with pytest.raises(SpecError) as info:
+        _record(bad, {**by_name, "things": bad})
+    assert "things.record.tables.things.x" in str(info.value)
+    with pytest.raises(SpecError):
+        _record(
+            _entity("things", {"columns": {"id": {}}, "record": {"name": "t", "tables": {}}}, "x"),
+            by_name,
+        )

@@ -3,6 +3,12 @@
 A writer is created with the table's path and metadata, takes batches in
 order (`write`) and finishes the file (`close`) or drops it (`discard`);
 memory stays bounded by one batch. `FileSink` owns where the files live.
+
+Instead of a path a writer also takes an open binary stream (a `Target`):
+the cloud sink hands it an fsspec file that uploads as it fills, so no copy
+of the data lands on local disk. A stream is the caller's: the writer
+finishes the format in it and leaves closing (committing the upload) or
+discarding it to the caller.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import contextlib
 import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeAlias
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
@@ -22,7 +28,15 @@ from synthwright.errors import SinkError
 from synthwright.sinks import _text
 from synthwright.sinks._base import TableMeta
 
-__all__ = ["CsvWriter", "JsonWriter", "ParquetWriter", "TableWriter", "XmlWriter"]
+__all__ = ["CsvWriter", "JsonWriter", "ParquetWriter", "TableWriter", "Target", "XmlWriter"]
+
+#: where a writer writes: a path (the writer's own file) or an open binary stream (the caller's)
+Target: TypeAlias = "str | os.PathLike[str] | BinaryIO"
+
+
+def _where(target: Target) -> str | BinaryIO:
+    """What pyarrow's writers take: a path as ``str``, a stream as it is."""
+    return str(target) if isinstance(target, (str, os.PathLike)) else target
 
 
 class TableWriter(Protocol):
@@ -47,8 +61,8 @@ class ParquetWriter:
     A failure of the thread surfaces at the next `write` or at `close`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
-        self._writer = pq.ParquetWriter(str(path), meta.schema, compression="snappy")
+    def __init__(self, path: Target, meta: TableMeta) -> None:
+        self._writer = pq.ParquetWriter(_where(path), meta.schema, compression="snappy")
         self._thread: ThreadPoolExecutor | None = None
         self._pending: Future[None] | None = None
 
@@ -99,9 +113,9 @@ class CsvWriter:
     An empty string is written ``""`` and a null as nothing, so the two stay apart.
     """
 
-    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+    def __init__(self, path: Target, meta: TableMeta) -> None:
         self._schema = _text_schema(meta.schema)
-        self._writer = pacsv.CSVWriter(str(path), self._schema)
+        self._writer = pacsv.CSVWriter(_where(path), self._schema)
 
     def write(self, batch: pa.RecordBatch) -> None:
         columns = [_text.plain(c) for c in batch.columns]
@@ -120,9 +134,13 @@ class _RowTextWriter(abc.ABC):
     header = b""
     footer = b""
 
-    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+    def __init__(self, path: Target, meta: TableMeta) -> None:
         self._meta = meta
-        self._file: BinaryIO = open(path, "wb")  # noqa: SIM115
+        self._own = isinstance(path, (str, os.PathLike))  # a stream handed in is the caller's
+        self._file: BinaryIO = (
+            open(path, "wb") if isinstance(path, (str, os.PathLike)) else path  # noqa: SIM115
+        )
+        self._done = False
         self._file.write(self.header)
 
     @abc.abstractmethod
@@ -133,12 +151,16 @@ class _RowTextWriter(abc.ABC):
         self._file.write(_text.concat(self.rows(batch)))
 
     def close(self) -> None:
-        if not self._file.closed:
+        if not self._done and not self._file.closed:
+            self._done = True
             self._file.write(self.footer)
-            self._file.close()
+            if self._own:
+                self._file.close()
 
     def discard(self) -> None:
-        self._file.close()
+        self._done = True
+        if self._own:
+            self._file.close()
 
 
 def _json_objects(batch: pa.RecordBatch) -> pa.Array:
@@ -166,7 +188,7 @@ class JsonWriter(_RowTextWriter):
     header = b"["
     footer = b"\n]\n"
 
-    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+    def __init__(self, path: Target, meta: TableMeta) -> None:
         super().__init__(path, meta)
         self._first = True
 
@@ -191,7 +213,7 @@ class XmlWriter(_RowTextWriter):
     XML 1.0 cannot carry at all (most control characters) raise SinkError.
     """
 
-    def __init__(self, path: str | os.PathLike[str], meta: TableMeta) -> None:
+    def __init__(self, path: Target, meta: TableMeta) -> None:
         bad = [n for n in meta.schema.names if not _XML_NAME.match(n)]
         if bad:
             raise SinkError(f"column names {bad} are not XML element names", f"{meta.name}.xml")

@@ -20,6 +20,8 @@ A child row whose link is null or points at no parent row belongs to no
 record and is left out (``per_parent`` tables have none).
 
 The commit is :class:`FileSink`'s: files appear all at once or not at all.
+:class:`Spools` is shared with the cloud sink, which renders the roots
+straight into uploads.
 """
 
 from __future__ import annotations
@@ -27,10 +29,10 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pyarrow as pa
@@ -42,7 +44,15 @@ from synthwright.sinks._base import TableMeta
 from synthwright.sinks._writers import _XML_NAME, _attr
 from synthwright.sinks.files import FileSink
 
-__all__ = ["NEST_FORMATS", "NestedFileSink", "Nesting", "nested_records", "parse_nest"]
+__all__ = [
+    "NEST_FORMATS",
+    "NestedFileSink",
+    "Nesting",
+    "Spools",
+    "check_format",
+    "nested_records",
+    "parse_nest",
+]
 
 NEST_FORMATS = ("json", "jsonl", "xml")
 CHUNK = 8_192  # root records rendered at a time
@@ -192,29 +202,80 @@ def _render(g: _Grouped, table: str, lo: int, hi: int, fmt: str) -> pa.Array:
     return _text.join_columns(parts, n)
 
 
-def write_nested(path: Path, g: _Grouped, root: str, fmt: str) -> None:
-    """The root's file, chunk by chunk of root rows (see the module docstring)."""
+def write_nested(out: BinaryIO, g: _Grouped, root: str, fmt: str) -> None:
+    """The root's file into ``out``, chunk by chunk of root rows (see the module docstring)."""
     total = g.tables[root].num_rows
-    with open(path, "wb") as out:
+    if fmt == "xml":
+        out.write(
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<table xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="'
+                + _attr(root)
+                + '">\n'
+            ).encode()
+        )
+    elif fmt == "json":
+        out.write(b"[")
+    for start in range(0, total, CHUNK):
+        rows = _render(g, root, start, min(start + CHUNK, total), fmt)
+        if fmt == "json":
+            sep = b"\n" if start == 0 else b",\n"
+            out.write(sep + _text.concat(_text.join_columns([rows, ",\n"], len(rows)))[:-2])
+        else:
+            out.write(_text.concat(_text.join_columns([rows, "\n"], len(rows))))
+    out.write(b"</table>\n" if fmt == "xml" else b"\n]\n" if fmt == "json" else b"")
+
+
+class Spools:
+    """The nested tables of a write, spooled as Arrow IPC files in a local directory.
+
+    Both the directory sink and the cloud sink use it: batches of embedded
+    tables go to `write`; `render` then writes each root's records into the
+    stream ``open_out(root)`` gives (a local file, or an upload).
+    """
+
+    def __init__(self, tree: Nesting, folder: Path, metas: list[TableMeta], fmt: str) -> None:
+        self.tree, self.folder, self.fmt = tree, folder, fmt
+        nested = tree.tables
         if fmt == "xml":
-            out.write(
-                (
-                    '<?xml version="1.0" encoding="UTF-8"?>\n'
-                    '<table xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" name="'
-                    + _attr(root)
-                    + '">\n'
-                ).encode()
-            )
-        elif fmt == "json":
-            out.write(b"[")
-        for start in range(0, total, CHUNK):
-            rows = _render(g, root, start, min(start + CHUNK, total), fmt)
-            if fmt == "json":
-                sep = b"\n" if start == 0 else b",\n"
-                out.write(sep + _text.concat(_text.join_columns([rows, ",\n"], len(rows)))[:-2])
-            else:
-                out.write(_text.concat(_text.join_columns([rows, "\n"], len(rows))))
-        out.write(b"</table>\n" if fmt == "xml" else b"\n]\n" if fmt == "json" else b"")
+            for meta in metas:
+                bad = [n for n in meta.schema.names if not _XML_NAME.match(n)]
+                if meta.name in nested and bad:
+                    raise SinkError(f"column names {bad} are not XML element names", meta.name)
+        self._writers: dict[str, pa.ipc.RecordBatchFileWriter] = {
+            m.name: pa.ipc.new_file(self._path(m.name), m.schema) for m in metas if m.name in nested
+        }
+
+    def _path(self, table: str) -> str:
+        return str(self.folder / f".spool-{table}.arrow")
+
+    def takes(self, table: str) -> bool:
+        """Whether ``table`` is embedded in another one's records (spooled, no file of its own)."""
+        return table in self._writers
+
+    def write(self, table: str, batch: pa.RecordBatch) -> None:
+        self._writers[table].write_batch(batch)
+
+    def render(
+        self, open_out: Callable[[str], contextlib.AbstractContextManager[BinaryIO]]
+    ) -> None:
+        """Write every root's records (children embedded) into ``open_out(root)``."""
+        for spool in self._writers.values():
+            spool.close()
+        self._writers = {}
+        tables = {
+            name: pa.ipc.open_file(pa.memory_map(self._path(name))).read_all()
+            for name in self.tree.tables
+        }
+        for root in self.tree.roots:
+            with open_out(root) as out:
+                write_nested(out, _Grouped(self.tree, tables, root), root, self.fmt)
+
+    def discard(self) -> None:
+        for spool in self._writers.values():
+            with contextlib.suppress(Exception):  # best effort: the directory goes anyway
+                spool.close()
+        self._writers = {}
 
 
 def nested_records(
@@ -251,60 +312,42 @@ class NestedFileSink(FileSink):
         nest: str | list[str] | tuple[str, ...],
         dialect: str = "postgres",
     ) -> None:
-        if format not in NEST_FORMATS:
-            raise SinkError(
-                f"--nest works with {', '.join(NEST_FORMATS)}, not {format!r}", "--nest"
-            )
+        check_format(format)
         super().__init__(out_dir, format, dialect=dialect)
         self.nest = nest
         self._tree = Nesting()
-        self._spools: dict[str, pa.ipc.RecordBatchFileWriter] = {}
+        self._spools: Spools | None = None
 
     def _open(self, tables: list[TableMeta]) -> None:
         self._tree = Nesting.build(self.nest, tables)
         nested = self._tree.tables
-        for meta in tables:
-            if meta.name in nested and self.format == "xml":
-                bad = [n for n in meta.schema.names if not _XML_NAME.match(n)]
-                if bad:
-                    raise SinkError(f"column names {bad} are not XML element names", meta.name)
         super()._open([m for m in tables if m.name not in nested])
         assert self._tmp is not None
-        for meta in tables:
-            if meta.name in nested:
-                self._spools[meta.name] = pa.ipc.new_file(self._spool(meta.name), meta.schema)
-
-    def _spool(self, table: str) -> str:
-        assert self._tmp is not None
-        return str(self._tmp / f".spool-{table}.arrow")
+        self._spools = Spools(self._tree, self._tmp, tables, self.format)
 
     def _write(self, meta: TableMeta, batch: pa.RecordBatch) -> None:
-        spool = self._spools.get(meta.name)
-        if spool is None:
-            super()._write(meta, batch)
+        if self._spools is not None and self._spools.takes(meta.name):
+            self._spools.write(meta.name, batch)
         else:
-            spool.write_batch(batch)
+            super()._write(meta, batch)
 
     def _commit(self) -> list[str]:
-        assert self._tmp is not None
-        for spool in self._spools.values():
-            spool.close()
-        self._spools = {}
-        tables = {
-            name: pa.ipc.open_file(pa.memory_map(self._spool(name))).read_all()
-            for name in self._tree.tables
-        }
-        for root in self._tree.roots:
-            grouped = _Grouped(self._tree, tables, root)
-            write_nested(self._tmp / self._file_name(root), grouped, root, self.format)
-        del tables
+        assert self._tmp is not None and self._spools is not None
+        folder = self._tmp
+        self._spools.render(lambda root: open(folder / self._file_name(root), "wb"))  # noqa: SIM115
+        self._spools = None
         embedded = set(self._tree.links)
         self._tables = {n: m for n, m in self._tables.items() if n not in embedded}
         return super()._commit()
 
     def _rollback(self) -> None:
-        for spool in self._spools.values():
-            with contextlib.suppress(Exception):  # best effort: the directory goes anyway
-                spool.close()
-        self._spools = {}
+        if self._spools is not None:
+            self._spools.discard()
+            self._spools = None
         super()._rollback()
+
+
+def check_format(format: str) -> None:
+    """Refuse a format nesting cannot write (located ``--nest``)."""
+    if format not in NEST_FORMATS:
+        raise SinkError(f"--nest works with {', '.join(NEST_FORMATS)}, not {format!r}", "--nest")

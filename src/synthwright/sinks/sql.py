@@ -33,9 +33,10 @@ Type choices worth knowing (see :func:`column_type`):
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -232,11 +233,19 @@ def insert_statements(
 class SqlScriptWriter:
     """Streams one table's script: ``BEGIN``, ``CREATE TABLE``, ``INSERT``s, ``COMMIT``."""
 
-    def __init__(self, path: str | os.PathLike[str], meta: TableMeta, dialect: str) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | BinaryIO, meta: TableMeta, dialect: str
+    ) -> None:
         _check_dialect(dialect)
         check_names([meta], dialect, f"{meta.name[:40]}.sql")  # a script the target would mangle
         self._meta, self._dialect = meta, dialect
-        self._file: TextIO = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        self._own = isinstance(path, (str, os.PathLike))  # a stream handed in is the caller's
+        self._file: TextIO = (
+            open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            if isinstance(path, (str, os.PathLike))
+            else io.TextIOWrapper(path, encoding="utf-8", newline="\n", write_through=True)
+        )
+        self._done = False
         self._file.write(f"-- synthwright: table {meta.name} ({dialect})\nBEGIN;\n")
         self._file.write(create_table(meta, dialect))
         # MySQL cannot defer a key, so rows that point at later rows need checks off
@@ -249,12 +258,23 @@ class SqlScriptWriter:
             self._file.write(statement)
 
     def close(self) -> None:
-        if not self._file.closed:
+        if not self._done:
             if self._unchecked:
                 self._file.write("SET FOREIGN_KEY_CHECKS = 1;\n")
             self._file.write("COMMIT;\n")
-            self._file.close()
+            self._release()
 
     def discard(self) -> None:
         """Close without finishing (the file is about to be removed)."""
-        self._file.close()
+        if not self._done:
+            self._release()
+
+    def _release(self) -> None:
+        """Close our own file; leave a stream handed in open (its owner commits it)."""
+        self._done = True
+        if self._own:
+            self._file.close()
+        else:
+            assert isinstance(self._file, io.TextIOWrapper)
+            self._file.flush()
+            self._file.detach()

@@ -144,3 +144,53 @@ def test_the_probe_sees_a_heavy_import() -> None:
     found = _probe([["--help"], ["validate", "--help"]], extra="import synthwright.api")
     assert "numpy" in found["--help"] and "synthwright.api" in found["--help"]
     assert not any(_ours(m) for m in found["validate --help"])  # counted against the first
+
+
+#: What a plain ``generate`` (no checks, no ``expr``, no LLM columns, files out) needs
+#: none of: each was once loaded on every run and cost 0.1-0.2 s of start-up.
+NOT_FOR_PLAIN_GENERATE = (
+    "scipy",  # the engine's normal functions are catalog/_normal.py
+    "sqlglot",  # parsed only for checks and expressions
+    "duckdb",  # evaluates expressions; a plain spec has none
+    "openai",
+    "anthropic",
+    "httpx",
+    "fastapi",
+    "grpc",
+    "synthwright.planner",
+    "synthwright.profile",
+    "synthwright.service",
+    "synthwright.introspect",
+)
+
+
+def test_plain_generate_loads_only_what_it_uses(tmp_path: object) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path))
+    spec = out / "spec.json"
+    columns = {
+        "id": {"type": "id"},
+        "name": {"type": "full_name"},
+        "email": {"type": "email"},
+        "age": {"type": "int", "min": 18, "max": 90, "dist": {"normal": {"mean": 38, "std": 12}}},
+        "n": {"type": "int", "min": 0, "max": 20, "dist": {"poisson": {"lam": 3}}},
+        "price": {"type": "price"},
+        "at": {"type": "datetime", "min": "2020-01-01", "max": "2024-12-31"},
+    }
+    spec.write_text(json.dumps({"version": 1, "tables": {"t": {"rows": 500, "columns": columns}}}))
+    argv = ["generate", str(spec), "--out", str(out / "data"), "--format", "parquet"]
+    code = (
+        "import json, sys\n"
+        "heavy = json.loads(sys.argv[2])\n"
+        "sys.argv = ['synthwright', *json.loads(sys.argv[1])]\n"
+        "from synthwright.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code in (0, None), exc.code\n"
+        "sys.__stdout__.write('\\n' + json.dumps(sorted(n for n in sys.modules"
+        " if any(n == h or n.startswith(h + '.') for h in heavy))))\n"
+    )
+    assert _run(code, json.dumps(argv), json.dumps(NOT_FOR_PLAIN_GENERATE)) == []
+    assert (out / "data" / "t.parquet").exists()

@@ -22,7 +22,9 @@ per table in dependency order:
    its nulls are the rows where that column's uniform is in the top
    ``null_rate``, so missingness follows the other values as in the sample
    (a Gaussian copula attenuates it for category partners); other nulls come
-   from ``make_rng(seed, table, "__copula_null__:<column>", block)``.
+   from ``make_rng(seed, table, "__copula_null__:<column>", block)``. A
+   ``dist:`` the user put on a profiled column is honoured: the engine's
+   draws from it, put in the copula's order (``edits``).
 
 4. **Derived columns.** ``expr:`` columns are evaluated again and
    ``after:``/``before:`` columns keep their drawn gap from their bound's
@@ -69,6 +71,7 @@ from .copula import (
     within_range,
 )
 from .derive import rederive, verify
+from .edits import HONOURED_KINDS, check_edits, in_copula_order, user_dist
 from .fill import fill_places, shape_values, spread
 from .given import given_categories, given_numbers
 from .infer import cast_or_keep, to_model_units
@@ -150,6 +153,7 @@ def generate_from_profile(
     profiles = spec_with_profiles.profiles
     seed = int(seed if seed is not None else (spec.seed or 0))
     plan = compile_spec(spec)
+    check_edits(spec, profiles)
     order = [t.name for t in plan.tables]  # parents before children
     layouts: dict[str, _Layout] = {}
     conds: dict[str, Conditional] = {}
@@ -410,6 +414,9 @@ def _replace(
             u = special.ndtr(lay.scores[:, cop.columns.index(col)])
             linked = _missing(cop.columns, lay.scores, col, cp.null_rate)
             null = _null_mask(seed, table, col, n, cp.null_rate) if linked is None else linked
+            if cp.kind in HONOURED_KINDS and user_dist(ts.columns[col], cp):
+                columns[col] = in_copula_order(columns[col], u, null)  # the user's dist
+                continue
             column_plan = tp.columns.get(col)
             bounds = (None, None) if column_plan is None else _model_range(column_plan, cp)
             uniforms[col] = (u, bounds)

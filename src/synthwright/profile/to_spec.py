@@ -38,7 +38,7 @@ from ..spec import (
 from . import _fit
 from .strings import key_regex
 
-__all__ = ["ProfiledSpec", "build_spec"]
+__all__ = ["ProfiledSpec", "build_spec", "fitted_dist"]
 
 _ENGINE_FAMILIES = ("normal", "lognormal", "exponential", "uniform", "beta")
 _VALUE_TYPES = ("country_code", "country", "currency_code")
@@ -171,6 +171,18 @@ def _marginal_points(marginal: Any) -> np.ndarray | None:
     return None
 
 
+def fitted_dist(cp: ColumnProfile) -> dict[str, Any] | None:
+    """The ``dist:`` the profiler writes for a profiled column (None: it writes none).
+
+    Generation compares a spec's ``dist:`` with this one: a different one was
+    put there by the user, and is what the column must follow.
+    """
+    if cp.kind != "numeric":
+        return None
+    points = _marginal_points(cp.marginal)
+    return None if points is None else _engine_dist(points)
+
+
 def _number(value: Any, integer: bool) -> Any:
     if value is None:
         return None
@@ -217,11 +229,9 @@ def _column(
         col["min"], col["max"] = _number(cp.min, cp.integer), _number(cp.max, cp.integer)
         if col["min"] == col["max"] and not cp.integer:
             col["max"] = col["min"] + 1e-9
-        points = _marginal_points(cp.marginal)
-        if points is not None:
-            dist = _engine_dist(points)
-            if dist is not None:
-                col["dist"] = dist
+        dist = fitted_dist(cp)
+        if dist is not None:
+            col["dist"] = dist
         return col, None
     if cp.kind in ("datetime", "date"):
         col = {"type": cp.kind, **base, "min": cp.min, "max": cp.max}

@@ -1,11 +1,13 @@
-"""``synthwright plan "prompt"`` and ``synthwright sessions list|show|resume``.
+"""``synthwright plan "prompt"`` and ``synthwright sessions list|show|resume|runs``.
 
 ``plan`` turns words into a spec. Without ``--interactive`` every question is
 answered with its stated default and every assumption is listed (on stderr,
 so stdout stays plain YAML); with it, each question is asked in the terminal
 and the request is planned again with the answers. The final spec is printed
 (or written atomically with ``-o``) and the conversation is saved as a
-session that ``sessions resume ID`` continues.
+session that ``sessions resume ID`` continues. ``sessions runs`` lists where
+each ``generate`` went (directory, redacted database URL or bucket, format;
+see ``planner.runs``), and ``sessions show ID`` the runs of that session.
 
 Exit status: 0 ok, 2 bad input (empty prompt, unknown session, bad
 ``--answer``, unwritable ``-o``).
@@ -179,7 +181,10 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
             raise _fail(exc, as_json) from None
         _finish(session, result, answers, output, as_json)
 
-    sessions = typer.Typer(help="Planning sessions: list, show, resume.", no_args_is_help=True)
+    sessions = typer.Typer(
+        help="Planning sessions (list, show, resume) and the runs history (runs).",
+        no_args_is_help=True,
+    )
 
     @sessions.command("list")
     def list_(
@@ -216,14 +221,16 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Show a session: prompt, answers, open questions, assumptions and the spec."""
+        from ..planner.runs import list_runs
         from ..planner.sessions import get_session
 
         try:
             s = get_session(session_id)
+            runs = list_runs(session_id=s.id)
         except SpecError as exc:
             raise _fail(exc, as_json) from None
         if as_json:
-            _emit_json(s.to_dict())
+            _emit_json({**s.to_dict(), "runs": [r.to_dict() for r in runs]})
             return
         _out.print(f"session {s.id} ({s.status}, {s.source}) created {s.created}", highlight=False)
         _out.print(f"prompt: {s.prompt}", highlight=False, markup=False)
@@ -235,6 +242,8 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
             )
         for line in s.assumptions:
             _out.print(f"assumed: {line}", highlight=False, markup=False)
+        for run in runs:
+            _out.print(f"run {_run_line(run)}", highlight=False, markup=False, soft_wrap=True)
         sys.stdout.write(s.spec_yaml)
 
     @sessions.command("resume")
@@ -270,4 +279,31 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
             raise _fail(exc, as_json) from None
         _finish(session, result, session.answers, output, as_json)
 
+    @sessions.command("runs")
+    def runs_(
+        limit: int = typer.Option(50, "--limit", help="At most this many, newest first."),
+        as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    ) -> None:
+        """List where each generate run went (destination, format, rows), newest first."""
+        from ..planner.runs import list_runs
+
+        try:
+            found = list_runs(limit)
+        except SpecError as exc:
+            raise _fail(exc, as_json) from None
+        if as_json:
+            _emit_json([r.to_dict() for r in found])
+            return
+        if not found:
+            _out.print("no runs yet: run `synthwright generate SPEC`", highlight=False)
+            return
+        for run in found:
+            _out.print(_run_line(run), highlight=False, markup=False, soft_wrap=True)
+
     app.add_typer(sessions, name="sessions")
+
+
+def _run_line(run: Any) -> str:
+    """``id  when  spec  rows  kind format -> destination`` for one run record."""
+    shape = f"{run.kind} {run.format}" if run.format else run.kind
+    return f"{run.id}  {run.at}  {run.spec}  {run.total_rows} rows  {shape} -> {run.destination}"

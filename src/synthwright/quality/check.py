@@ -84,13 +84,18 @@ def _own_rules(ctx: Context, table: str) -> list[Finding]:
         if column not in spec.columns and column not in ALLOWED_EXTRA_COLUMNS
     ]
     relax = relaxations(ctx.spec, table)
+    casts: dict[str, pa.ChunkedArray | pa.Array] = {}
     for name, col in spec.columns.items():
         where = f"tables.{table}.columns.{name}"
         if name not in names:
             findings.append(Finding(where, "missing", "column not in the data", 0))
         elif not isinstance(col, ExprColumn):
-            rules = partial(_typed, ctx, table, name, relax.get(name, Relaxation()))
+            rules = partial(_typed, ctx, table, name, relax.get(name, Relaxation()), casts)
             findings += _guard(where, "type", rules)
+    if casts:  # one new table, not one per column: set_column copies every column each time
+        data = ctx.tables[table]
+        arrays = [casts.get(n, data.column(n)) for n in data.column_names]
+        ctx.tables[table] = pa.Table.from_arrays(arrays, names=data.column_names)
     for columns in spec.unique_sets():
         if all(c in names for c in columns):
             found = duplicates(f"tables.{table}.unique", "unique", ctx.tables[table], columns)
@@ -98,11 +103,15 @@ def _own_rules(ctx: Context, table: str) -> list[Finding]:
     return findings
 
 
-def _typed(ctx: Context, table: str, name: str, relax: Relaxation) -> list[Finding]:
+def _typed(
+    ctx: Context,
+    table: str,
+    name: str,
+    relax: Relaxation,
+    casts: dict[str, pa.ChunkedArray | pa.Array],
+) -> list[Finding]:
     """Column rules of one typed or ref column; keeps its cast values for later rules."""
-    findings, cast = column_findings(ctx.spec, table, name, ctx.column(table, name), relax)
-    data = ctx.tables[table]
-    ctx.tables[table] = data.set_column(data.column_names.index(name), name, cast)
+    findings, casts[name] = column_findings(ctx.spec, table, name, ctx.column(table, name), relax)
     return findings
 
 

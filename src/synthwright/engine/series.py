@@ -13,6 +13,14 @@ Per entity: ``time = start + step * every``; a ``signal`` column is
 phase per entity and cycle, drawn from the seed, so devices are not in step.
 Noise is drawn per block from ``make_rng(seed, table, column, "signal", block)``.
 Defects (``quality:``) are planted after this, on the finished series.
+
+Gaps and anomalies (``series.gaps``, ``series.anomalies``; see
+``spec/_series.py``) are windows on a grid of steps per entity, each hit with
+its probability by a hash of (seed, table, entity, window) -- a pure
+function of the step, so a block needs no more state than the next step of
+each entity. With gaps, a block takes each entity's next steps that are not
+missing (candidates are scanned a stretch at a time, vectorised); anomalies
+add to the signal and write their label into ``_scenario``.
 """
 
 from __future__ import annotations
@@ -23,11 +31,12 @@ from datetime import datetime, timezone
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..catalog import make_rng, stable_hash
-from ..errors import GenerationError
-from ..spec import TypeColumn, parse_duration
-from ..spec._series import SignalSpec
+from ..errors import GenerationError, SpecError
+from ..spec import SCENARIO_COLUMN, TypeColumn, parse_duration
+from ..spec._series import AnomalySpec, GapSpec, SignalSpec
 from .plan import Plan, TablePlan
 
 __all__ = ["SeriesFiller"]
@@ -49,6 +58,40 @@ def _phase(seed: int, table: str, column: str, cycle: int, keys: np.ndarray) -> 
     """A fraction in [0, 1) per entity key, the same in every block and run."""
     salt = stable_hash(f"{seed}:{table}:{column}:{cycle}:phase")
     return np.array([stable_hash(f"{salt}:{k}") / 2.0**63 for k in keys.tolist()], dtype=np.float64)
+
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 of each uint64 (wrapping): a fast, well-spread hash for whole arrays."""
+    x = (x + np.uint64(0x9E3779B97F4A7C15)) & _MASK64
+    x = ((x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & _MASK64
+    x = ((x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & _MASK64
+    return x ^ (x >> np.uint64(31))
+
+
+def _entity_hashes(salt: str, keys: np.ndarray) -> np.ndarray:
+    """A uint64 per entity key, the same in every block and run."""
+    return np.array([stable_hash(f"{salt}:{k}") for k in keys.tolist()], dtype=np.uint64)
+
+
+class _Windows:
+    """A grid of ``length``-step windows per entity, each hit with probability ``rate``."""
+
+    def __init__(self, salt: str, rate: float, length: int) -> None:
+        self.salt, self.rate, self.length = salt, rate, length
+
+    def locate(self, ent: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(hit, position in the window) for each (entity hash, step)."""
+        ent = ent.astype(np.uint64)
+        offset = (ent % np.uint64(self.length)).astype(np.int64)
+        shifted = steps + offset
+        window = (shifted // self.length).astype(np.uint64)
+        with np.errstate(over="ignore"):
+            h = _mix(_mix(ent ^ np.uint64(stable_hash(self.salt))) ^ window)
+        u = (h >> np.uint64(11)).astype(np.float64) / float(2**53)
+        return u < self.rate, shifted % self.length
 
 
 class _Table:
@@ -82,9 +125,99 @@ class _Table:
                     raise GenerationError("a signal needs a float column", loc)
                 self.signals[name] = col.signal
                 self.periods[name] = [self._steps(s.period, loc) for s in col.signal.seasonality]
-        self.steps: dict[object, int] = {}
+        self.steps: dict[object, int] = {}  # per entity: the next step to consider
         self.last: dict[tuple[str, object], float] = {}
         self.block_no = 0
+        self._gaps(series.gaps, where)
+        self._anomalies(series.anomalies, where)
+
+    def _gaps(self, gaps: GapSpec | None, where: str) -> None:
+        """The missing steps: a grid of windows per entity, and outages for everyone."""
+        self.gap: _Windows | None = None
+        self.outages: list[tuple[int, int]] = []
+        if gaps is None:
+            return
+        if gaps.rate > 0:
+            length = self._length(gaps.length, f"{where}.gaps.length")
+            self.gap = _Windows(f"{self.seed}:{self.tp.name}:gaps", gaps.rate, length)
+        for i, w in enumerate(gaps.windows):
+            lo = _start_us(w.start, f"{where}.gaps.windows.{i}.start")
+            hi = _start_us(w.end, f"{where}.gaps.windows.{i}.end")
+            if hi <= lo:
+                raise SpecError("a window ends after it starts", f"{where}.gaps.windows.{i}")
+            self.outages.append((lo, hi))
+
+    def _anomalies(self, anomalies: list[AnomalySpec], where: str) -> None:
+        self.anomalies: list[tuple[AnomalySpec, _Windows, list[str]]] = []
+        if anomalies and SCENARIO_COLUMN not in self.tp.schema().names:
+            raise SpecError(
+                f"anomalies are labelled in {SCENARIO_COLUMN}: "
+                "set emit_scenario_column: true on the table",
+                f"{where}.anomalies",
+            )
+        for i, a in enumerate(anomalies):
+            loc = f"{where}.anomalies.{i}"
+            columns = a.columns or list(self.signals)
+            unknown = [c for c in columns if c not in self.signals]
+            if unknown or not columns:
+                raise SpecError(
+                    f"anomalies apply to signal columns; {unknown or 'none'} "
+                    f"{'is' if len(unknown) == 1 else 'are'} not one",
+                    f"{loc}.columns",
+                )
+            length = self._length(a.length, f"{loc}.length")
+            windows = _Windows(f"{self.seed}:{self.tp.name}:anomaly:{i}", a.rate, length)
+            self.anomalies.append((a, windows, columns))
+
+    def _length(self, value: int | str, where: str) -> int:
+        """A window length in whole steps (a number, or a duration at ``every``)."""
+        try:
+            steps = parse_duration(value) / self.every_s if isinstance(value, str) else value
+        except ValueError as exc:
+            raise SpecError(str(exc), where) from exc
+        if not steps >= 1 or steps != int(steps):
+            raise SpecError(f"a whole number of steps (at least 1), got {steps:g}", where)
+        return int(steps)
+
+    def _missing(self, ent: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """Whether each (entity hash, step) is a missing step."""
+        missing = np.zeros(len(steps), dtype=bool)
+        if self.gap is not None:
+            missing |= self.gap.locate(ent, steps)[0]
+        if self.outages:
+            at = self.start + steps * self.every
+            for lo, hi in self.outages:
+                missing |= (at >= lo) & (at < hi)
+        return missing
+
+    def _placed(self, ent: np.ndarray, first: np.ndarray, need: np.ndarray) -> np.ndarray:
+        """Each entity's next ``need`` steps from ``first`` that are not missing, entity by entity.
+
+        Candidates are scanned a stretch at a time (a bit more than ``need``
+        would take at the gap rate); an entity that runs short, e.g. in a
+        long outage, gets a stretch twice as long until all are placed.
+        """
+        rate = self.gap.rate if self.gap is not None else 0.0
+        span = np.ceil(need / (1.0 - rate) * 1.25).astype(np.int64) + 16
+        if self.gap is not None:
+            span += 2 * self.gap.length
+        while True:
+            owner = np.repeat(np.arange(len(need)), span)
+            begin = np.concatenate([[0], np.cumsum(span)[:-1]])
+            steps = first[owner] + (np.arange(int(span.sum())) - np.repeat(begin, span))
+            kept = ~self._missing(ent[owner], steps)
+            counts = np.bincount(owner, weights=kept, minlength=len(need)).astype(np.int64)
+            short = counts < need
+            if not short.any():
+                break
+            if int(span.max()) > 1 << 40:
+                raise GenerationError(
+                    "the gaps leave no steps to place rows at", f"tables.{self.tp.name}.series.gaps"
+                )
+            span = np.where(short, span * 2, span)
+        rank = np.cumsum(kept) - np.repeat(np.concatenate([[0], np.cumsum(counts)[:-1]]), span)
+        chosen: np.ndarray = steps[kept & (rank <= need[owner])]
+        return chosen
 
     def _steps(self, period: float | str, where: str) -> float:
         if isinstance(period, str):
@@ -116,9 +249,18 @@ class _Table:
         rank[order] = np.arange(n, dtype=np.int64) - np.repeat(starts, sizes)
         ulist = uniq.tolist()
         prior = np.array([self.steps.get(u, 0) for u in ulist], dtype=np.int64)
-        step = prior[inv] + rank
-        for u, p, s in zip(ulist, prior.tolist(), sizes.tolist(), strict=True):
-            self.steps[u] = p + s
+        ent = _entity_hashes(f"{self.seed}:{self.tp.name}:entity", uniq)
+        if self.gap is None and not self.outages:
+            step = prior[inv] + rank
+            after = prior + sizes
+        else:
+            step = np.empty(n, dtype=np.int64)
+            step[order] = self._placed(ent, prior, sizes)
+            last = np.full(len(ulist), -1, dtype=np.int64)
+            np.maximum.at(last, inv, step)
+            after = last + 1
+        for u, a in zip(ulist, after.tolist(), strict=True):
+            self.steps[u] = a
         arrays = dict(zip(batch.schema.names, batch.columns, strict=True))
         t = batch.schema.field(self.time).type
         stamps = pa.array(self.start + step * self.every, pa.int64()).cast(pa.timestamp("us"))
@@ -128,6 +270,10 @@ class _Table:
             arrays[self.time] = stamps.cast(t)
         by_rank = np.argsort(rank, kind="stable")
         rank_sizes = np.bincount(rank)
+        labels = arrays.get(SCENARIO_COLUMN)
+        bumps: dict[str, np.ndarray] = {}
+        if self.anomalies:
+            bumps, labels = self._anomalous(ent[inv], step, labels)
         for name, sig in self.signals.items():
             value = sig.level + sig.trend * step.astype(np.float64)
             for k, (season, period) in enumerate(
@@ -150,8 +296,30 @@ class _Table:
                 for u, v in zip(ulist, last.tolist(), strict=True):
                     self.last[(name, u)] = v
                 value = value + e
+            value = value + bumps.get(name, 0.0)
             arrays[name] = pa.array(value, pa.float64()).cast(batch.schema.field(name).type)
+        if labels is not None:
+            arrays[SCENARIO_COLUMN] = labels
         return pa.RecordBatch.from_arrays(list(arrays.values()), schema=batch.schema)
+
+    def _anomalous(
+        self, ent: np.ndarray, step: np.ndarray, labels: pa.Array | None
+    ) -> tuple[dict[str, np.ndarray], pa.Array | None]:
+        """What the anomaly windows add to each signal column, and the rows' labels."""
+        bumps: dict[str, np.ndarray] = {}
+        for a, windows, columns in self.anomalies:
+            hit, pos = windows.locate(ent, step)
+            if not hit.any():
+                continue
+            if a.kind == "drift":
+                added = np.where(hit, a.size * (pos + 1) / windows.length, 0.0)
+            else:  # shift, spike (a one-step window)
+                added = np.where(hit, a.size, 0.0)
+            for name in columns:
+                bumps[name] = bumps.get(name, 0.0) + added
+            assert labels is not None
+            labels = pc.if_else(pa.array(hit), pa.scalar(a.label, pa.string()), labels)
+        return bumps, labels
 
 
 class SeriesFiller:

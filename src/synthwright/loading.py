@@ -107,7 +107,8 @@ def problems_from_validation(exc: ValidationError) -> list[Problem]:
         elif err["type"] == "extra_forbidden":
             key = loc.rsplit(".", 1)[-1]
             # never suggest the word typed: a key known in another model is still unknown here
-            fields = [f for f in _MODEL_FIELDS.get(_context(loc), []) if f != key]
+            words = _MODEL_FIELDS.get(_context(loc), []) + err.get("ctx", {}).get("words", [])
+            fields = [f for f in words if f != key]  # words: a column type's own (spec._params)
             close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
             msg = f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
         elif err["type"] == "union_tag_invalid":

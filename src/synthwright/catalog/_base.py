@@ -25,6 +25,9 @@ import numpy as np
 import pyarrow as pa
 
 from ..spec import TableSpec, TypeColumn
+from ._params import COMMON_PARAMS, TypeParams, given_params, params_model
+
+__all__ = ["COMMON_PARAMS", "BlockContext", "Generator", "make_rng", "stable_hash"]
 
 
 def stable_hash(text: str) -> int:
@@ -104,9 +107,6 @@ class BlockContext:
         return None
 
 
-COMMON_PARAMS = ("null_rate", "unique", "description", "locale")
-
-
 class Generator(ABC):
     """A column type of the catalogue. Subclass, set the class attributes, register.
 
@@ -114,7 +114,12 @@ class Generator(ABC):
         name: the ``type:`` value users write.
         category: group shown by ``synthwright types`` (base, person, address, ...).
         summary: one line for the catalogue.
-        params: TypeColumn fields this type accepts besides COMMON_PARAMS.
+        params: the shared parameter words (``TypeColumn`` fields) this type
+            takes besides COMMON_PARAMS; turned into ``Params`` when the class
+            is defined. A type with words of its own defines ``Params``
+            instead (a `TypeParams` subclass), and ``params`` is read from it.
+        Params: the parameter model every column of this type is validated
+            through (``_params``).
         example: an example column spec (without ``type``) for the catalogue.
         unique_ok: whether ``unique: true`` can be met by construction.
     """
@@ -123,8 +128,20 @@ class Generator(ABC):
     category: ClassVar[str] = "base"
     summary: ClassVar[str] = ""
     params: ClassVar[tuple[str, ...]] = ()
+    Params: ClassVar[type[TypeParams]] = TypeParams
     example: ClassVar[dict[str, Any]] = {}
     unique_ok: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "Params" in cls.__dict__:
+            cls.params = tuple(cls.Params.model_fields)
+        elif "params" in cls.__dict__:
+            cls.Params = params_model(cls.__dict__.get("name", cls.__name__), cls.params)
+
+    def options(self, col: TypeColumn) -> Any:
+        """The column's parameters as this type's ``Params`` (defaults filled in)."""
+        return self.Params.model_validate(given_params(col))
 
     @abstractmethod
     def arrow_type(self, col: TypeColumn) -> pa.DataType:

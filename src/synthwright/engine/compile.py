@@ -48,9 +48,6 @@ def _hint(name: str, choices: list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-_FIELDS_COMMON = set(catalog.COMMON_PARAMS) | {"type", "signal"}  # signal: engine/series.py
-
-
 class _Compiler(Promises, Windows):
     """One pass over a spec; every problem found is kept (see ``run``)."""
 
@@ -73,14 +70,9 @@ class _Compiler(Promises, Windows):
             )
             return plan
         plan.generator = gen
-        allowed = set(gen.params) | _FIELDS_COMMON
-        for field_name in col.model_fields_set:
-            if field_name not in allowed and getattr(col, field_name) is not None:
-                self.problem(
-                    f"{loc}.{field_name}",
-                    f"parameter {field_name!r} does not apply to type {col.type!r}"
-                    f" (it takes: {', '.join(sorted(gen.params)) or 'no parameters'})",
-                )
+        # through the type's parameter model: a word it does not take is refused here
+        for field_name, message in catalog.param_problems(col.type, gen.Params, col):
+            self.problem(f"{loc}.{field_name}", message)
         for field_name, message in gen.validate(col):
             self.problem(f"{loc}.{field_name}", message)
         if col.unique and not gen.unique_ok:

@@ -28,6 +28,7 @@ from ._models import (
     ZipfDist,
     parse_duration,
 )
+from ._params import use_type_params
 from ._profile import (
     CategoryMarginal,
     ColumnProfile,
@@ -88,4 +89,5 @@ __all__ = [
     "spec_to_data",
     "spec_to_json",
     "spec_to_yaml",
+    "use_type_params",
 ]

@@ -14,14 +14,17 @@ with the line and column, as any other malformed document does.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 from yaml.composer import ComposerError
 from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, Node
 
 from ._models import Spec
+from ._params import document_types
 
 __all__ = [
     "MAX_DEPTH",
@@ -116,6 +119,14 @@ def spec_to_json(spec: Spec) -> str:
     return json.dumps(spec_to_data(spec), indent=2, ensure_ascii=False)
 
 
-def json_schema() -> dict[str, Any]:
-    """JSON Schema of spec v1 (kept as a golden file by the tests)."""
-    return Spec.model_json_schema()
+def json_schema(
+    types: Mapping[str, tuple[str, type[BaseModel]]] | None = None,
+) -> dict[str, Any]:
+    """JSON Schema of spec v1; with ``types`` (name -> (summary, parameter model)) per-type blocks.
+
+    The catalogue's export (``catalog.json_schema()``, kept as a golden file
+    by the tests) passes every registered type; the blocks document what each
+    type takes and accept the same documents as the schema without them.
+    """
+    schema = Spec.model_json_schema()
+    return document_types(schema, types) if types else schema

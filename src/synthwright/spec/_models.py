@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ._dist_names import FAMILIES, DistParameterError, canonical_params, document_aliases
+from ._params import with_own_params
 from ._quality import QualitySpec
 from ._series import SeriesSpec, SignalSpec
 from ._truth import Preset, TruthQuery, check_now
@@ -263,12 +264,21 @@ class _ColumnBase(_HasDist):
     description: str | None = None
 
 
+def _no_extra_in_schema(schema: dict[str, Any]) -> None:
+    schema["additionalProperties"] = False  # a word of a type's own is documented per type
+
+
 class TypeColumn(_ColumnBase):
     """A column drawn from the type catalogue (``synthwright types``).
 
-    The fields below are the union of every type's parameters; the compiler
-    refuses a parameter that does not apply to the chosen type.
+    The fields below are the shared parameter vocabulary: each word is
+    defined once here and a type's parameter model (next to its generator)
+    says which it takes; the compiler refuses the others. A word of one
+    type's own is validated by that type's model and kept among the extras
+    (``_params``); any other key is refused as unknown.
     """
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=_no_extra_in_schema)
 
     type: str
     min: Bound | None = None
@@ -314,6 +324,13 @@ class TypeColumn(_ColumnBase):
         if isinstance(value, dict) and sum(value.values()) <= 0:
             raise ValueError("weights in values must add up to more than 0")
         return value
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _own_params(cls, data: Any, handler: Any) -> Any:
+        if isinstance(data, dict) and not data.keys() <= cls.model_fields.keys():
+            return with_own_params(cls.__name__, data, cls.model_fields.keys(), handler)
+        return handler(data)
 
     @model_validator(mode="after")
     def _uniform_narrows_range(self) -> TypeColumn:

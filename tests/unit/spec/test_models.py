@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from synthwright import catalog
 from synthwright.spec import (
     NormalDist,
     PoissonDist,
@@ -90,10 +91,66 @@ def test_scenario_needs_count_or_share() -> None:
 
 
 def test_json_schema_matches_golden_file() -> None:
-    schema = json_schema()
+    """The golden file is the catalogue's export: the spec schema plus what each type takes.
+
+    Since the per-type parameter models (issue 12), the TypeColumn definition
+    carries one ``if type = T then`` block per registered type, each a list of
+    ``$ref``s to the shared definition of the words it takes, and the ``type``
+    property lists every type name as ``examples``; nothing else changed, so
+    it accepts the same documents (``test_per_type_blocks_accept_what_the_bare_schema_does``).
+    """
+    schema = catalog.json_schema()
     text = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(text)
     assert GOLDEN.exists(), "run with UPDATE_GOLDEN=1 to create the golden schema"
     assert text == GOLDEN.read_text(), "spec schema changed: review and run UPDATE_GOLDEN=1"
     assert Spec.model_json_schema()["title"] == "Spec"
+
+
+def test_per_type_blocks_accept_what_the_bare_schema_does() -> None:
+    """The per-type blocks only point at the shared definitions: same documents accepted."""
+    documented = catalog.json_schema()
+    column = documented["$defs"]["TypeColumn"]
+    blocks = column.pop("allOf")
+    assert column["properties"]["type"].pop("examples") == sorted(catalog.names())
+    assert documented == json_schema()  # nothing else differs from the bare spec schema
+    by_type = {b["if"]["properties"]["type"]["const"]: b["then"] for b in blocks}
+    assert set(by_type) == set(catalog.names())
+    for name, then in by_type.items():
+        assert set(then["properties"]) == set(catalog.get(name).params), name
+        for word, ref in then["properties"].items():
+            assert ref == {"$ref": f"#/$defs/TypeColumn/properties/{word}"}
+        assert "required" not in then  # no built-in type needs a parameter
+    assert by_type["int"]["description"].startswith("int: ")
+
+
+def test_golden_schema_judges_documents_as_the_bare_schema_does() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    golden = jsonschema.Draft202012Validator(json.loads(GOLDEN.read_text()))
+    bare = jsonschema.Draft202012Validator(json_schema())
+    examples = sorted((Path(__file__).resolve().parents[3] / "examples").glob("*.yaml"))
+    assert examples
+    for path in examples:
+        data = parse_text(path.read_text(encoding="utf-8"))
+        # (both refuse the dist short forms, `dist: lognormal`, that the models accept)
+        assert sorted(e.message for e in golden.iter_errors(data)) == sorted(
+            e.message for e in bare.iter_errors(data)
+        ), path.name
+
+    def column(**col: object) -> dict:
+        return {"version": 1, "tables": {"t": {"rows": 1, "columns": {"c": col}}}}
+
+    # a word of another type passes the schema (the compiler refuses it, located),
+    # a word of no type or of the wrong shape does not
+    for col, valid in [
+        ({"type": "int", "min": 1, "max": 9}, True),
+        ({"type": "email", "domains": ["example.com"]}, True),
+        ({"type": "int", "scale": 2}, True),
+        ({"type": "no_such_type"}, True),
+        ({"type": "int", "mn": 2}, False),
+        ({"type": "int", "min": [1]}, False),
+        ({"type": "bool", "p": 2}, False),
+    ]:
+        assert golden.is_valid(column(**col)) is valid, col
+        assert bare.is_valid(column(**col)) is valid, col

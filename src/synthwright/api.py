@@ -50,9 +50,12 @@ class Dataset(Run):
         seed: int,
         on_progress: ProgressCallback | None = None,
         verify: bool = False,
+        client: Any = None,
     ) -> None:
         super().__init__(spec, plan, seed, on_progress)
         self.verify = verify
+        #: a ``dask.distributed.Client``: ``write`` then runs on its workers (synthwright.scale)
+        self.client = client
 
     def materialize(self) -> dict[str, pa.Table]:
         """Generate every table into memory (once) and return them."""
@@ -84,10 +87,40 @@ class Dataset(Run):
         ``format="pdf"``/``"docx"`` write one document of the dataset instead
         (``doc_rows=50`` rows per table); ``nest=["a.b"]`` embeds children.
         """
+        if self.client is not None and not self.materialized:
+            return self._write_distributed(out_dir, format, options)
         if format in ("pdf", "docx"):
             options.setdefault("spec", self.spec)  # the data dictionary's constraints
         sink = open_sink(str(out_dir), format=format, **options)
         return self._to_sink(sink)
+
+    def _write_distributed(
+        self, out_dir: str | Path, format: str, options: dict[str, Any]
+    ) -> list[str]:
+        """On the client's workers, as ``out_dir/<table>/part-*.<format>`` (synthwright.scale).
+
+        Tables already in memory (edited, or made for a truth manifest) are
+        written by ``write`` from this process instead, as one file each.
+        """
+        from .scale import write_partitioned  # dask: only when a client was given
+
+        if options or "://" in str(out_dir):
+            raise SpecError(
+                "with workers, tables are written as parquet, csv or jsonl parts into a "
+                f"directory; not {', '.join(options) or str(out_dir)}",
+                "--workers",
+            )
+        written, self.stats = write_partitioned(
+            self.client,
+            self.spec,
+            self.plan,
+            self.seed,
+            _table_metas(self.plan),
+            out_dir,
+            format,
+            self.on_progress,
+        )
+        return written
 
     def nested(self, nest: str | list[str]) -> Iterator[dict[str, Any]]:
         """Records of the chain's root with children embedded, e.g. ``"orders.order_items"``.
@@ -106,6 +139,12 @@ class Dataset(Run):
         ``mysql://...``. ``if_exists``: fail, replace, append (``id`` keys continue
         after the existing maximum; children follow their new parents), truncate.
         """
+        if self.client is not None:
+            raise SpecError(
+                "workers write files only (parquet, csv or jsonl parts); a database is "
+                "loaded by one process: drop --workers/--scheduler (or client=)",
+                "--db",
+            )
         sink = open_sink(url, if_exists=if_exists)
         dataset = self._continued(url) if if_exists == "append" else self
         return dataset._to_sink(sink)
@@ -160,6 +199,7 @@ def generate(
     scale: float | None = None,
     on_progress: ProgressCallback | None = None,
     verify: bool = False,
+    client: Any = None,
 ) -> Dataset:
     """Compile a spec and return its Dataset (generated lazily, deterministically).
 
@@ -171,6 +211,9 @@ def generate(
         on_progress: called with (table, rows done, rows total).
         verify: debug/test mode: re-check every rule after generating in memory
             and raise GenerationError listing any finding.
+        client: a ``dask.distributed.Client``: ``write`` makes the tables on its
+            workers as ``DIR/<table>/part-*.parquet``, the same content as one process
+            (``synthwright.scale``; the ``synthwright[dask]`` extra).
     """
     spec = scaled(spec_from_any(source), rows, scale)
     if spec.truth:
@@ -185,7 +228,7 @@ def generate(
     if any(table.profile is not None for table in spec.tables.values()):
         return _generate_profiled(spec, effective, on_progress, verify)
     plan = compile_spec(spec)
-    return Dataset(spec, plan, effective, on_progress, verify)
+    return Dataset(spec, plan, effective, on_progress, verify, client)
 
 
 def _generate_profiled(

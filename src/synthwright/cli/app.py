@@ -147,11 +147,22 @@ def generate(
         None, "--nest", help="PARENT.CHILD[.GRANDCHILD]: embed children (json, jsonl, xml)."
     ),
     doc_rows: int = typer.Option(50, "--doc-rows", help="Rows per table in pdf/docx output."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Generate on N local worker processes (Dask): DIR/T/part-*.parquet."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Generate on an existing Dask cluster (tcp://host:8786)."
+    ),
 ) -> None:
     """Generate data from a spec (a file, a bundled name, or a quoted prompt) into files or a database."""
+    import contextlib
+
     from .. import api
     from ..spec import spec_to_yaml
     from .cmd_llm import config_from_options, usage_line
+
+    if workers is not None or scheduler is not None:
+        _refuse_unpartitioned(workers, scheduler, fmt, db, nest, out_target, as_json)
 
     out_dir = Path(out_target)
     out_url = out_target if "://" in out_target else None  # s3://..., written by sinks.cloud
@@ -191,9 +202,18 @@ def generate(
         loaded, seed, rows, scale = planting.spec, planting.seed, None, None
     fmt = fmt or "parquet"
     llm_report: dict[str, Any] = {}
-    with _render.progress(enabled=not as_json) as on_progress:
+    if workers is not None or scheduler is not None:
+        _refuse_unpartitioned(workers, scheduler, fmt, db, nest, out_target, as_json)
+    with _render.progress(enabled=not as_json) as on_progress, contextlib.ExitStack() as stack:
         try:
-            ds = api.generate(loaded, seed=seed, rows=rows, scale=scale, on_progress=on_progress)
+            client = None
+            if workers is not None or scheduler is not None:
+                from ..scale import connect  # dask: only when workers are asked for
+
+                client = stack.enter_context(connect(workers, scheduler))
+            ds = api.generate(
+                loaded, seed=seed, rows=rows, scale=scale, on_progress=on_progress, client=client
+            )
             if config.enabled and _has_llm_columns(loaded):
                 llm_report = _fill_llm_text(ds, config, max_llm_tokens, allow_data_to_llm)
             options: dict[str, Any] = {"dialect": dialect} if fmt == "sql" else {}
@@ -255,6 +275,48 @@ def generate(
             _render.findings(_out(), findings)
     if findings:
         raise typer.Exit(1)
+
+
+def _refuse_unpartitioned(
+    workers: int | None,
+    scheduler: str | None,
+    fmt: str | None,
+    db: str | None,
+    nest: list[str] | None,
+    out_target: str,
+    as_json: bool,
+) -> None:
+    """Refuse (exit 2, before anything is written) what workers cannot write in parts."""
+    if workers is not None and scheduler is not None:
+        raise _fail(SpecError("give --workers or --scheduler, not both", "--workers"), as_json)
+    if workers is not None and workers < 1:
+        raise _fail(SpecError(f"must be at least 1, got {workers}", "--workers"), as_json)
+    flag = "--workers" if workers is not None else "--scheduler"
+    if db:
+        raise _fail(
+            SpecError(
+                f"{flag} writes files (parquet, csv or jsonl parts); loading a database in "
+                "parallel (COPY into staging tables) is not implemented: drop "
+                f"{flag} to load it from one process",
+                "--db",
+            ),
+            as_json,
+        )
+    if fmt is not None and fmt not in ("parquet", "csv", "jsonl"):
+        raise _fail(
+            SpecError(
+                f"--format {fmt} cannot be written in parts; {flag} writes parquet, csv or jsonl",
+                "--format",
+            ),
+            as_json,
+        )
+    if nest:
+        raise _fail(SpecError(f"--nest is not written in parts by {flag}", "--nest"), as_json)
+    if "://" in out_target:
+        raise _fail(
+            SpecError(f"{flag} writes into a directory, not an object-store URL yet", "--out"),
+            as_json,
+        )
 
 
 def _has_quality(spec: Any) -> bool:

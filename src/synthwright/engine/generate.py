@@ -216,15 +216,13 @@ class Runner:
             self.adopt_existing(tp)
             return 0
         lay = self.layout(tp)
-        self._layout = lay
-        self._schema = tp.schema()
+        self.start_table(tp, lay)
         keep = _Kept(rows=lay.total)
         retained: dict[str, list[pa.Array]] = {c: [] for c in tp.retain}
         held: list[pa.RecordBatch] = []
         done = 0
-        for block, start in enumerate(range(0, lay.total, BLOCK_SIZE)):
-            n = min(BLOCK_SIZE, lay.total - start)
-            batch = self.block(tp, lay, block, start, n)
+        for _, _, batch in self.blocks(tp, lay, 0, block_count(lay.total)):
+            n = batch.num_rows
             for c in retained:
                 retained[c].append(batch.column(c))
             if tp.has_self_refs:
@@ -252,6 +250,34 @@ class Runner:
                 self.emit(tp, batch)
             keep.columns.update({c: pa.concat_arrays(parts) for c, parts in late.items()})
         return lay.total
+
+    def start_table(self, tp: TablePlan, lay: _Layout) -> None:
+        """Make ``lay`` the layout that ``block``/``blocks`` of ``tp`` draw from."""
+        self._layout = lay
+        self._schema = tp.schema()
+
+    def blocks(
+        self, tp: TablePlan, lay: _Layout, first: int, stop: int
+    ) -> Iterator[tuple[int, int, pa.RecordBatch]]:
+        """Blocks ``first`` up to ``stop`` (exclusive) of ``tp``: (block, first row, batch).
+
+        A block depends only on the plan, the seed, the layout and the parents'
+        kept columns, so any range of blocks can be made anywhere (the
+        distributed runner, ``synthwright.scale``, makes one range per task);
+        call ``start_table`` first.
+        """
+        for block in range(first, stop):
+            start = block * BLOCK_SIZE
+            n = min(BLOCK_SIZE, lay.total - start)
+            yield block, start, self.block(tp, lay, block, start, n)
+
+    def adopt(self, table: str, rows: int, columns: dict[str, pa.Array] | None = None) -> None:
+        """Take a finished table's row count and retained columns as made elsewhere.
+
+        What ``table`` leaves in ``kept`` when this runner makes it; the
+        distributed runner hands a task the parents' state this way.
+        """
+        self.kept[table] = _Kept(rows=rows, columns=dict(columns or {}))
 
     def emit(self, tp: TablePlan, batch: pa.RecordBatch) -> None:
         """Hand a finished batch on, after the cheap re-check (``verify.CheapCheck``)."""
@@ -542,6 +568,11 @@ class Runner:
                     "an expr column so it holds by construction",
                     f"tables.{tp.name}.checks[{i}]",
                 )
+
+
+def block_count(total: int) -> int:
+    """How many blocks ``total`` rows take (the last one may be short)."""
+    return -(-total // BLOCK_SIZE)
 
 
 def _late_checks(tp: TablePlan) -> list[int]:

@@ -127,9 +127,22 @@ def _table_file(root: Path, name: str) -> Path | None:
         if candidate.is_file():
             return candidate
     folder = root / name
-    if folder.is_dir() and any(folder.glob("*.parquet")):
+    if folder.is_dir() and _parts(folder):
         return folder
     return None
+
+
+#: a table written in parts (``<table>/part-00000.<ext>``, see ``synthwright.scale``)
+_PART_FORMATS = ("parquet", "csv", "jsonl")
+
+
+def _parts(folder: Path) -> list[Path]:
+    """A folder's part files in name order (= row order), of its one format."""
+    for ext in _PART_FORMATS:
+        found = sorted(p for p in folder.glob(f"*.{ext}") if p.is_file())
+        if found:
+            return found
+    return []
 
 
 def _typed_columns(spec: Spec, name: str) -> set[str]:
@@ -139,8 +152,12 @@ def _typed_columns(spec: Spec, name: str) -> set[str]:
 
 
 def _read_file(file: Path, name: str, typed: set[str], known: list[str]) -> pa.Table:
+    if file.is_dir():  # parts in name order; a text format's parts are typed alike
+        tables = [_read_file(part, name, typed, known) for part in _parts(file)]
+        joined = pa.concat_tables(tables, promote_options="permissive")
+        return _mark_untyped(joined) if _untyped(tables[0]) else joined
     ext = file.suffix.lower().lstrip(".")
-    if file.is_dir() or ext == "parquet":
+    if ext == "parquet":
         return pq.read_table(file)
     if ext == "csv":
         return _read_csv(file, typed)

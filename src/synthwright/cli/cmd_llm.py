@@ -11,6 +11,8 @@ from typing import Any
 
 import typer
 
+from ._output import emit_json, fail
+
 __all__ = ["config_from_options", "register", "usage_line"]
 
 llm_app = typer.Typer(
@@ -23,12 +25,11 @@ def config_from_options(
 ) -> Any:
     """Resolve flags > env > config file > none; bad configuration exits 2, located."""
     from ..llm import LLMConfigError, resolve_config
-    from .app import _fail
 
     try:
         return resolve_config(llm, model, allow_data_to_llm=True if allow_data_to_llm else None)
     except LLMConfigError as exc:
-        raise _fail(exc, as_json) from None
+        raise fail(exc, as_json) from None
 
 
 def usage_line(usage: dict[str, Any]) -> str:
@@ -52,10 +53,10 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Show the resolved LLM configuration with keys masked (and test it with --ping)."""
+    from rich.console import Console
     from rich.table import Table
 
     from ..llm import LLMConfigError, LLMError, config_path, default_cache_path, make_client
-    from .app import _emit_json, _fail, _out
 
     config = config_from_options(llm, model, allow_data_to_llm, as_json)
     info: dict[str, Any] = {
@@ -67,19 +68,19 @@ def check(
     if ping:
         if not config.enabled:
             nothing = LLMConfigError("no LLM is configured; nothing to ping", "--ping")
-            raise _fail(nothing, as_json)
+            raise fail(nothing, as_json)
         client = make_client(config)
         try:
             response = client.chat(
                 [{"role": "user", "content": "Reply with the single word: ok"}], max_tokens=5
             )
         except LLMError as exc:
-            raise _fail(exc, as_json) from None
+            raise fail(exc, as_json) from None
         finally:
             client.close()
         info["ping"] = {"reply": response.text.strip(), "usage": client.usage.to_dict()}
     if as_json:
-        _emit_json({"ok": True, **info})
+        emit_json({"ok": True, **info})
         return
     table = Table(title="LLM configuration", show_header=False)
     for key, value in info.items():
@@ -88,7 +89,7 @@ def check(
         elif key == "ping":
             value = f"{value['reply']!r} ({usage_line(value['usage'])})"
         table.add_row(key, str(value))
-    _out().print(table)
+    Console().print(table)
 
 
 def register(app: typer.Typer) -> None:

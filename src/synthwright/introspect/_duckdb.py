@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 
+from ..db import redact_url
 from ..errors import DataError
 from ._schema import CheckInfo, ColumnInfo, ForeignKeyInfo, SchemaInfo, TableInfo
 from ._types import parse_sql_type
@@ -20,13 +21,11 @@ __all__ = ["read_duckdb"]
 
 def read_duckdb(path: str, url: str) -> SchemaInfo:
     """Tables of the main schema of the DuckDB file at `path`."""
-    from ._reader import redact
-
     try:
         con = duckdb.connect(path, read_only=True)
     except duckdb.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"cannot open {redact(url)}: {first}", "introspect") from None
+        raise DataError(f"cannot open {redact_url(url)}: {first}", "introspect") from None
     try:
         return _read(con)
     finally:

@@ -392,6 +392,7 @@ def main() -> None:
         results = []
         for ds in datasets:
             results.append(_one(ds, work, int(config["seed"]), have_sdv))
+        _properties(results)
         _summary(results, have_sdv)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
@@ -453,6 +454,32 @@ def _one(ds: Dataset, work: Path, seed: int, have_sdv: bool) -> dict[str, Any]:
         flush=True,
     )
     return res
+
+
+def _properties(results: list[dict[str, Any]]) -> None:
+    """SDMetrics' per-property scores of both tools: where the overall figure comes from."""
+    names: list[str] = []
+    for r in results:
+        for tool in ("synthwright", "sdv"):
+            for prop in r.get(tool, {}).get("sdmetrics", {}):
+                if prop != "overall" and prop not in names:
+                    names.append(prop)
+    if not names:
+        return
+    print()
+    print("| dataset | " + " | ".join(f"{p} sw / SDV" for p in names) + " |")
+    print("|" + "---|" * (len(names) + 1))
+    for r in results:
+        cells = []
+        for prop in names:
+            ours = r["synthwright"]["sdmetrics"].get(prop)
+            theirs = r.get("sdv", {}).get("sdmetrics", {}).get(prop)
+            cells.append(
+                ("-" if ours is None else f"{ours:.3f}")
+                + " / "
+                + ("-" if theirs is None else f"{theirs:.3f}")
+            )
+        print(f"| {r['dataset']} | " + " | ".join(cells) + " |")
 
 
 def _summary(results: list[dict[str, Any]], have_sdv: bool) -> None:

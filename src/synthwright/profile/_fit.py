@@ -2,10 +2,12 @@
 
 Families are fitted in closed form (moments or maximum likelihood) on at
 most ``FIT_ROWS`` values, and judged by the Kolmogorov-Smirnov statistic.
-Their CDFs and inverses are written here over ``scipy.special`` (the
-normal CDF, the regularised incomplete gamma and beta functions): the same
-functions ``scipy.stats`` evaluates, without its second of import time in
-every ``profile`` and ``generate`` process.
+Their CDFs and inverses are written here: the normal ones over the
+catalogue's numpy normal (``catalog._normal``), the gamma and beta ones over
+``scipy.special``'s regularised incomplete functions, imported only when a
+gamma or beta family is evaluated. These are the functions ``scipy.stats``
+evaluates, without its second of import time (or scipy.special's 0.2 s) in
+every ``generate`` process.
 A family is kept for the profile only when its KS statistic is small
 (``max(0.02, 1.36/sqrt(n))``); otherwise the column keeps empirical
 quantiles, which always reproduce the sample's shape. The best family is
@@ -20,8 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import special
 
+from ..catalog._normal import ndtr, ndtri
 from ..spec import FamilyMarginal, QuantileMarginal
 
 __all__ = ["FIT_ROWS", "FamilyFit", "best_family", "frozen", "quantile_points"]
@@ -61,17 +63,17 @@ class Frozen:
         p = self.params
         with np.errstate(all="ignore"):
             if self.family == "normal":
-                out = special.ndtr(z)
+                out = ndtr(z)
             elif self.family == "uniform":
                 out = np.clip(z, 0.0, 1.0)
             elif self.family == "exponential":
                 out = np.where(z > 0, -np.expm1(-np.maximum(z, 0.0)), 0.0)
             elif self.family == "lognormal":
-                out = np.where(z > 0, special.ndtr(np.log(np.maximum(z, 1e-300)) / p["s"]), 0.0)
+                out = np.where(z > 0, ndtr(np.log(np.maximum(z, 1e-300)) / p["s"]), 0.0)
             elif self.family == "gamma":
-                out = special.gammainc(p["a"], np.maximum(z, 0.0))
+                out = _special().gammainc(p["a"], np.maximum(z, 0.0))
             else:
-                out = special.betainc(p["a"], p["b"], np.clip(z, 0.0, 1.0))
+                out = _special().betainc(p["a"], p["b"], np.clip(z, 0.0, 1.0))
         return out
 
     def median(self) -> float:
@@ -82,18 +84,25 @@ class Frozen:
         p = self.params
         with np.errstate(all="ignore"):
             if self.family == "normal":
-                z = special.ndtri(q)
+                z = ndtri(q)
             elif self.family == "uniform":
                 z = q
             elif self.family == "exponential":
                 z = -np.log1p(-q)
             elif self.family == "lognormal":
-                z = np.exp(p["s"] * special.ndtri(q))
+                z = np.exp(p["s"] * ndtri(q))
             elif self.family == "gamma":
-                z = special.gammaincinv(p["a"], q)
+                z = _special().gammaincinv(p["a"], q)
             else:
-                z = special.betaincinv(p["a"], p["b"], q)
+                z = _special().betaincinv(p["a"], p["b"], q)
         return self.loc + self.scale * z
+
+
+def _special() -> Any:
+    """scipy.special, imported for the gamma and beta families only (0.2 s of import)."""
+    from scipy import special
+
+    return special
 
 
 _FAMILIES = ("normal", "lognormal", "exponential", "uniform", "beta", "gamma")

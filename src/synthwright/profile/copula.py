@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from scipy import special
 
+from ..catalog._normal import ndtri
 from ..spec import (
     CategoryMarginal,
     ColumnProfile,
@@ -80,7 +80,7 @@ def normal_scores(arr: pa.Array, marginal: Marginal | None, rng: np.random.Gener
         left = np.searchsorted(ordered, x, "left") / m
         right = np.searchsorted(ordered, x, "right") / m
         u = _uniform_from_cdf(left, right, rng)
-    out[valid] = special.ndtri(u)
+    out[valid] = ndtri(u)
     return out
 
 
@@ -210,7 +210,7 @@ def stratify(z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         return z
     ranks = np.argsort(np.argsort(z, axis=0, kind="stable"), axis=0, kind="stable")
     u = (ranks + rng.random(z.shape)) / n
-    return np.asarray(special.ndtri(np.clip(u, _EPS, 1 - _EPS)))
+    return np.asarray(ndtri(np.clip(u, _EPS, 1 - _EPS)))
 
 
 def _iso_units(points: list[Any], kind: str) -> np.ndarray:

@@ -43,9 +43,9 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
-from scipy import special
 
 from ..catalog import make_rng
+from ..catalog._normal import ndtr
 from ..catalog.distributions import sample_integers
 from ..engine.compile import ColumnPlan, TablePlan, compile_spec
 from ..engine.run import Run
@@ -282,7 +282,7 @@ def _child_weights(
     if link is None or name not in prof.copula.columns:
         return None
     z = lay.scores[:, prof.copula.columns.index(name)]
-    return _values_of(special.ndtr(z), link.counts, None)
+    return _values_of(ndtr(z), link.counts, None)
 
 
 def _engine_counts(spec: Spec, table: str, n_parent: int, seed: int) -> np.ndarray:
@@ -349,7 +349,7 @@ def _missing(names: list[str], scores: np.ndarray, column: str, rate: float) -> 
     name = missing_column(column)
     if name not in names:
         return None
-    u = special.ndtr(scores[:, names.index(name)])
+    u = ndtr(scores[:, names.index(name)])
     return np.asarray(u >= 1.0 - rate)
 
 
@@ -411,7 +411,7 @@ def _replace(
                 continue
             if cop is None or col not in cop.columns or lay.scores is None or cp.marginal is None:
                 continue
-            u = special.ndtr(lay.scores[:, cop.columns.index(col)])
+            u = ndtr(lay.scores[:, cop.columns.index(col)])
             linked = _missing(cop.columns, lay.scores, col, cp.null_rate)
             null = _null_mask(seed, table, col, n, cp.null_rate) if linked is None else linked
             if cp.kind in HONOURED_KINDS and user_dist(ts.columns[col], cp):

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-from scipy import special
 
 from ..catalog import make_rng
+from ..catalog._normal import ndtr
 from ..spec import CategoryMarginal, QuantileMarginal, TableProfile
 from .copula import category_codes, conditional, finish_numbers, from_uniform, sample_scores
 from .infer import to_model_units
@@ -63,7 +63,7 @@ def _drawn(prof: TableProfile, columns: list[str], z: np.ndarray, index: list[in
         cp = prof.columns[c]
         m = cp.marginal
         assert m is not None
-        u = special.ndtr(z[:, index[j]])
+        u = ndtr(z[:, index[j]])
         if isinstance(m, CategoryMarginal) and cp.kind == "categorical":
             codes = from_uniform(u, m, cp).astype(np.float64)
             codes[codes == len(m.values)] = _OTHER

@@ -3,7 +3,8 @@
 `make lint` runs ``lint-imports`` too; this test makes a violation fail pytest
 as well, and proves on a copy of the package that the contract is not
 vacuous: an upward import, an import between siblings of one layer, a
-package that no layer names and an import by the spec each break it. The
+package that no layer names, an import by the spec and a cycle between the
+modules of a package (cli, introspect: no longer skipped) each break it. The
 stack drawn in ARCHITECTURE.md must be the contract's, line for line.
 """
 
@@ -64,6 +65,13 @@ def test_the_tree_keeps_the_contract() -> None:
         ("spec/_probe.py", "from .. import errors\n", "synthwright.spec is not allowed"),
         # a new top-level package must be given its place in the layers
         ("unplaced/__init__.py", "", "synthwright.unplaced"),
+        # the two cycles inside a package that were skipped until issue 12 broke them
+        ("cli/cmd_llm.py", "from .app import _fail\n", "No cycles are allowed in synthwright.cli."),
+        (
+            "introspect/_duckdb.py",
+            "from ._reader import redact\n",
+            "No cycles are allowed in synthwright.introspect.",
+        ),
     ],
 )
 def test_a_violation_breaks_the_contract(

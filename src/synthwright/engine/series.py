@@ -114,7 +114,11 @@ class _Table:
             pa.types.is_timestamp(time_type) or pa.types.is_date(time_type)
         ):
             raise GenerationError("the time column must be a date or datetime", f"{where}.time")
-        self.link = tp.link_column
+        self.link = series.entity or tp.link_column
+        if self.link not in (None, *tp.columns):
+            raise SpecError(f"unknown column {self.link!r}", f"{where}.entity")
+        if self.link in (self.time, *self._signal_names(tp)):
+            raise SpecError("the entity column is neither the time nor a signal", f"{where}.entity")
         self.signals: dict[str, SignalSpec] = {}
         self.periods: dict[str, list[float]] = {}
         for name, cp in tp.columns.items():
@@ -130,6 +134,12 @@ class _Table:
         self.block_no = 0
         self._gaps(series.gaps, where)
         self._anomalies(series.anomalies, where)
+
+    @staticmethod
+    def _signal_names(tp: TablePlan) -> list[str]:
+        return [
+            n for n, c in tp.columns.items() if isinstance(c.spec, TypeColumn) and c.spec.signal
+        ]
 
     def _gaps(self, gaps: GapSpec | None, where: str) -> None:
         """The missing steps: a grid of windows per entity, and outages for everyone."""
@@ -237,7 +247,10 @@ class _Table:
         if n == 0:
             return batch
         if self.link is not None:
-            keys = np.asarray(batch.column(self.link).to_numpy(zero_copy_only=False))
+            column = batch.column(self.link)
+            if column.null_count:  # rows without an entity make one series of their own
+                column = pc.fill_null(column.cast(pa.string()), "")
+            keys = np.asarray(column.to_numpy(zero_copy_only=False))
         else:
             keys = np.zeros(n, dtype=np.int64)
         uniq, inv = np.unique(keys, return_inverse=True)

@@ -17,6 +17,9 @@ Example (YAML)::
                 seasonality: [{period: 1d, amplitude: 3}], noise: 0.3, ar: 0.6}}
 
 A period is a number of steps or a duration (``1d`` at ``every: 15m`` is 96 steps).
+The entities are the parent rows of a ``per_parent`` table, or the values of
+the column ``series.entity`` names (a profile of a single table of readings
+with a device column uses that), or else the table is one series.
 
 Gaps and anomalies (real sensors drop readings and misbehave)::
 
@@ -108,6 +111,9 @@ class SeriesSpec(_Model):
     time: str
     start: str
     every: str  # a duration: 15m, 1h, 1d
+    # the column naming each row's entity (a device id drawn as a category); default the
+    # per_parent link, and with neither the table is one series
+    entity: str | None = None
     gaps: GapSpec | None = None
     anomalies: list[AnomalySpec] = Field(default_factory=list)
 

@@ -26,6 +26,7 @@ from .privacy import guard_copies
 from .read import DEFAULT_MAX_ROWS, read_sample
 from .reference import find_references
 from .relations import discover_links, link_parent_index
+from .series import fit_series
 from .to_spec import ProfiledSpec, build_spec
 
 __all__ = ["COPULA_KINDS", "fit_copulas", "profile", "profile_tables", "table_order"]
@@ -110,7 +111,8 @@ def profile_tables(
         fit_given(typed[table_name], _jointly_modelled(prof), rare_k, categories=nested_categories)
         notes += guard_copies(table_name, typed[table_name], prof)
     spec, spec_notes = build_spec(profiles, name=name)
-    return ProfiledSpec(spec=spec, profiles=profiles, notes=notes + spec_notes)
+    spec, series_notes = fit_series(spec, typed, profiles)  # time-series tables (series.py)
+    return ProfiledSpec(spec=spec, profiles=profiles, notes=notes + spec_notes + series_notes)
 
 
 def table_order(profiles: dict[str, TableProfile]) -> list[str]:

@@ -141,7 +141,7 @@ def read_counts(st: State) -> None:
         if st.in_consumed(m.start()) or t.startswith(" %", m.end()):
             continue
         n = int(m.group(1))
-        if _rows_after_table(st, m, n):
+        if _rows_after_table(st, m, n) or _count_after_word(st, m, n):
             continue
         pos = m.end() + 1
         rm = _ROWS_OF.match(t, pos)
@@ -152,8 +152,7 @@ def read_counts(st: State) -> None:
         for _ in range(3):
             am = st.pattern.match(t, p)
             if am:
-                nxt = st.pattern.match(t, am.end() + 1)
-                am = nxt or am
+                am = st.longer(am) or am
                 found = (st.choose(am.group(1)), am.group(1), am.start())
                 break
             wm = _WORD_SPACE.match(t, p)
@@ -255,6 +254,35 @@ def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
         else:
             target = found
     st.req.counts.setdefault(target, []).append(n)
+    st.consumed.append((m.start(), m.end() + 1))
+    return True
+
+
+_ENDS_CLAUSE = re.compile(r" (?:[,;.)]|and (?!over|older|above|up|under|younger)|with|$)|$")
+_WORD_BEFORE = re.compile(r"(?:\b(table|list) )?([a-z][a-z_]*) (?:[:,=] |- )?$")
+
+
+def _count_after_word(st: State, m: re.Match[str], n: int) -> bool:
+    """'products 500, price ...', 'employees: 900;', 'table client 2000': a table's word
+    and then its count, the clause going on after the number."""
+    t = st.text
+    if not _ENDS_CLAUSE.match(t, m.end()):
+        return False
+    wm = _WORD_BEFORE.search(t, max(0, m.start() - 40), m.start())
+    if wm is None or re.search(r"\b(?:per|each|every|of|top|than|version|v)$", wm.group(2)):
+        return False
+    word = wm.group(2)
+    if st.known(word) and not st.verb_at(wm.start(2), wm.end(2)):
+        table = st.choose(word)
+    elif wm.group(1) and word not in NOT_ENTITY | GAP_STOP:
+        table = table_name(word)  # "table client 2000": a word the lexicon does not know
+        st.unknown_ok.add(table)
+    else:
+        return False
+    if lexicon.singular(word) == word and lexicon.field_for(word) is not None and not wm.group(1):
+        return False  # "mac address, 0": a field's word, not a table's
+    st.req.counts.setdefault(table, []).append(n)
+    st.add_mention(table, word, wm.start(2))
     st.consumed.append((m.start(), m.end() + 1))
     return True
 

@@ -46,6 +46,8 @@ def read_known_mentions(st: State) -> None:
             )
         ):
             continue
+        if st.verb_at(m.start(), m.end()):
+            continue  # "members book 2..12 classes": a verb
         if st.pattern.match(st.text, m.end() + 1) or re.match(
             r" (?!table|list|dataset|data|records|rows)[a-z]+ :", st.text[m.end() :]
         ):

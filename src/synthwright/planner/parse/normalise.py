@@ -85,7 +85,8 @@ def _digits_with_scale(text: str) -> str:
 
 
 def _words_to_digits(text: str) -> str:
-    """Number words to digits with text2num, leaving ordinals and 'one of' as they are."""
+    """Number words to digits with text2num, leaving ordinals and 'one of' as they are
+    (and words text2num reads as numbers that are not: 'os' -> 0, 'ones' -> 1)."""
     keep: list[str] = []
 
     def hide(m: re.Match[str]) -> str:
@@ -94,7 +95,7 @@ def _words_to_digits(text: str) -> str:
 
     ordinals = "|".join(_ORDINALS)
     text = re.sub(
-        rf"\b(?:{ordinals})\b|\bone (?:of|or two|another|each)\b|\bno one\b"
+        rf"\b(?:{ordinals})\b|\bone (?:of|or two|another|each)\b|\bno one\b|\b(?:os|ones|zeros)\b"
         rf"|\b(?:for|to|in|at|with|on|by|from) one\b(?! (?:to|or|until|till|and)\b)",
         hide,
         text,

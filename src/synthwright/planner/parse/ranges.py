@@ -49,6 +49,15 @@ def _two_words() -> frozenset[str]:
     return frozenset(out)
 
 
+# "1..3 days after ordering", "up to 2 weeks after it was filed": a time rule's gap, read by
+# read_time_rules, not a range of a field
+_GAP_UNIT = r" (?:minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|months?|years?)"
+_GAP_AFTER = re.compile(
+    rf"(?:{_GAP_UNIT})? (?:after|later than|following|before|earlier than)\b"
+    rf"|{_GAP_UNIT} (?:of|from|since|past)\b"
+)
+
+
 def _is_year(value: float) -> bool:
     return float(value).is_integer() and 1900 <= value <= 2100
 
@@ -124,6 +133,8 @@ def read_ranges(st: State) -> None:
         rf"(?: (?P<unit2>{_unit_alt()}))?\b",
         t,
     ):
+        if _GAP_AFTER.match(t, m.end()):
+            continue
         f = _listed(st, m.group("f"), field_tail(m.group("f"), _two_words()))
         word = m.group("unit") or ""
         if f and word in lexicon.vocab()["currencies"] and st.entity_of(f):
@@ -181,7 +192,7 @@ def _bounds(st: State, fld: str, unit: str) -> None:
     )
     for m in re.finditer(bound, st.text):
         f = _listed(st, m.group("f"), field_tail(m.group("f"), _two_words()))
-        if f is None or _counts_rows(st, m, bound=True):
+        if f is None or _counts_rows(st, m, bound=True) or _GAP_AFTER.match(st.text, m.end()):
             continue
         n = float(m.group("n"))
         low = m.group("op") in _LOW_OPS

@@ -30,7 +30,7 @@ def _words(text: str) -> list[str]:
 
 _ENT = r"(?P<{}>[a-z][a-z_ ]*?)"
 _VERBS = (
-    r"(?:has|have|with|gets?|get|places?|placed|makes?|made|writes?|wrote|owns?|"
+    r"(?P<v>has|have|with|gets?|get|places?|placed|makes?|made|writes?|wrote|owns?|"
     r"holds?|takes?|attends?|books?|booked|receives?|generates?|creates?|"
     r"contains?|includes?|can have|should have|may have|having|produces?|"
     r"emits?|logs?|sends?|enrols? in|enrolls? in|is enrolled in|is in|in|"
@@ -156,6 +156,11 @@ def _owning(st: State) -> None:
         rf"(?: (?:is |are |of |: |= )?{RANGE}(?= |$)|(?= |$))",
         rf"{RANGE} {ADJ}{ent.format('c')} each (?:for|of|per|on) (?:the |\d+ |an? |one )?"
         rf"{ent.format('p')}(?= |$)",
+        # "customers with 1..5 orders", "members book 2..12 classes": a plural subject
+        rf"\b(?P<p>[a-z][a-z_]*s) (?:, )?(?:who |that |which |can |may |usually |typically )?"
+        rf"(?!(?:in|of|is in|are|is)\b){_VERBS} (?P<range>(?:about |around |roughly |up to |"
+        rf"at most |at least |between |from |exactly )?\d+(?:\.\.\d+)?) {ADJ}"
+        rf"{ent.format('c')}(?= |$)",
     ]
     for idx, pat in enumerate(patterns):
         for m in re.finditer(pat, t):
@@ -169,8 +174,9 @@ def _owning(st: State) -> None:
                 and not re.search(r" (?:each|for an?|an?) [a-z_]+$", m.group(0))
                 and not m.group("p").split()[-1].endswith("ing")
             )
+            verb = m.start("v") if m.groupdict().get("v") else None
             parent = (
-                st.alias_at(m.start("p"))
+                st.alias_at(m.start("p"), verb)
                 or _mention_word(st, m.group("p").split()[0])
                 or st.entity_tail(m.group("p"), allow_unknown=loose_p)
             )
@@ -178,6 +184,8 @@ def _owning(st: State) -> None:
                 m.group("c"), head=True
             )
             if parent is None or child is None or parent[0] == child[0]:
+                continue
+            if idx == 6 and not _subject(st, parent, child, m):
                 continue
             rng = m.groupdict().get("range")
             if idx == 5 and re.search(r" each (?:for|of|on) (?:an?|1|one) ", m.group(0)):
@@ -192,6 +200,21 @@ def _owning(st: State) -> None:
             _record(st, parent, child, rng, m)
             _extras(st, child[0], m)
             _continued(st, parent, m.end())
+
+
+def _subject(st: State, parent: tuple[str, str], child: tuple[str, str], m: re.Match[str]) -> bool:
+    """A plural subject owns its counted object when both are tables: the subject a table
+    word (known, or counted before) and the object a known one or a plural that names no
+    field ("courses with 3 credits" is a field; "members book 2..12 classes" a relation)."""
+    if not (st.known(parent[1]) or _is_mention(st, parent[0])):
+        return False
+    word = child[1].split()[-1]
+    ent = lexicon.entity(parent[0])
+    if ent is not None and (word in ent.columns or lexicon.singular(word) in ent.columns):
+        return False  # "courses with 3 credits": the parent's own field
+    if st.known(child[1]):
+        return True
+    return lexicon.singular(word) != word and lexicon.field_for(word) is None
 
 
 def _single_link(

@@ -39,6 +39,12 @@ def table_name(word: str) -> str:
     return "_".join(words)
 
 
+_COUNT_NEXT = re.compile(
+    r" (?:-?\d|an? |one |the |about |around |roughly |up to |at least |at most |between |"
+    r"several |many |multiple |some )"
+)
+
+
 class State:
     """One prompt being read: the normalised text and the request built from it."""
 
@@ -107,6 +113,21 @@ class State:
             return True
         return False
 
+    def verb_at(self, start: int, end: int) -> bool:
+        """The entity word at ``start..end`` is the clause's verb: it follows its subject (a
+        plural entity word, or 'each'/'every' and one) and comes before a count or an
+        article ("members book 2..12 classes", "each patient visits a clinic")."""
+        if not _COUNT_NEXT.match(self.text, end):
+            return False
+        before = self.text[max(0, start - 60) : start].split()
+        if not before:
+            return False
+        subject = before[-1]
+        if subject not in self.forms and not any(m.word == subject for m in self.req.mentions):
+            return False
+        plural = lexicon.singular(subject) != subject
+        return plural or (len(before) >= 2 and before[-2] in ("each", "every", "a", "one"))
+
     def add_mention(self, table: str, word: str, start: int) -> None:
         if start in self.settings:
             return
@@ -125,15 +146,34 @@ class State:
                 return self.choose(m.group(1)), m.group(1)
         return None
 
-    def alias_at(self, pos: int) -> tuple[str, str] | None:
-        """The entity whose form starts at ``pos`` ("user sessions" -> sessions)."""
+    def alias_at(self, pos: int, verb: int | None = None) -> tuple[str, str] | None:
+        """The entity whose form starts at ``pos`` ("user sessions" -> sessions).
+
+        ``verb``: where the clause's verb starts; a next word at or past it is
+        the verb, not a longer name ("each member books 2..12 classes").
+        """
         am = self.pattern.match(self.text, pos)
         if am is None:
             return None
-        nxt = self.pattern.match(self.text, am.end() + 1)
-        if nxt is not None:
+        nxt = self.longer(am)
+        if nxt is not None and (verb is None or nxt.end() < verb):
             return self.choose(nxt.group(1)), nxt.group(1)
         return self.choose(am.group(1)), am.group(1)
+
+    def longer(self, am: re.Match[str]) -> re.Match[str] | None:
+        """The entity word right after ``am`` when the two name one thing ("user sessions").
+
+        Not when the first is a plural and the second is followed by a count or
+        an article: then the second is a verb ("members book 2..12 classes",
+        "patients visit a clinic").
+        """
+        nxt = self.pattern.match(self.text, am.end() + 1)
+        if nxt is None:
+            return None
+        first = am.group(1).split()[-1]
+        if lexicon.singular(first) != first and _COUNT_NEXT.match(self.text, nxt.end()):
+            return None
+        return nxt
 
     def entity_tail(
         self, phrase: str, allow_unknown: bool = False, head: bool = False

@@ -39,9 +39,15 @@ _UNIT = {
     "years": "d365",
 }
 _UNITS = "|".join(sorted(_UNIT, key=len, reverse=True))
-_NOT_IN_FIELD = r"(?!(?:within|least|most|after|before|that|which|comes|is|are)\b)"
+_NOT_IN_FIELD = (
+    r"(?!(?:within|least|most|after|before|that|which|comes|is|are|no|not|than|later|up|"
+    r"maximum|max|always|strictly|never|latest|earliest)\b)"
+)
 _FIELD = rf"(?P<f>(?:{_NOT_IN_FIELD}[a-z_]+ ){{0,2}}?{_NOT_IN_FIELD}[a-z_]+)"
-_SOFT = r"(?:at least |at most |about |roughly |around |some |up to |no more than )?"
+_SOFT = (
+    r"(?:at least |at most |about |roughly |around |some |up to |no more than |not more than |"
+    r"no later than |not later than |a maximum of |maximum |max |at the latest |at most )?"
+)
 _ANCHOR = (
     r"(?:the |a |an |its |their |his |her )?"
     r"(?P<a>[a-z_]+(?: (?!(?:and|or|with|within|but|then|so|for|of)\b)[a-z_]+){0,2})"
@@ -135,6 +141,21 @@ def _clean(phrase: str, st: State | None = None) -> str | None:
     return " ".join(words)
 
 
+_PASSIVE = re.compile(
+    r"^(?:.* )?(?:it|they|he|she|this|that|one) (?:was|is|were|are|has been|had been|gets|got) "
+    r"|^(?:.* )?(?:was|were|is|are|being|been|getting|gets|got) "
+)
+
+
+def _anchor(phrase: str) -> str | None:
+    """The anchor's words without a passive clause's subject: 'it was filed' -> 'filed',
+    'being prescribed' -> 'prescribed', 'the order was released' -> 'released'."""
+    words = _clean(phrase)
+    if words is None:
+        return None
+    return _clean(_PASSIVE.sub("", words)) or words
+
+
 def _add_rule(st: State, rule: TimeRule) -> None:
     rule.table = rule.table or st.owner_at(rule.pos)
     if not any(r.field == rule.field and r.table == rule.table for r in st.req.time_rules):
@@ -156,7 +177,8 @@ def read_time_rules(st: State) -> None:
         # "delivered within 10 days of shipping", "resolved within 72 hours of creation"
         (
             rf"\b{_FIELD} (?:is |are |must be |should be |happens |comes )?(?:within|in under|"
-            rf"no later than|at most) {n} (?P<u>{_UNITS}) (?:of|after|from|since|following) "
+            rf"no later than|at most|up to|no more than|not more than|maximum|max) {n} "
+            rf"(?P<u>{_UNITS}) (?:of|after|from|since|following) "
             rf"{_ANCHOR}(?= |$)",
             "within_of",
         ),
@@ -168,8 +190,8 @@ def read_time_rules(st: State) -> None:
         ),
         # "check out after check in", "discharge date after admission date"
         (
-            rf"\b{_FIELD} (?:that |which )?(?:is |are |must be |should be |comes |happens |always )?"
-            rf"(?:after|later than|following) {_ANCHOR}(?= |$|,)",
+            rf"\b{_FIELD} (?:\( )?(?:that |which )?(?:is |are |must be |should be |comes |happens |"
+            rf"always |strictly |only )*(?:after|later than|following) {_ANCHOR}(?= |$|,)",
             "after",
         ),
     ]
@@ -181,7 +203,7 @@ def read_time_rules(st: State) -> None:
             field = _clean(m.group("f"), st)
             if field is None or field in lexicon.vocab()["countries"]:
                 continue
-            anchor = _clean(m.groupdict().get("a") or "") if kind != "within" else None
+            anchor = _anchor(m.groupdict().get("a") or "") if kind != "within" else None
             if kind != "within" and anchor is None:
                 continue
             if anchor and re.fullmatch(r"\d{4}|[a-z]+ \d{4}", anchor):

@@ -1,13 +1,15 @@
 """Grammar words and the pattern pieces the extractors share.
 
 These are words of English, not of any domain (domain words live in the
-lexicon): where a list of fields stops, which words can never name a table,
+lexicon, and so do verbs that name a field: ``field_verbs``): where a list of fields stops, which words can never name a table,
 how a count is phrased.
 """
 
 from __future__ import annotations
 
 import re
+
+from ... import lexicon
 
 __all__ = [
     "ADJ",
@@ -80,19 +82,10 @@ FIELD_SKIP = set(
         "with and or are is of the a an have has each every per between from in to for rows "
         "records all only them that which who their its be should must values value range ranges "
         "orders items there it they set make made takes take gets get makes spends spend earns "
-        "works visits sends receives buys sells uses"
+        "works visits sends receives buys sells uses not no never"
     )
 )
 _TAIL_DROP = set(_words("between from of is are in within range ranges must be should with has"))
-_TAIL_ALIASES = {
-    "aged": "age",
-    "priced": "price",
-    "costing": "cost",
-    "weighing": "weight",
-    "rated": "rating",
-    "scored": "score",
-    "lasting": "duration",
-}
 
 
 def field_tail(phrase: str, two_word: frozenset[str] = frozenset()) -> str | None:
@@ -106,10 +99,11 @@ def field_tail(phrase: str, two_word: frozenset[str] = frozenset()) -> str | Non
     if not words:
         return None
     last = words[-1]
+    verbs = lexicon.vocab().get("field_verbs", {})
+    if last in verbs:  # "each weighs 1.5..20 kg": the verb names the weight
+        return str(verbs[last])
     if last in FIELD_SKIP or last.isdigit():
         return None
-    if last in _TAIL_ALIASES:
-        return _TAIL_ALIASES[last]
     if len(words) >= 3 and (" ".join(words[-3:]) in two_word or words[-2] == "per"):
         return " ".join(words[-3:])  # "price per night", "price per hour"
     if len(words) >= 2 and words[-2] not in FIELD_SKIP and f"{words[-2]} {last}" in two_word:

@@ -1,0 +1,139 @@
+"""Phrasing families of planner/parse read in their general form: verbs that are also
+entity words, counts written after a table's word, verbs that name a field, time rules
+with soft bounds and passive anchors, gaps that are not ranges."""
+
+from __future__ import annotations
+
+import pytest
+
+from synthwright.planner.parse import normalise, parse_request
+
+
+def _rel(prompt: str) -> list[tuple[str, str, int | None, int | None]]:
+    """(parent, child, lo, hi) with the tables as the request wrote them (plural)."""
+    req = parse_request(prompt)
+
+    def word(table: str) -> str:
+        written = req.words.get(table, table)
+        return written if written.endswith("s") else table
+
+    return [
+        (
+            word(r.parent),
+            word(r.child),
+            r.count.lo if r.count else None,
+            r.count.hi if r.count else None,
+        )
+        for r in req.relations
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "parent", "child", "lo", "hi"),
+    [
+        ("400 members; each member books 2 to 12 classes", "members", "classes", 2, 12),
+        ("1500 patients, each patient visits 1-4 clinics", "patients", "clinics", 1, 4),
+        (
+            "50 warehouses; every warehouse stores 100 to 800 products",
+            "warehouses",
+            "products",
+            100,
+            800,
+        ),
+        ("300 drivers where each driver logs 10-40 trips", "drivers", "trips", 10, 40),
+        ("our 400 members book 2 to 12 classes", "members", "classes", 2, 12),
+        ("300 customers with 1 to 5 orders", "customers", "orders", 1, 5),
+        ("1000 customers place 1-6 orders", "customers", "orders", 1, 6),
+    ],
+)
+def test_a_verb_that_is_also_an_entity_word_is_read_as_the_verb(
+    prompt: str, parent: str, child: str, lo: int, hi: int
+) -> None:
+    assert (parent, child, lo, hi) in _rel(prompt)
+    tables = parse_request(prompt).tables()
+    assert not {"books", "visits", "stores", "logs"} & set(tables)
+
+
+def test_a_compound_entity_word_still_names_one_table() -> None:
+    assert ("sessions", "events", 1, 5) in _rel("each user session has 1 to 5 events")
+    assert parse_request("10k user sessions").counts == {"sessions": [10000]}
+
+
+def test_a_field_of_the_subject_is_not_a_child_table() -> None:
+    assert not any(c == "credits" for _, c, _, _ in _rel("courses with 3 credits"))
+
+
+@pytest.mark.parametrize(
+    ("prompt", "table", "rows"),
+    [
+        ("products 500, price must be between 3 and 250", "products", 500),
+        ("employees: 900; hired since 2015", "employees", 900),
+        ("Table client 2000, with age from 18 until 80 years", "customers", 2000),  # a known word
+        ("students, 600; gpa 0.0 to 4.0", "students", 600),
+        ("please generate orders 1000 and every order is delivered", "orders", 1000),
+    ],
+)
+def test_a_count_after_the_table_word(prompt: str, table: str, rows: int) -> None:
+    assert parse_request(prompt).counts[table] == [rows]
+
+
+def test_a_number_after_a_field_word_is_not_a_row_count() -> None:
+    assert parse_request("servers: mac address, os, cpu cores 2-64").counts == {}
+    assert normalise("os, the ones") == "os , the ones"  # not '0 , the 1'
+
+
+def _ranges(prompt: str) -> list[tuple[str | None, float | None, float | None]]:
+    return [(c.field, c.lo, c.hi) for c in parse_request(prompt).constraints if c.kind == "range"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "lo", "hi"),
+    [
+        ("800 parcels, each weighs 1.5 to 20 kg", "weight", 1.5, 20),
+        ("1200 workouts; a workout takes 5 to 90 minutes", "duration", 5, 90),
+        ("700 tours, each tour lasts 2-21 days", "duration", 2, 21),
+        ("tours costing 300 to 8000 EUR", "cost", 300, 8000),
+    ],
+)
+def test_a_verb_names_its_field(prompt: str, field: str, lo: float, hi: float) -> None:
+    assert (field, lo, hi) in _ranges(prompt)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "anchor", "within"),
+    [
+        (
+            "return date no later than 30 days after the order date",
+            "return date",
+            "order date",
+            "30d",
+        ),
+        ("end date (always after start date)", "end date", "start date", None),
+        ("each settled up to 2 weeks after it was filed", "settled", "filed", "2w"),
+        ("delivered maximum 5 days after shipped", "delivered", "shipped", "5d"),
+        (
+            "every order is delivered not more than 7 days after it is ordered",
+            "delivered",
+            "ordered",
+            "7d",
+        ),
+        ("dispensed within 3 days of being prescribed", "dispensed", "prescribed", "3d"),
+        ("shipped at (after placed at)", "shipped at", "placed at", None),
+        ("picked within 4 hours after the order was released", "picked", "released", "4h"),
+    ],
+)
+def test_time_rules_soft_bounds_and_passive_anchors(
+    prompt: str, field: str, anchor: str, within: str | None
+) -> None:
+    [rule] = parse_request(prompt).time_rules
+    assert (rule.field, rule.anchor, rule.within) == (field, anchor, within)
+
+
+def test_a_time_rules_gap_is_not_a_range() -> None:
+    assert _ranges("orders shipped 1-3 days after ordering") == []
+    assert _ranges("each settled up to 2 weeks after it was filed") == []
+    assert ("duration", 1, 120) in _ranges("a duration of 1 to 120 min")
+
+
+def test_a_count_after_table_and_a_word_the_lexicon_does_not_know() -> None:
+    assert parse_request("table spaceship 40, with crew size 2..9").counts == {"spaceships": [40]}

@@ -328,8 +328,8 @@ class TypeColumn(_ColumnBase):
     @model_validator(mode="wrap")
     @classmethod
     def _own_params(cls, data: Any, handler: Any) -> Any:
-        if isinstance(data, dict) and not data.keys() <= cls.model_fields.keys():
-            return with_own_params(cls.__name__, data, cls.model_fields.keys(), handler)
+        if isinstance(data, dict) and not data.keys() <= _VOCABULARY:
+            return with_own_params(cls.__name__, data, _VOCABULARY, handler)
         return handler(data)
 
     @model_validator(mode="after")
@@ -339,6 +339,9 @@ class TypeColumn(_ColumnBase):
         ):
             self.min, self.max = _fold_uniform(self.min, self.max, self.dist)
         return self
+
+
+_VOCABULARY = frozenset(TypeColumn.model_fields)  # read once: the class property is not cheap
 
 
 class RefColumn(_ColumnBase):

@@ -239,13 +239,27 @@ def generate(
                 written = ds.write(out_url or out_dir, format=fmt, **options)
         except SynthwrightError as exc:  # the status is the class's: 2 bad input, 1 failed run
             raise _fail(exc, as_json) from None
+    from ..planner.runs import record_quietly
+
+    session_id = None
     if planned is not None:
         from ..planner.sessions import save_session
 
         if not db and out_url is None:
             write_atomic(out_dir / "spec.yaml", spec_to_yaml(loaded))
             written.append(str(out_dir / "spec.yaml"))
-        save_session(spec, planned, status="generated")
+        session_id = save_session(spec, planned, status="generated").id
+    record_quietly(  # where this run went: `synthwright sessions runs`
+        lambda note: typer.echo(note, err=True),
+        spec=loaded.name or "spec",
+        source="prompt" if planned is not None else spec,
+        target=db or out_url or str(out_dir),
+        format=None if db else fmt,
+        seed=ds.seed,
+        rows=ds.stats.rows,
+        written=written,
+        session_id=session_id,
+    )
     findings: list[Any] = []
     if verify and not db and out_url is None:
         findings = api.check(str(out_dir), loaded)

@@ -107,3 +107,34 @@ def test_an_unwritable_store_is_a_warning(tmp_path: Path, monkeypatch: object) -
         written=[],
     )
     assert got is None and len(notes) == 1 and "not in the history" in notes[0]
+
+
+def test_generate_records_where_it_went(tmp_path: Path) -> None:
+    from synthwright.cli.app import app
+
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "name": "tiny",
+                "seed": 3,
+                "tables": {"t": {"rows": 5, "columns": {"id": {"type": "id"}}}},
+            }
+        )
+    )
+    out = tmp_path / "out"
+    first = runner.invoke(app, ["generate", str(spec), "--out", str(out), "--format", "csv"])
+    assert first.exit_code == 0, first.output
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    second = runner.invoke(app, ["generate", str(spec), "--db", db, "--seed", "8"])
+    assert second.exit_code == 0, second.output
+    runs = list_runs()
+    assert [(r.kind, r.destination, r.format, r.seed) for r in runs] == [
+        ("database", db, None, 8),
+        ("files", str(out.resolve()), "csv", 3),
+    ]
+    assert runs[1].written == [str(out / "t.csv")] and runs[1].rows == {"t": 5}
+    assert runs[0].spec == "tiny" and runs[0].source == str(spec)
+    listed = runner.invoke(app, ["sessions", "runs"])
+    assert f"files csv -> {out.resolve()}" in listed.output

@@ -239,7 +239,7 @@ def generate(
                 written = ds.write(out_url or out_dir, format=fmt, **options)
         except SynthwrightError as exc:  # the status is the class's: 2 bad input, 1 failed run
             raise _fail(exc, as_json) from None
-    from ..planner.runs import record_quietly
+    from ._history import record_quietly
 
     session_id = None
     if planned is not None:

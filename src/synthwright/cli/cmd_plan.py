@@ -7,7 +7,7 @@ and the request is planned again with the answers. The final spec is printed
 (or written atomically with ``-o``) and the conversation is saved as a
 session that ``sessions resume ID`` continues. ``sessions runs`` lists where
 each ``generate`` went (directory, redacted database URL or bucket, format;
-see ``planner.runs``), and ``sessions show ID`` the runs of that session.
+see ``cli._history``), and ``sessions show ID`` the runs of that session.
 
 Exit status: 0 ok, 2 bad input (empty prompt, unknown session, bad
 ``--answer``, unwritable ``-o``).
@@ -221,8 +221,8 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """Show a session: prompt, answers, open questions, assumptions and the spec."""
-        from ..planner.runs import list_runs
         from ..planner.sessions import get_session
+        from ._history import list_runs
 
         try:
             s = get_session(session_id)
@@ -285,7 +285,7 @@ def register(app: typer.Typer, planner: Planner | None = None) -> None:
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     ) -> None:
         """List where each generate run went (destination, format, rows), newest first."""
-        from ..planner.runs import list_runs
+        from ._history import list_runs
 
         try:
             found = list_runs(limit)

@@ -56,9 +56,6 @@ CREATE TABLE IF NOT EXISTS sessions (
 )
 """
 
-#: tables other modules keep in the same store (``planner.runs``: the run history)
-_MORE_SCHEMAS: list[str] = []
-
 
 @dataclass
 class Session:
@@ -118,8 +115,7 @@ def _connect() -> Iterator[sqlite3.Connection]:
     except (OSError, sqlite3.Error) as exc:
         raise SpecError(f"cannot open the session store: {exc}", str(path)) from exc
     try:
-        for schema in (_SCHEMA, *_MORE_SCHEMAS):
-            con.execute(schema)
+        con.execute(_SCHEMA)
         with con:
             yield con
     except sqlite3.Error as exc:

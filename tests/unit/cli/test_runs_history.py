@@ -9,9 +9,9 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
+from synthwright.cli._history import destination_kind, list_runs, record_quietly, record_run
 from synthwright.cli.cmd_plan import register
 from synthwright.planner import plan_offline
-from synthwright.planner.runs import destination_kind, list_runs, record_quietly, record_run
 from synthwright.planner.sessions import data_dir, save_session
 
 runner = CliRunner()

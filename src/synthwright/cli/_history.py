@@ -1,10 +1,15 @@
 """The run history: where each ``synthwright generate`` went, kept beside the planning sessions.
 
+It lives in the CLI, not in ``planner``: every plain ``generate`` writes
+to it, and importing the planner (its lexicon and rules) there would cost
+every run start-up time for a few lines of SQL.
+
 A person who generated data last week wants to know where it is: which
 directory, database or bucket, in which format, from which spec and seed,
 and how many rows. Every CLI run that wrote something adds one row to the
 ``runs`` table of the session store (``sessions.db`` under
-:func:`~synthwright.planner.sessions.data_dir`); a run planned from words
+``$SYNTHWRIGHT_DATA_DIR``, else the platform's user data directory, as
+:func:`synthwright.planner.sessions.data_dir` says); a run planned from words
 also names its planning session, so ``sessions show ID`` lists where that
 conversation's data went. ``synthwright sessions runs`` lists them all.
 
@@ -18,15 +23,18 @@ command line keeps a history in the user's data directory.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from ..db import redact_url
 from ..errors import SpecError
-from .sessions import _MORE_SCHEMAS, _connect, _now
 
 __all__ = ["RunRecord", "destination_kind", "list_runs", "record_quietly", "record_run"]
 
@@ -45,7 +53,40 @@ CREATE TABLE IF NOT EXISTS runs (
     written TEXT NOT NULL
 )
 """
-_MORE_SCHEMAS.append(_RUNS)
+
+
+def _store() -> Path:
+    """The session store's file (the planner's sessions live in it too)."""
+    override = os.environ.get("SYNTHWRIGHT_DATA_DIR")
+    if override:
+        return Path(override) / "sessions.db"
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("synthwright")) / "sessions.db"
+
+
+@contextmanager
+def _connect() -> Iterator[sqlite3.Connection]:
+    path = _store()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(path, timeout=10)
+    except (OSError, sqlite3.Error) as exc:
+        raise SpecError(f"cannot open the run history: {exc}", str(path.parent)) from exc
+    try:
+        con.execute(_RUNS)
+        with con:
+            yield con
+    except sqlite3.Error as exc:
+        raise SpecError(f"run history error: {exc}", str(path)) from exc
+    finally:
+        con.close()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
 _COLUMNS = "id, at, spec, source, session_id, kind, destination, format, seed, rows, written"
 
 

@@ -258,7 +258,12 @@ def _between(points: np.ndarray, probs: np.ndarray) -> tuple[np.ndarray, np.ndar
     if len(values) < 2:
         return probs, points
     last = np.append(first[1:] - 1, len(points) - 1)
-    return (probs[first] + probs[last]) / 2, values
+    middles = (probs[first] + probs[last]) / 2
+    # the ends: the first and last steps' outer halves would all be the smallest and
+    # largest values (an atom of real values at each end); they run from the range's
+    # ends to the next value instead, with the same mass below and above it
+    middles[0], middles[-1] = 0.0, 1.0
+    return middles, values
 
 
 def within_range(

@@ -114,3 +114,17 @@ def test_small_samples_reproduce_category_shares_closely(known: pa.Table) -> Non
     }
     for value, p in share.items():  # sampling noise alone would be about 0.03
         assert drawn.get(value, 0.0) == pytest.approx(p, abs=0.012)
+
+
+def test_smooth_columns_put_no_atom_on_their_smallest_or_largest_value() -> None:
+    from synthwright.profile.copula import from_uniform
+    from synthwright.spec import ColumnProfile, QuantileMarginal
+
+    points = [17.5] * 40 + [22.0] * 60 + [27.0] * 60 + [32.0] * 41  # few values, big end steps
+    marginal = QuantileMarginal(points=points)
+    cp = ColumnProfile(kind="numeric", dtype="double", smooth=True)
+    x = from_uniform(np.random.default_rng(1).random(20_000), marginal, cp)
+    assert x.min() >= 17.5 and x.max() <= 32.0
+    for value in (17.5, 22.0, 27.0, 32.0):  # drawn between the sample's values, not on them
+        assert (x == value).mean() < 0.001
+    assert (x <= 22.0).mean() == pytest.approx((40 + 30) / 201, abs=0.02)  # mass kept

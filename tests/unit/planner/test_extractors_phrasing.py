@@ -137,3 +137,54 @@ def test_a_time_rules_gap_is_not_a_range() -> None:
 
 def test_a_count_after_table_and_a_word_the_lexicon_does_not_know() -> None:
     assert parse_request("table spaceship 40, with crew size 2..9").counts == {"spaceships": [40]}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "table", "fields"),
+    [
+        (
+            "vendors - fields: company name, contact email, phone, country",
+            "suppliers",
+            ["company name", "contact email", "phone", "country"],
+        ),
+        (
+            "tenants:\n- full name\n- email address\n- move in date",
+            None,
+            ["full name", "email address", "move in date"],
+        ),
+        (
+            "a courses table with title; instructor; start date; price",
+            "courses",
+            ["title", "instructor", "start date", "price"],
+        ),
+        (
+            "leads table, columns name/email/company/score",
+            "leads",
+            ["name", "email", "company", "score"],
+        ),
+        (
+            "accounts with plan (free, pro, enterprise), seats 1-500, created at",
+            "accounts",
+            ["plan", "seats", "created at"],
+        ),
+        ("orders: placed at, shipped at (after placed at)", "orders", ["placed at", "shipped at"]),
+    ],
+)
+def test_field_lists_in_other_shapes(prompt: str, table: str | None, fields: list[str]) -> None:
+    req = parse_request(prompt)
+    got = req.fields[table] if table else next(iter(req.fields.values()))
+    assert got == fields
+
+
+def test_a_semicolon_before_a_new_table_ends_the_list() -> None:
+    req = parse_request("customers with email; orders with total")
+    assert req.fields == {"customers": ["email"], "orders": ["total"]}
+    assert normalise("speed in km/h, low/medium/high") == "speed in km/h , low / medium / high"
+
+
+def test_a_lone_person_word_in_a_list_is_a_persons_name() -> None:
+    from synthwright.planner import plan_offline
+    from synthwright.spec import spec_to_data
+
+    data = spec_to_data(plan_offline("a courses table with title; instructor; price").spec)
+    assert data["tables"]["courses"]["columns"]["instructor"]["type"] == "full_name"

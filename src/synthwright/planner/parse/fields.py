@@ -91,7 +91,7 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             continue  # "user sessions": the first word only qualifies the second
         lm = re.match(
             rf" (?:table |list |dataset |records )?(?:\( \d+ \) )?(?:, (?:[a-z]+ )?\d+ of them ,? )?"
-            rf"(?:{RANGE} )?(?:[a-z]+ )?"
+            rf"(?:- |, )?(?:{RANGE} )?(?:[a-z]+ )?"
             rf"(?:{LIST_START}|{_NEEDS}) (?:an? |the )?",
             after,
         )
@@ -178,9 +178,26 @@ def _read_list(st: State, table: str, start: int) -> None:
     k = 0
     cats = set(lexicon.vocab()["category_fields"])
     currencies = lexicon.vocab()["currencies"]
+    bullets = bool(tokens) and tokens[0] in _BULLETS  # "tenants: - full name - email ..."
+    if bullets:
+        k, pos = 1, start + len(tokens[0]) + 1
     while k < len(tokens):
         tok = tokens[k]
         nxt = tokens[k + 1] if k + 1 < len(tokens) else ""
+        if (bullets and tok in _BULLETS) or (tok == ";" and _item_follows(st, tokens, k)):
+            if items[-1]:
+                items.append([])  # a bullet, or ';' between short items: the list goes on
+            skip = False
+            pos += len(tok) + 1
+            end = pos
+            k += 1
+            continue
+        if tok == "(" and " ".join(items[-1]) in cats and ")" in tokens[k:]:
+            close = tokens.index(")", k)  # "plan (free, pro, enterprise)": values, read later
+            pos += sum(len(x) + 1 for x in tokens[k : close + 1])
+            end = pos
+            k = close + 1
+            continue
         num_tok = re.fullmatch(r"-?\d+(?:\.\d+)?(?:\.\.-?\d+(?:\.\d+)?)?", tok)
         if skip:
             if tok == "," or (tok == "and" and not re.match(r"-?\d", nxt)):
@@ -209,6 +226,12 @@ def _read_list(st: State, table: str, start: int) -> None:
                 end = pos
                 k += step
                 continue
+        if tok == "in" and items[-1] and nxt in _TIME_NOUNS:
+            items[-1].append(tok)  # "move in date", "log in time": one field
+            pos += len(tok) + 1
+            end = pos
+            k += 1
+            continue
         if tok == "per" and nxt in ("night", "hour", "day", "month", "unit", "person", "week"):
             items[-1] += [tok, nxt]
             pos += len(tok) + len(nxt) + 2
@@ -218,7 +241,7 @@ def _read_list(st: State, table: str, start: int) -> None:
         if tok in (",", "and", "&", "/", "plus", "or") or (tok == "as" and not items[-1]):
             if items[-1]:
                 items.append([])
-        elif tok == "at" and items[-1] and nxt in (",", "and", "", "or", ";", ".", ")"):
+        elif tok == "at" and items[-1] and nxt in (",", "and", "", "or", ";", ".", ")", "("):
             items[-1].append(tok)  # "started at", "created at": a time column
         elif tok in _SKIP_WORDS or (
             tok in ("at", "more", "less", "up")
@@ -260,6 +283,25 @@ def _read_list(st: State, table: str, start: int) -> None:
         k += 1
     st.consumed.append((start, end))
     _keep_items(st, table, items, start)
+
+
+_BULLETS = ("-", "*", "\u2022")
+_TIME_NOUNS = ("date", "time", "timestamp")
+
+
+def _item_follows(st: State, tokens: list[str], k: int) -> bool:
+    """A ';' inside a list: the words up to the next ';' (or the end) are one short item
+    ("with title; instructor; start date; price"), not a new clause."""
+    words: list[str] = []
+    for tok in tokens[k + 1 :]:
+        if tok in (";", "."):
+            break
+        words.append(tok)
+    if not 1 <= len(words) <= 3:
+        return False
+    if words[0] in st.forms and lexicon.singular(words[0]) != words[0]:
+        return False  # "; orders with total": a new table's clause
+    return all(re.fullmatch(r"[a-z][a-z_]*", w) and w not in STOP for w in words)
 
 
 def _keep_items(st: State, table: str, items: list[list[str]], start: int) -> None:

@@ -105,6 +105,15 @@ def _words_to_digits(text: str) -> str:
     return re.sub(r"\x00(\d+)\x00", lambda m: keep[int(m.group(1))], text)
 
 
+_SLASHED = re.compile(r"(?<![\w/])[a-z][a-z_]+(?:/[a-z][a-z_]+)+(?![\w/])")
+
+
+def _spaced_slashes(m: re.Match[str]) -> str:
+    """'name/email/company' -> 'name / email / company' (a list); 'km/h' stays a unit."""
+    units = {str(w) for u in lexicon.vocab().get("units", {}).values() for w in u["words"]}
+    return m.group(0) if m.group(0) in units else " / ".join(m.group(0).split("/"))
+
+
 def normalise(prompt: str) -> str:
     """Lower-case tokens separated by single spaces, numbers as digits, ranges as A..B."""
     text = prompt.replace("\u2013", "-").replace("\u2014", " - ").replace("\u2019", "'")
@@ -125,6 +134,7 @@ def normalise(prompt: str) -> str:
     text = _words_to_digits(text)
     text = re.sub(r"\ban? (\d)", r"\1", text)  # "a 1000" from "a thousand"
     text = re.sub(r"([,;:()!?\"\[\]]|\.(?!\d)|'s\b)", r" \1 ", text)
+    text = _SLASHED.sub(_spaced_slashes, text)
     text = re.sub(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\w.])", r"\1..\2", text)
     text = " ".join(text.split())
     num = r"-?\d+(?:\.\d+)?"

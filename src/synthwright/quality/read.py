@@ -291,19 +291,23 @@ def _read_url(url: str, spec: Spec, problems: list[Problem]) -> dict[str, pa.Tab
 def _cast_table(spec: Spec, name: str, table: pa.Table, problems: list[Problem]) -> pa.Table:
     """Cast the spec's typed columns; expression and unknown columns stay as read."""
     table_spec = spec.tables[name]
+    arrays: list[pa.Array | pa.ChunkedArray] = []
     for index, column in enumerate(table.column_names):
         col = table_spec.columns.get(column)
         target = column_type(spec, table_spec, column)
         values = table.column(index)
         if col is None or isinstance(col, ExprColumn) or target is None:
-            table = table.set_column(index, column, _infer(values))
+            arrays.append(_infer(values))
             continue
         try:
-            table = table.set_column(index, column, cast_array(values, target))
+            arrays.append(cast_array(values, target))
         except CastError as exc:
             message = str(exc).split("\n")[0]
             problems.append(Problem(f"data.{name}.{column}", f"not {target}: {message}"))
-    return table
+            arrays.append(values)
+    # one new table at the end: set_column per column copies every column each time
+    cast = pa.Table.from_arrays(arrays, names=table.column_names)
+    return cast.replace_schema_metadata(table.schema.metadata)
 
 
 def _untyped(table: pa.Table) -> bool:

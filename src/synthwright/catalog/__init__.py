@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import spec as _spec
 from ._base import COMMON_PARAMS, BlockContext, Generator, make_rng, stable_hash
-from ._params import TypeParams, param_problems
+from ._params import TypeParams
 from ._registry import ENTRY_POINT_GROUP, all_generators, get, names, params_model, register
 
 TYPE_MODULE_PREFIXES = ("base_", "semantic_")
@@ -42,7 +42,6 @@ __all__ = [
     "json_schema",
     "make_rng",
     "names",
-    "param_problems",
     "params_model",
     "register",
     "stable_hash",

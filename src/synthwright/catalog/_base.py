@@ -25,7 +25,15 @@ import numpy as np
 import pyarrow as pa
 
 from ..spec import TableSpec, TypeColumn
-from ._params import COMMON_PARAMS, TypeParams, given_params, params_model
+from ._params import (
+    COMMON_PARAMS,
+    TypeParams,
+    check_words,
+    given_params,
+    model_problems,
+    params_model,
+    words_problems,
+)
 
 __all__ = ["COMMON_PARAMS", "BlockContext", "Generator", "make_rng", "stable_hash"]
 
@@ -107,6 +115,16 @@ class BlockContext:
         return None
 
 
+class _ParamsFromWords:
+    """``Generator.Params`` of a type that names shared words: its model, made on first use."""
+
+    def __get__(self, obj: object, owner: type[Generator]) -> type[TypeParams]:
+        return params_model(getattr(owner, "name", owner.__name__), owner.params)
+
+
+_FROM_WORDS = _ParamsFromWords()
+
+
 class Generator(ABC):
     """A column type of the catalogue. Subclass, set the class attributes, register.
 
@@ -128,20 +146,30 @@ class Generator(ABC):
     category: ClassVar[str] = "base"
     summary: ClassVar[str] = ""
     params: ClassVar[tuple[str, ...]] = ()
-    Params: ClassVar[type[TypeParams]] = TypeParams
+    Params = _FROM_WORDS
     example: ClassVar[dict[str, Any]] = {}
     unique_ok: ClassVar[bool] = False
+    # the words when the type takes only shared ones (the quick check); None with a Params
+    shared_words: ClassVar[frozenset[str] | None] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "Params" in cls.__dict__:
             cls.params = tuple(cls.Params.model_fields)
+            cls.shared_words = None
         elif "params" in cls.__dict__:
-            cls.Params = params_model(cls.__dict__.get("name", cls.__name__), cls.params)
+            cls.shared_words = check_words(cls.__dict__.get("name", cls.__name__), cls.params)
+            cls.Params = _FROM_WORDS  # type: ignore[assignment]  # (a parent's Params no more)
 
     def options(self, col: TypeColumn) -> Any:
         """The column's parameters as this type's ``Params`` (defaults filled in)."""
         return self.Params.model_validate(given_params(col))
+
+    def param_problems(self, col: TypeColumn) -> list[tuple[str, str]]:
+        """(word, message) per parameter of ``col`` this type does not take or refuses."""
+        if self.shared_words is not None:
+            return words_problems(self.name, self.shared_words, col)
+        return model_problems(self.name, self.Params, col)
 
     @abstractmethod
     def arrow_type(self, col: TypeColumn) -> pa.DataType:

@@ -10,13 +10,15 @@ A type states its parameters in one of two ways, in its own file:
   (``min: int | None = None``), which it may narrow.
 
 The compiler validates a column's parameters through its type's model
-(`param_problems`), so a word the type does not take is refused where it is
-written, and the spec validates a type's own words through it at load time.
+(``Generator.param_problems``), so a word the type does not take is refused
+where it is written, and the spec validates a type's own words through it at
+load time.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from ..spec import TypeColumn
 
-__all__ = ["COMMON_PARAMS", "TypeParams", "param_problems", "params_model"]
+__all__ = ["COMMON_PARAMS", "TypeParams", "model_problems", "params_model", "words_problems"]
 
 # words every type column takes (column-level, not the type's): never in a type's model
 COMMON_PARAMS = ("null_rate", "unique", "description", "locale")
@@ -37,23 +39,30 @@ class TypeParams(BaseModel):
     model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
 
-def params_model(type_name: str, words: Iterable[str]) -> type[TypeParams]:
-    """The parameter model of a type that takes these words of the shared vocabulary."""
+def check_words(type_name: str, words: Iterable[str]) -> frozenset[str]:
+    """The words, each one of the shared vocabulary (else ValueError, when the class is made)."""
     fields = TypeColumn.model_fields
-    defs: dict[str, Any] = {}
     for word in words:
         if word not in fields or word in _NOT_PARAMS:
             raise ValueError(f"type {type_name!r}: {word!r} is not a shared parameter word")
-        defs[word] = (fields[word].annotation, copy.copy(fields[word]))
+    return frozenset(words)
+
+
+@functools.cache
+def params_model(type_name: str, words: tuple[str, ...]) -> type[TypeParams]:
+    """The parameter model of a type that takes these words of the shared vocabulary.
+
+    Made on first use, not when the type's class is: pydantic builds a model in
+    milliseconds, which the catalogue's import would pay for every type,
+    while compiling a spec needs only the set of words (`words_problems`).
+    """
+    check_words(type_name, words)
+    fields = TypeColumn.model_fields
+    defs: dict[str, Any] = {
+        word: (fields[word].annotation, copy.copy(fields[word])) for word in words
+    }
     title = "".join(part.title() for part in type_name.split("_")) + "Params"
-    model = create_model(title, __base__=TypeParams, **defs)
-    _SHARED_ONLY[model] = frozenset(defs)
-    return model
-
-
-# models made by `params_model`: their words are TypeColumn's own definitions, which the
-# spec has already checked, so only a word they do not take can be wrong
-_SHARED_ONLY: dict[type[TypeParams], frozenset[str]] = {}
+    return create_model(title, __base__=TypeParams, **defs)
 
 
 def given_params(col: TypeColumn) -> dict[str, Any]:
@@ -67,22 +76,28 @@ def given_params(col: TypeColumn) -> dict[str, Any]:
     return given
 
 
-def _not_taken(type_name: str, model: type[TypeParams], word: str) -> str:
-    takes = ", ".join(sorted(model.model_fields)) or "no parameters"
-    return f"parameter {word!r} does not apply to type {type_name!r} (it takes: {takes})"
+def _not_taken(type_name: str, takes: Iterable[str], word: str) -> str:
+    listed = ", ".join(sorted(takes)) or "no parameters"
+    return f"parameter {word!r} does not apply to type {type_name!r} (it takes: {listed})"
 
 
-def param_problems(
+def words_problems(type_name: str, words: frozenset[str], col: TypeColumn) -> list[tuple[str, str]]:
+    """(word, message) for each parameter of ``col`` outside the words its type takes.
+
+    For a type made of shared words: the spec has validated their shapes, so
+    only a word the type does not take can be wrong.
+    """
+    return [
+        (word, _not_taken(type_name, words, word))
+        for word in [*col.model_fields_set, *(col.model_extra or ())]
+        if word not in words and word not in _NOT_PARAMS and getattr(col, word) is not None
+    ]
+
+
+def model_problems(
     type_name: str, model: type[TypeParams], col: TypeColumn
 ) -> list[tuple[str, str]]:
     """(word, message) for each parameter of ``col`` its type's model refuses; empty when fine."""
-    taken = _SHARED_ONLY.get(model)
-    if taken is not None:  # the quick way, for the many columns of built-in types
-        return [
-            (word, _not_taken(type_name, model, word))
-            for word in [*col.model_fields_set, *(col.model_extra or ())]
-            if word not in taken and word not in _NOT_PARAMS and getattr(col, word) is not None
-        ]
     try:
         model.model_validate(given_params(col))
     except ValidationError as exc:
@@ -90,7 +105,7 @@ def param_problems(
         for err in exc.errors():
             word = ".".join(str(part) for part in err["loc"])
             if err["type"] == "extra_forbidden":
-                message = _not_taken(type_name, model, word)
+                message = _not_taken(type_name, model.model_fields, word)
             elif err["type"] == "missing":
                 message = f"type {type_name!r} needs the parameter {word!r}"
             else:

@@ -71,7 +71,7 @@ class _Compiler(Promises, Windows):
             return plan
         plan.generator = gen
         # through the type's parameter model: a word it does not take is refused here
-        for field_name, message in catalog.param_problems(col.type, gen.Params, col):
+        for field_name, message in gen.param_problems(col):
             self.problem(f"{loc}.{field_name}", message)
         for field_name, message in gen.validate(col):
             self.problem(f"{loc}.{field_name}", message)

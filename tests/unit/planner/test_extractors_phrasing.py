@@ -188,3 +188,23 @@ def test_a_lone_person_word_in_a_list_is_a_persons_name() -> None:
 
     data = spec_to_data(plan_offline("a courses table with title; instructor; price").spec)
     assert data["tables"]["courses"]["columns"]["instructor"]["type"] == "full_name"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "anchor"),
+    [
+        ("bookings: guest name, check-in date, check-out date", "check out date", "check in date"),
+        ("events with name, venue, start time, end time", "end time", "start time"),
+        ("tickets with created at, resolved at, status", "resolved at", "created at"),
+    ],
+)
+def test_two_listed_times_in_a_known_order(prompt: str, field: str, anchor: str) -> None:
+    [rule] = parse_request(prompt).time_rules
+    assert (rule.field, rule.anchor) == (field, anchor)
+
+
+def test_a_stated_time_rule_wins_over_the_usual_order() -> None:
+    [rule] = parse_request(
+        "trips with start time, end time within 3 hours of start time"
+    ).time_rules
+    assert (rule.field, rule.within) == ("end time", "3h")

@@ -24,7 +24,7 @@ from .normalise import normalise
 from .ranges import read_currency, read_ranges
 from .relations import read_junctions, read_relations
 from .state import State, table_name
-from .temporal import read_time_rules, read_windows
+from .temporal import read_time_pairs, read_time_rules, read_windows
 from .values import read_percents, read_uniques, read_value_lists
 
 __all__ = [
@@ -67,6 +67,7 @@ def parse_request(prompt: str) -> Request:
     read_countries(st)
     read_windows(st)
     read_time_rules(st)
+    read_time_pairs(st)
     return st.req
 
 

@@ -17,7 +17,7 @@ from ... import lexicon
 from .model import Constraint, TimeRule
 from .state import State
 
-__all__ = ["read_time_rules", "read_windows"]
+__all__ = ["read_time_pairs", "read_time_rules", "read_windows"]
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -287,3 +287,25 @@ def _time_field_before(st: State, pos: int) -> str | None:
         if phrase in verbs or phrase.endswith((" date", " dates", " at", " time")):
             return phrase
     return None
+
+
+def _has_word(phrase: str, word: str) -> bool:
+    return re.search(rf"(?:^| ){re.escape(word)}(?:s|ed|d|ing)?(?: |$)", phrase) is not None
+
+
+def read_time_pairs(st: State) -> None:
+    """Two listed times of one table that happen in a known order (lexicon ``time_pairs``):
+    'check-in date, check-out date' -> check out after check in; a stated rule wins."""
+    pairs = lexicon.vocab().get("time_pairs", [])
+    for table, fields in st.req.fields.items():
+        for first, second in pairs:
+            early = next((f for f in fields if _has_word(f, first)), None)
+            late = next((f for f in fields if _has_word(f, second)), None)
+            if early is None or late is None or early == late:
+                continue
+            if any(r.table == table and late in (r.field, r.anchor) for r in st.req.time_rules):
+                continue
+            pos = st.text.find(late)
+            st.req.time_rules.append(
+                TimeRule(late, early, max(pos, 0), table=table, text=f"{early} .. {late}")
+            )

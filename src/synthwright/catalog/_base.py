@@ -133,11 +133,11 @@ class Generator(ABC):
         category: group shown by ``synthwright types`` (base, person, address, ...).
         summary: one line for the catalogue.
         params: the shared parameter words (``TypeColumn`` fields) this type
-            takes besides COMMON_PARAMS; turned into ``Params`` when the class
-            is defined. A type with words of its own defines ``Params``
-            instead (a `TypeParams` subclass), and ``params`` is read from it.
-        Params: the parameter model every column of this type is validated
-            through (``_params``).
+            takes besides COMMON_PARAMS, checked when the class is defined.
+            A type with words of its own defines ``Params`` instead (a
+            `TypeParams` subclass), and ``params`` is read from it.
+        Params: the parameter model columns of this type are validated
+            through (``_params``); made from ``params`` on first use.
         example: an example column spec (without ``type``) for the catalogue.
         unique_ok: whether ``unique: true`` can be met by construction.
     """

@@ -28,6 +28,7 @@ import pyarrow.parquet as pq
 from .. import db
 from ..errors import DataError, Problem
 from ..spec import ExprColumn, Spec
+from ._arango import is_arango_dir, set_aside_handles
 from ._cast import CastError, cast_array
 from ._derived import type_derived
 from ._types import column_type
@@ -47,7 +48,8 @@ def read_tables(path: str | Path, spec: Spec) -> dict[str, pa.Table]:
 
     ``path`` is a directory with one file per table (``<table>.parquet``,
     ``.csv``, ``.jsonl``, ``.json`` (array or NDJSON), ``.xlsx``, ``.xml``,
-    ``.sql``, or a ``<table>/`` folder of parquet parts), a
+    ``.sql``, or a ``<table>/`` folder of parquet parts; ``--format arango``
+    output, whose document and edge handles are checked and set aside), a
     ``.duckdb``/``.db``/``.sqlite`` database, an ``.xlsx`` workbook with one
     sheet per table, or a database URL (``postgresql://...``,
     ``mysql://...``, ``sqlite:///...``, ``duckdb:///...``). Columns the spec
@@ -83,6 +85,8 @@ def read_tables(path: str | Path, spec: Spec) -> dict[str, pa.Table]:
             table = _guard(problems, name, file, reader)
             if table is not None:
                 raw[name] = table
+        if is_arango_dir(root):
+            raw = set_aside_handles(root, spec, raw, problems)
     else:
         shown = db.redact_url(str(root))
         problems.append(Problem("data", f"{shown} is neither a directory nor a database file"))

@@ -112,6 +112,10 @@ class Nesting:
     def tables(self) -> set[str]:
         return set(self.links) | set(self.children)
 
+    def links_to(self, parent: str) -> list[_Link]:
+        """The links of ``parent``'s embedded children."""
+        return [self.links[c] for c in self.children.get(parent, [])]
+
     @property
     def roots(self) -> list[str]:
         return [t for t in self.children if t not in self.links]
@@ -150,6 +154,9 @@ class _Grouped:
             child_rank[order] = np.arange(len(order), dtype=np.int64)
             self._arrange(child, child_rank)
 
+    def count(self, table: str) -> int:
+        return int(self.tables[table].num_rows)
+
     def rows(self, table: str, lo: int, hi: int) -> pa.Table:
         """Rows ranked ``lo`` to ``hi`` (a contiguous range of the ordered table)."""
         order = self.order[table]
@@ -162,6 +169,132 @@ class _Grouped:
         """Offsets (len ``hi - lo + 1``) of ``child``'s rows under parents ranked lo..hi."""
         offsets: np.ndarray = self.offsets[child][lo : hi + 1]
         return offsets
+
+
+class _SpoolReader:
+    """Rows of a spooled table by position, read from the file a batch at a time.
+
+    Read, not memory-mapped: a mapped spool's pages count in the process's
+    resident memory once touched, so a 10M-row child table would look (and,
+    under pressure, be) resident as a whole. Reading keeps the batches in
+    use and no more: access is sequential, so the last batches read are kept.
+    """
+
+    def __init__(self, path: str, sizes: list[int]) -> None:
+        self._reader = pa.ipc.open_file(pa.OSFile(path))
+        self.starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+        self._cache: dict[int, pa.RecordBatch] = {}
+
+    def _batch(self, i: int) -> pa.RecordBatch:
+        if i not in self._cache:
+            for old in [k for k in self._cache if k < i - 1]:
+                del self._cache[old]
+            self._cache[i] = self._reader.get_batch(i)
+        return self._cache[i]
+
+    def rows(self, lo: int, hi: int) -> pa.Table:
+        first = int(np.searchsorted(self.starts, lo, side="right")) - 1
+        last = int(np.searchsorted(self.starts, max(hi, lo + 1), side="left"))
+        batches = [self._batch(i) for i in range(max(first, 0), min(last, len(self.starts) - 1))]
+        if not batches:
+            return self._reader.schema.empty_table()
+        base = int(self.starts[max(first, 0)])
+        return pa.Table.from_batches(batches).slice(lo - base, hi - lo)
+
+
+class _Streamed(_Grouped):
+    """The tables of a tree already in parent order (``Spools`` checked): read, never sorted.
+
+    A ``per_parent`` table is generated parent by parent, so each parent's
+    children are one run of rows, in the parents' order; the offsets come from
+    the counts per parent taken while spooling. Memory is a chunk of rows per
+    table and the offset arrays (one int64 per parent row).
+    """
+
+    def __init__(
+        self, tree: Nesting, readers: dict[str, _SpoolReader], counts: dict[str, np.ndarray]
+    ) -> None:
+        self.tree = tree
+        self.readers = readers
+        self.offsets = {
+            child: np.concatenate([[0], np.cumsum(c, dtype=np.int64)])
+            for child, c in counts.items()
+        }
+
+    def count(self, table: str) -> int:
+        return int(self.readers[table].starts[-1])
+
+    def rows(self, table: str, lo: int, hi: int) -> pa.Table:
+        return self.readers[table].rows(lo, hi)
+
+
+class _Order:
+    """While spooling: whether each child's rows come in their parents' order, and the counts.
+
+    Parent keys must be integers in increasing order (``id`` columns are), so a
+    child's parent position is a binary search; a child row before its
+    predecessor's parent, without a parent, or a parent batch after its
+    children began, turns the check off (the render then sorts, as before).
+    """
+
+    def __init__(self, tree: Nesting) -> None:
+        self.tree = tree
+        self.ok = True
+        self._keys: dict[str, list[np.ndarray]] = {t: [] for t in tree.children}
+        self._joined: dict[str, np.ndarray] = {}
+        self.counts: dict[str, np.ndarray] = {}
+        self._last: dict[str, int] = {}
+
+    def see(self, table: str, batch: pa.RecordBatch) -> None:
+        if not self.ok:
+            return
+        if table in self._keys:
+            self._parent_keys(table, batch)
+        link = self.tree.links.get(table)
+        if link is not None and self.ok:
+            self._child(link, batch)
+
+    def _parent_keys(self, table: str, batch: pa.RecordBatch) -> None:
+        column = batch.column(self.tree.links_to(table)[0].key)
+        if table in self._joined or column.null_count or not pa.types.is_integer(column.type):
+            self.ok = False  # keys after the children began, or not integer keys
+            return
+        keys = column.to_numpy()
+        seen = self._keys[table]
+        if (len(keys) and np.any(np.diff(keys) <= 0)) or (
+            seen and len(keys) and keys[0] <= seen[-1][-1]
+        ):
+            self.ok = False
+            return
+        seen.append(keys)
+
+    def _child(self, link: _Link, batch: pa.RecordBatch) -> None:
+        if link.parent not in self._joined:
+            self._joined[link.parent] = (
+                np.concatenate(self._keys[link.parent]) if self._keys[link.parent] else np.array([])
+            )
+            self._keys[link.parent] = []
+        keys = self._joined[link.parent]
+        if link.child not in self.counts:
+            self.counts[link.child] = np.zeros(len(keys), dtype=np.int64)
+        column = batch.column(link.column)
+        if column.null_count or not pa.types.is_integer(column.type) or not len(keys):
+            self.ok = False
+            return
+        values = column.to_numpy()
+        pos = np.searchsorted(keys, values)
+        inside = pos < len(keys)
+        if not inside.all() or not (keys[pos] == values).all():
+            self.ok = False  # a row without a parent: the sorting path leaves it out
+            return
+        last = self._last.get(link.child, 0)
+        if (len(pos) and pos[0] < last) or np.any(np.diff(pos) < 0):
+            self.ok = False
+            return
+        if len(pos):
+            self._last[link.child] = int(pos[-1])
+            runs = np.bincount(pos - pos[0])  # the batch's parents are a range from pos[0]
+            self.counts[link.child][int(pos[0]) : int(pos[0]) + len(runs)] += runs
 
 
 def _render(g: _Grouped, table: str, lo: int, hi: int, fmt: str) -> pa.Array:
@@ -204,7 +337,7 @@ def _render(g: _Grouped, table: str, lo: int, hi: int, fmt: str) -> pa.Array:
 
 def write_nested(out: BinaryIO, g: _Grouped, root: str, fmt: str) -> None:
     """The root's file into ``out``, chunk by chunk of root rows (see the module docstring)."""
-    total = g.tables[root].num_rows
+    total = g.count(root)
     if fmt == "xml":
         out.write(
             (
@@ -245,6 +378,11 @@ class Spools:
         self._writers: dict[str, pa.ipc.RecordBatchFileWriter] = {
             m.name: pa.ipc.new_file(self._path(m.name), m.schema) for m in metas if m.name in nested
         }
+        self._sizes: dict[str, list[int]] = {name: [] for name in self._writers}
+        self._order = _Order(tree)
+        # one link per parent table: the parent's key is the same column for all its children
+        if any(len({lk.key for lk in tree.links_to(p)}) > 1 for p in tree.children):
+            self._order.ok = False
 
     def _path(self, table: str) -> str:
         return str(self.folder / f".spool-{table}.arrow")
@@ -255,6 +393,13 @@ class Spools:
 
     def write(self, table: str, batch: pa.RecordBatch) -> None:
         self._writers[table].write_batch(batch)
+        self._sizes[table].append(batch.num_rows)
+        self._order.see(table, batch)
+
+    @property
+    def streamed(self) -> bool:
+        """Whether every embedded table came in its parents' order (render reads, never sorts)."""
+        return self._order.ok
 
     def render(
         self, open_out: Callable[[str], contextlib.AbstractContextManager[BinaryIO]]
@@ -263,6 +408,18 @@ class Spools:
         for spool in self._writers.values():
             spool.close()
         self._writers = {}
+        if self.streamed:
+            readers = {n: _SpoolReader(self._path(n), self._sizes[n]) for n in self.tree.tables}
+            counts = {
+                c: self._order.counts[c]
+                if c in self._order.counts
+                else np.zeros(readers[lk.parent].starts[-1], np.int64)  # no rows at all
+                for c, lk in self.tree.links.items()
+            }
+            for root in self.tree.roots:
+                with open_out(root) as out:
+                    write_nested(out, _Streamed(self.tree, readers, counts), root, self.fmt)
+            return
         tables = {
             name: pa.ipc.open_file(pa.memory_map(self._path(name))).read_all()
             for name in self.tree.tables

@@ -167,3 +167,34 @@ def test_anomalies_need_the_scenario_column_and_signal_columns() -> None:
         sw.load_spec(_spec(anomalies=twice))
     with pytest.raises(SpecError, match="whole number of steps"):
         sw.generate(_spec(gaps={"rate": 0.1, "length": "20m"})).materialize()
+
+
+def test_entity_column_makes_one_series_per_value() -> None:
+    spec = {
+        "version": 1,
+        "seed": 4,
+        "tables": {
+            "readings": {
+                "rows": 3_000,
+                "series": {"time": "at", "start": "2024-01-01", "every": "1h", "entity": "device"},
+                "columns": {
+                    "device": {"type": "category", "values": {"a": 0.5, "b": 0.3, "c": 0.2}},
+                    "at": {"type": "datetime"},
+                    "v": {"type": "float", "signal": {"level": 1, "trend": 1}},
+                },
+            }
+        },
+    }
+    t = sw.generate(spec)["readings"]
+    device = np.array(t.column("device").to_pylist(), dtype=object)
+    at = t.column("at").cast(pa.int64()).to_numpy()
+    v = t.column("v").to_numpy()
+    for name in ("a", "b", "c"):
+        steps = (at[device == name] - at[device == name][0]) // 3_600_000_000
+        assert (steps == np.arange(len(steps))).all()  # consecutive hours per device
+        assert np.allclose(v[device == name], 1 + steps)  # trend counted per device
+    bad = json.loads(json.dumps(spec))
+    bad["tables"]["readings"]["series"]["entity"] = "nope"
+    with pytest.raises(SpecError, match="unknown column") as err:
+        sw.generate(bad).materialize()
+    assert err.value.problems[0].location == "tables.readings.series.entity"

@@ -55,9 +55,10 @@ def profile(
     `reference` forces tables to be reference tables (kept as they are) or
     not, by name; by default small lookup tables are detected (``reference``).
 
-    `nested_categories` also keeps categories that another category fixes
-    (a model within its manufacturer): closer pair trends on catalogue-like
-    tables, and more synthetic rows equal to real ones (see ``given``).
+    `nested_categories` keeps the categories drawn within another category
+    (a model within its manufacturer) even where the privacy guard finds
+    they make synthetic rows equal real ones (see ``given``); by default the
+    guard drops them there.
 
     Raises:
         DataError: a source could not be read (every problem listed).
@@ -108,8 +109,8 @@ def profile_tables(
     notes += find_references(typed, profiles, reference)
     notes += fit_copulas(typed, profiles)
     for table_name, prof in profiles.items():
-        fit_given(typed[table_name], _jointly_modelled(prof), rare_k, categories=nested_categories)
-        notes += guard_copies(table_name, typed[table_name], prof)
+        fit_given(typed[table_name], _jointly_modelled(prof), rare_k)
+        notes += guard_copies(table_name, typed[table_name], prof, keep_given=nested_categories)
     spec, spec_notes = build_spec(profiles, name=name)
     spec, series_notes = fit_series(spec, typed, profiles)  # time-series tables (series.py)
     return ProfiledSpec(spec=spec, profiles=profiles, notes=notes + spec_notes + series_notes)

@@ -200,17 +200,35 @@ def test_a_number_fixed_by_its_category_follows_it() -> None:
     assert (off <= 2).mean() > 0.97  # each model keeps its seat count (the sample's +-2)
 
 
-def test_nested_categories_keep_a_model_within_its_maker_only_when_asked() -> None:
-    rng = np.random.default_rng(3)
+def _makers(n: int, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
     makers = {f"k{i}": [f"k{i}-m{j}" for j in range(3)] for i in range(6)}
-    maker = rng.choice(list(makers), 5000)
-    model = np.array([makers[m][rng.integers(0, 3)] for m in maker])
-    real = pa.table({"maker": maker, "model": model, "year": rng.integers(1990, 2014, 5000)})
+    maker = rng.choice(list(makers), n)
+    return maker, np.array([makers[m][rng.integers(0, 3)] for m in maker])
 
-    def kept(nested: bool) -> float:
-        fitted = profile_tables({"t": real}, nested_categories=nested)
-        syn = generate_from_profile(fitted, seed=2)["t"].to_pandas()
-        return float((syn.model.str.split("-").str[0] == syn.maker).mean())
 
-    assert kept(True) > 0.97  # every model stays with its maker
-    assert kept(False) < 0.9  # the copula alone blurs them (numbers given still apply)
+def _kept(real: pa.Table, nested: bool) -> float:
+    fitted = profile_tables({"t": real}, nested_categories=nested)
+    syn = generate_from_profile(fitted, seed=2)["t"].to_pandas()
+    return float((syn.model.str.split("-").str[0] == syn.maker).mean())
+
+
+def test_a_model_stays_within_its_maker() -> None:
+    maker, model = _makers(5000)
+    weight = np.random.default_rng(4).normal(1500, 200, 5000)  # a measurement: no row recurs
+    real = pa.table({"maker": maker, "model": model, "weight": weight})
+    cols = profile_tables({"t": real}).profiles["t"].columns
+    assert cols["model"].given is not None or cols["maker"].given is not None
+    assert _kept(real, nested=False) > 0.97  # every model stays with its maker
+
+
+def test_nested_categories_that_copy_rows_are_dropped_unless_asked() -> None:
+    maker, model = _makers(3000)
+    color = np.random.default_rng(5).integers(0, 40, 3000).astype(str)  # model x colour: many once
+    real = pa.table({"maker": maker, "model": model, "color": color})
+    fitted = profile_tables({"t": real})
+    cols = fitted.profiles["t"].columns
+    assert cols["model"].given is None and cols["maker"].given is None
+    assert any("drawn through the copula" in note for note in fitted.notes)
+    assert _kept(real, nested=False) < 0.9  # the copula alone blurs them
+    assert _kept(real, nested=True) > 0.97  # asked for: kept, copies and all

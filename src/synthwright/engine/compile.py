@@ -242,8 +242,34 @@ class _Compiler(Promises, Windows):
                         cp.deps.remove(dep)
                 for table, column in cp.parents:
                     self._parent_column(tp, cp, cloc, table, column)
+            elif isinstance(cp.spec, RefColumn) and cp.spec.distinct_from:
+                self._distinct(tp, cp, f"{cloc}.distinct_from", cp.spec.distinct_from)
         for i, check in enumerate(tp.checks):
             self._check_refs(tp, f"{loc}.checks[{i}]", check)
+
+    def _distinct(self, tp: TablePlan, cp: ColumnPlan, loc: str, other: str) -> None:
+        """``distinct_from``: another ref of this table to the same key, drawn before this one."""
+        assert isinstance(cp.spec, RefColumn)
+        peer = tp.columns.get(other)
+        if peer is None or not isinstance(peer.spec, RefColumn):
+            choices = [n for n, c in tp.columns.items() if isinstance(c.spec, RefColumn)]
+            self.problem(loc, f"{other!r} is not a ref column of this table{_hint(other, choices)}")
+        elif other == cp.name:
+            self.problem(loc, "a ref cannot be distinct from itself")
+        elif peer.spec.ref != cp.spec.ref:
+            self.problem(
+                loc, f"{other} refers to {peer.spec.ref}, not {cp.spec.ref}: nothing to tell apart"
+            )
+        elif cp.self_ref or cp.spec.unique or any(cp.name in u for u in tp.spec.unique_sets()):
+            self.problem(
+                loc, "distinct_from applies to a plain ref (not a self-reference or a unique one)"
+            )
+        elif cp.spec.distinct_from and peer.spec.distinct_from == cp.name:
+            self.problem(
+                loc, f"{cp.name} and {other} are each distinct from the other: name it once"
+            )
+        else:
+            cp.deps.append(other)
 
     def _parent_column(
         self, tp: TablePlan, cp: ColumnPlan, loc: str, table: str, column: str

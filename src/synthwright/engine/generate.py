@@ -28,6 +28,7 @@ from ..catalog.distributions import sample_integers
 from ..catalog.tools import FeistelPermutation
 from ..errors import GenerationError, Problem, SpecError
 from ..spec import ExprColumn, Override, RefColumn, Scenario, TypeColumn, ZipfDist
+from .apart import draw_apart
 from .expressions import ExprError, evaluate, parse_expr
 from .pairs import link_room, rank_to_row, table_codes
 from .plan import SCENARIO_COLUMN, Bound, ColumnPlan, Plan, TablePlan, scenario_column
@@ -332,6 +333,7 @@ class Runner:
         cols: dict[str, pa.Array] = {}
         parent_rows: dict[str, np.ndarray] = {}  # parent table -> row index per block row
         self._no_parent: dict[str, pa.Array] = {}  # parent table -> rows whose link is null
+        self._ref_rows: dict[str, np.ndarray] = {}  # ref column -> its parent row per block row
         shared: dict[str, Any] = {}
         scen = lay.scenario_of_row[start : start + n]
         if lay.parent_index is not None and tp.spec.per_parent is not None:
@@ -418,6 +420,9 @@ class Runner:
             raise GenerationError(
                 f"{cp.ref_table} has no rows to refer to", f"tables.{tp.name}.columns.{cp.name}"
             )
+        if spec.distinct_from is not None and ctx.n:
+            idx = self.apart(tp, cp, ctx, idx, parent.rows)
+        self._ref_rows[cp.name] = idx
         values = parent.columns[cp.ref_column].take(pa.array(idx))
         if spec.null_rate > 0:
             null = pa.array(ctx.rng("__null__" + cp.name).random(ctx.n) < spec.null_rate)
@@ -425,6 +430,21 @@ class Runner:
             if tp.links.get(cp.ref_table) == cp.name:
                 self._no_parent[cp.ref_table] = null
         return values
+
+    def apart(
+        self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, idx: np.ndarray, rows: int
+    ) -> np.ndarray:
+        """Parent rows that differ from the ``distinct_from`` ref's, row by row (``apart``)."""
+        assert isinstance(cp.spec, RefColumn) and cp.spec.distinct_from is not None
+        if rows < 2:
+            raise GenerationError(
+                f"{cp.ref_table} has {rows} row: no second parent to differ from "
+                f"{cp.spec.distinct_from}",
+                f"tables.{tp.name}.columns.{cp.name}.distinct_from",
+            )
+        other = self._ref_rows[cp.spec.distinct_from]
+        to_row = rank_to_row(self.seed, tp.name, cp.name, rows)
+        return draw_apart(cp.spec.dist, ctx, idx, other, rows, to_row)
 
     def draw_parents(
         self, tp: TablePlan, cp: ColumnPlan, ctx: BlockContext, parent_rows: int

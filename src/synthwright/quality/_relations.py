@@ -36,6 +36,20 @@ def foreign_key(ctx: Context, table: str, name: str, col: RefColumn) -> list[Fin
     return [found] if found else []
 
 
+def distinct(ctx: Context, table: str, name: str, col: RefColumn) -> list[Finding]:
+    """``distinct_from``: rows whose two refs hold the same parent key."""
+    assert col.distinct_from is not None
+    if not ctx.has(table, col.distinct_from):
+        return []  # reported as a missing column
+    values, other = ctx.column(table, name), ctx.column(table, col.distinct_from)
+    same = pc.fill_null(pc.equal(values, other), False)
+    where = f"tables.{table}.columns.{name}.distinct_from"
+    found = from_mask(
+        where, "distinct_from", f"the same {col.ref} as {col.distinct_from}", same, values
+    )
+    return [found] if found else []
+
+
 def per_parent(ctx: Context, table: str) -> list[Finding]:
     """Children per parent row within [min, max]; a parent without children counts 0."""
     rule = ctx.spec.tables[table].per_parent

@@ -41,7 +41,7 @@ from ._columns import Relaxation, column_findings, duplicates, relaxations
 from ._context import Context
 from ._defects import labelled_defects, split_defects
 from ._finding import Finding
-from ._relations import checks, expression, foreign_key, order, per_parent
+from ._relations import checks, distinct, expression, foreign_key, order, per_parent
 
 __all__ = ["Finding", "check_tables", "labelled_defects"]
 
@@ -129,6 +129,8 @@ def _cross_rules(ctx: Context, table: str, linked: Context) -> list[Finding]:
             continue
         if isinstance(col, RefColumn):
             findings += _guard(where, "foreign_key", partial(foreign_key, linked, table, name, col))
+            if col.distinct_from:
+                findings += _guard(where, "distinct_from", partial(distinct, ctx, table, name, col))
         elif isinstance(col, TypeColumn) and (col.after or col.before):
             findings += _guard(where, "after", partial(order, ctx, table, name, col))
     findings += _guard(

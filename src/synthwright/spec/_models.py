@@ -345,10 +345,17 @@ _VOCABULARY = frozenset(TypeColumn.model_fields)  # read once: the class propert
 
 
 class RefColumn(_ColumnBase):
-    """A foreign key: ``ref: table.column``; parents drawn uniformly or by zipf."""
+    """A foreign key: ``ref: table.column``; parents drawn uniformly or by zipf.
+
+    ``distinct_from: other`` names another ref of this table to the same key:
+    no row points both at the same parent (a transfer between two different
+    accounts, a relationship between two different files). The draw is the
+    ref's own distribution given that it differs from the other's parent.
+    """
 
     ref: str
     dist: Annotated[UniformDist | ZipfDist, Field(discriminator="kind")] | None = None
+    distinct_from: str | None = None
 
     @field_validator("ref")
     @classmethod

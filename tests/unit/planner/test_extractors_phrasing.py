@@ -208,3 +208,39 @@ def test_a_stated_time_rule_wins_over_the_usual_order() -> None:
         "trips with start time, end time within 3 hours of start time"
     ).time_rules
     assert (rule.field, rule.within) == ("end time", "3h")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "lo", "hi"),
+    [
+        ("patients with a heart rate of 50-120 bpm", "heart rate", 50, 120),
+        ("apartments: rent EUR 400-2500/month", "rent", 400, 2500),
+        ("customers 300 with age minimum 18 and maximum 70", "age", 18, 70),
+        ("1000 transaction with amount minimal 5 and maximal 2000 euro", "amount", 5, 2000),
+        ("loans with an APR between 3.5% and 24.9%", "apr", 3.5, 24.9),
+        ("ad campaigns with CTR 0.1% to 8%", "ctr", 0.1, 8),
+        ("employees table: name, salary (30k to 150k), hire date", "salary", 30000, 150000),
+        ("readings: value 0 to 1023, 200000 rows", "value", 0, 1023),
+    ],
+)
+def test_ranges_in_other_word_orders(prompt: str, field: str, lo: float, hi: float) -> None:
+    assert (field, lo, hi) in _ranges(prompt)
+
+
+def test_min_and_max_are_one_range_and_a_lone_bound_stays() -> None:
+    assert _ranges("customers with age minimum 18 and maximum 70") == [("age", 18, 70)]
+    assert _ranges("products with price over 100") == [("price", 100, None)]
+
+
+def test_a_plural_table_word_before_a_field_with_a_range_is_a_table() -> None:
+    assert "students" in parse_request("students age 6-18, grade 1..12").tables()
+    assert parse_request("employees table: salary (30k to 150k), hire date").fields[
+        "employees"
+    ] == ["salary", "hire date"]
+
+
+def test_an_entity_word_among_values_is_a_value() -> None:
+    req = parse_request("payments, method card or cash or transfer, amount 1-999")
+    [values] = [c for c in req.constraints if c.kind == "values"]
+    assert values.values == ["card", "cash", "transfer"]
+    assert req.tables() == ["payments"]

@@ -192,6 +192,12 @@ def _read_list(st: State, table: str, start: int) -> None:
             end = pos
             k += 1
             continue
+        if tok == "(" and items[-1] and re.match(r"-?\d", nxt) and ")" in tokens[k:]:
+            close = tokens.index(")", k)  # "salary (30000..150000)": a range, read later
+            pos += sum(len(x) + 1 for x in tokens[k : close + 1])
+            end = pos
+            k = close + 1
+            continue
         if tok == "(" and " ".join(items[-1]) in cats and ")" in tokens[k:]:
             close = tokens.index(")", k)  # "plan (free, pro, enterprise)": values, read later
             pos += sum(len(x) + 1 for x in tokens[k : close + 1])

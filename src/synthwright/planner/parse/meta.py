@@ -54,8 +54,12 @@ def read_known_mentions(st: State) -> None:
             continue  # "user sessions", "hospital staff schedule:": a qualifier
         after = st.text[m.end() : m.end() + 12]
         # "customer name" or "order date" are fields, not tables
-        if _FIELD_AFTER.match(after) and not re.match(r" (?:data|details|info)\b", after):
-            continue
+        if (
+            _FIELD_AFTER.match(after)
+            and not re.match(r" (?:data|details|info)\b", after)
+            and (lexicon.singular(m.group(1)) == m.group(1) or not re.match(r" [a-z]+ \d", after))
+        ):
+            continue  # but "students age 6..18": the students, and their age
         if lexicon.singular(m.group(1)) == m.group(1) and lexicon.field_for(m.group(1)):
             continue  # "author", "address" alone: a field, not a table
         st.add_mention(st.choose(m.group(1)), m.group(1), m.start())

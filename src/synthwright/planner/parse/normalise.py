@@ -138,6 +138,9 @@ def normalise(prompt: str) -> str:
     text = re.sub(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\w.])", r"\1..\2", text)
     text = " ".join(text.split())
     num = r"-?\d+(?:\.\d+)?"
+    # "0.1 % to 8 %", "between 3.5 % and 24.9 %": one range of percents
+    text = re.sub(rf"(?<![\w.])({num}) % (?:to|and|until|till|-) ({num}) %", r"\1 to \2 %", text)
+    text = re.sub(rf"(?<![\w.])({num}) % \.\.({num}) %", r"\1..\2 %", text)
     text = re.sub(rf"\bbetween ({num}) and ({num})\b", r"between \1..\2", text)
     text = re.sub(
         rf"\bfrom ({num}) (?:to|until|till|through|thru|up to) ({num})\b", r"from \1..\2", text

@@ -129,7 +129,7 @@ def read_ranges(st: State) -> None:
     fld = r"(?P<f>[a-z_]+(?: [a-z_]+){0,2}?)"
     for m in re.finditer(
         rf"\b{fld} {unit}(?:(?:is|are|of|must be|should be|ranges?|range|values?|in the range|"
-        rf"within|lies|lie|has|with|goes|go) )*(?:between |from |of )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})"
+        rf"within|lies|lie|has|with|goes|go) )*(?:\( )?(?:between |from |of )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})"
         rf"(?: (?P<unit2>{_unit_alt()}))?\b",
         t,
     ):
@@ -174,23 +174,51 @@ def read_ranges(st: State) -> None:
     for m in re.finditer(rf"\baged? (?:between |from )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})", t):
         lo, hi = float(m.group("lo")), float(m.group("hi"))
         _add(st, Constraint("range", "age", m.start(), lo=lo, hi=hi, text=m.group(0)))
-    _bounds(st, fld, unit)
+    _bounds(st, fld, unit, _min_and_max(st))
 
 
 def _amount_word(st: State, m: re.Match[str]) -> str | None:
-    """'transactions in EUR between 1 and 5000': the range is on the table's amount."""
-    if m.group("f").split()[-1] in lexicon.vocab()["currencies"]:
+    """'transactions in EUR between 1 and 5000': the range is on the table's amount;
+    'rent EUR 400..2500': on the rent (the currency is only the unit)."""
+    words = m.group("f").split()
+    if words[-1] in lexicon.vocab()["currencies"]:
+        before = field_tail(" ".join(words[:-1]), _two_words()) if len(words) > 1 else None
+        if before and not st.entity_of(before) and lexicon.field_for(before) is not None:
+            return before
         return "amount"
     return None
 
 
-def _bounds(st: State, fld: str, unit: str) -> None:
+_MIN_MAX = re.compile(
+    rf"\b(?P<f>[a-z_]+(?: [a-z_]+){{0,2}}?) (?:is |of )?(?:a )?(?:min|minimum|minimal|from|lowest) "
+    rf"(?:of |is )?(?P<lo>{NUM}) (?:[a-z%]+ )?(?:and|,|to) (?:a )?(?:max|maximum|maximal|highest)"
+    rf" (?:of |is )?(?P<hi>{NUM})\b"
+)
+
+
+def _min_and_max(st: State) -> list[tuple[int, int]]:
+    """'age minimum 18 and maximum 70', 'amount minimal 5 and maximal 2000 euro'; the spans
+    read (the bounds are not read again one by one)."""
+    spans = []
+    for m in _MIN_MAX.finditer(st.text):
+        f = field_tail(m.group("f"), _two_words())
+        if f is None or st.entity_of(f):
+            continue
+        lo, hi = float(m.group("lo")), float(m.group("hi"))
+        _add(st, Constraint("range", f, m.start(), lo=lo, hi=hi, text=m.group(0)))
+        spans.append((m.start(), m.end()))
+    return spans
+
+
+def _bounds(st: State, fld: str, unit: str, read: list[tuple[int, int]]) -> None:
     bound = (
         rf"\b{fld} {unit}(?:(?:is|are|must be|should be|always|of|with) )*(?P<op>over|above|"
         rf"more than|greater than|at least|>=|>|minimum of|min|under|below|less than|"
         rf"at most|up to|no more than|<=|<|maximum of|max) (?P<n>{NUM})\b(?! %)"
     )
     for m in re.finditer(bound, st.text):
+        if any(a <= m.start("n") < b for a, b in read):
+            continue  # read by _min_and_max
         f = _listed(st, m.group("f"), field_tail(m.group("f"), _two_words()))
         if f is None or _counts_rows(st, m, bound=True) or _GAP_AFTER.match(st.text, m.end()):
             continue

@@ -57,6 +57,13 @@ def read_value_lists(st: State) -> None:
             and lexicon.field_for(items[-1])
         ):
             items, seps = items[:-1], seps[:-1]  # "dog/cat/bird, weight ...": weight is a field
+        if (
+            len(items) > 2
+            and seps[-1] == ","
+            and set(seps[:-1]) - {","}
+            and lexicon.field_for(items[-1]) is not None
+        ):
+            items, seps = items[:-1], seps[:-1]  # "card or cash, amount 1..999": a field
         only = bool(m.group("only") or m.group("only2"))
         if len(items) == 1 and items[0] in _LONE:
             continue
@@ -70,7 +77,7 @@ def read_value_lists(st: State) -> None:
         lead = [bool(re.match(r"\d", i)) for i in items]
         if not lead[0] and any(lead):
             items = items[: lead.index(True)]  # "card or paypal, 2% failed"
-        if any(i in NOT_VALUE or st.entity_of(i) for i in items) or any(
+        if any(i in NOT_VALUE or _table_word(st, i, len(items)) for i in items) or any(
             i in vocab["countries"] or i in vocab["currencies"] for i in items
         ):
             continue
@@ -97,6 +104,25 @@ def read_value_lists(st: State) -> None:
                 "values", f, fm.start(), values=values, only=only, text=fm.group(0) + m.group(0)
             ),
         )
+        _drop_value_mentions(st, m.start("list"), m.end("list"))
+
+
+def _drop_value_mentions(st: State, start: int, end: int) -> None:
+    """An entity word read as a value ('card or cash or transfer') is not a table: its
+    mention goes, unless something was counted or related for that table."""
+    keep = set(st.req.counts) | {r.parent for r in st.req.relations}
+    keep |= {r.child for r in st.req.relations}
+    st.req.mentions = [
+        mn for mn in st.req.mentions if not (start <= mn.start < end and mn.table not in keep)
+    ]
+
+
+def _table_word(st: State, item: str, n: int) -> bool:
+    """A value that names a table: a plural entity word, or any entity word in a short
+    list ('card or cash or transfer': 'transfer' is a value among three)."""
+    if not st.entity_of(item):
+        return False
+    return lexicon.singular(item) != item or n < 3
 
 
 def read_uniques(st: State) -> None:

@@ -80,7 +80,7 @@ GAP_STOP = set(
 FIELD_SKIP = set(
     _words(
         "with and or are is of the a an have has each every per between from in to for rows "
-        "records all only them that which who their its be should must values value range ranges "
+        "records all only them that which who their its be should must values range ranges "
         "orders items there it they set make made takes take gets get makes spends spend earns "
         "works visits sends receives buys sells uses not no never"
     )

@@ -244,3 +244,44 @@ def test_an_entity_word_among_values_is_a_value() -> None:
     [values] = [c for c in req.constraints if c.kind == "values"]
     assert values.values == ["card", "cash", "transfer"]
     assert req.tables() == ["payments"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "table", "rows", "fields"),
+    [
+        (
+            "returns table, 800 rows: order date, return date no later than 30 days after",
+            "returns",
+            800,
+            ["order date", "return date"],
+        ),
+        (
+            "ledger entries: 10000 rows, debit/credit, amount in USD 0.01 to 10000",
+            "ledger_entries",
+            10000,
+            ["debit", "credit", "amount"],
+        ),
+        (
+            "calls: 5000 call records, duration in seconds between 10 and 3600",
+            "calls",
+            5000,
+            ["duration"],
+        ),
+    ],
+)
+def test_rows_of_a_named_table_then_its_list(
+    prompt: str, table: str, rows: int, fields: list[str]
+) -> None:
+    req = parse_request(prompt)
+    assert req.counts[table] == [rows]
+    assert req.fields[table] == fields
+
+
+def test_a_clause_table_whose_list_starts_with_a_ranged_field() -> None:
+    req = parse_request("apartments: rent EUR 400-2500/month, size 25 to 140 m2")
+    assert req.fields == {"apartments": ["rent", "size"]} and req.currency == "EUR"
+
+
+def test_a_shorter_name_of_an_unknown_table_is_the_same_table() -> None:
+    req = parse_request("ad campaigns with budget 100-50000 USD, 40 campaigns")
+    assert req.tables() == ["ad_campaigns"] and req.counts == {"ad_campaigns": [40]}

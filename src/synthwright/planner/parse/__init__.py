@@ -18,7 +18,13 @@ from __future__ import annotations
 from ...errors import SpecError
 from .counts import parse_count, read_counted_mentions, read_counts
 from .fields import read_field_lists
-from .meta import read_countries, read_known_mentions, read_output_and_seed, read_table_of
+from .meta import (
+    merge_compound_names,
+    read_countries,
+    read_known_mentions,
+    read_output_and_seed,
+    read_table_of,
+)
 from .model import Constraint, Count, Link, Mention, Relation, Request, TimeRule
 from .normalise import normalise
 from .ranges import read_currency, read_ranges
@@ -68,6 +74,7 @@ def parse_request(prompt: str) -> Request:
     read_windows(st)
     read_time_rules(st)
     read_time_pairs(st)
+    merge_compound_names(st)
     return st.req
 
 

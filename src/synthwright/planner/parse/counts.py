@@ -167,6 +167,9 @@ def read_counts(st: State) -> None:
             found = _unknown_after(st, pos, prev, countries)
         if found is None:
             continue
+        same = st.compound_of(found[0]) if lexicon.entity(found[0]) is None else None
+        if same is not None:
+            found = (same, found[1], found[2])  # "ad campaigns ..., 40 campaigns"
         tail = t[found[2] + len(found[1]) :]
         if (
             prev in ("per", "each", "every")
@@ -191,6 +194,10 @@ def _unknown_after(
         return None
     nm = _WORD.match(t, wm.end() + 1)
     two = nm.group(1) if nm else ""
+    if two in ("records", "rows", "entries") and lexicon.singular(word) == word:
+        table = table_name(word)  # "5000 call records": 5000 calls
+        st.unknown_ok.add(table)
+        return table, word, pos
     plural_pair = lexicon.singular(word) != word and two and lexicon.singular(two) != two
     if plural_pair and not st.known(two) and two not in NOT_ENTITY | GAP_STOP:
         table = table_name(f"{lexicon.singular(word)} {two}")  # "1000 podcasts episodes"
@@ -228,7 +235,7 @@ def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
             st.add_mention(target, word, m.start() - len(word) - 3)
             st.unknown_ok.add(target)
     if target is None and not paren:  # "fact_orders 50000 rows": the word right before
-        near = re.search(r"([a-z][a-z_]*)(?: table)?(?: (?:with|has|of|:))? $", before)
+        near = re.search(r"([a-z][a-z_]*)(?: table)?(?: ,)?(?: (?:with|has|of|:))? $", before)
         word = near.group(1) if near else ""
         table_like = st.known(word) or "_" in word or lexicon.singular(word) != word
         two = re.search(r"([a-z][a-z_]*) ([a-z][a-z_]*)(?: (?:with|has|of|:))? $", before)

@@ -27,7 +27,10 @@ def _words(text: str) -> list[str]:
 
 
 _NEEDS = r"(?:needs?|requires?|should have|must have|has to have|gets?|stores?|records?|tracks?)"
-_SKIP_WORDS = ("between", "over", "under", "above", "below", "aged", "from", "till", "until")
+_SKIP_WORDS = (
+    *("between", "over", "under", "above", "below", "aged", "from", "till", "until"),
+    *("no", "not", "never", "always", "later", "earlier"),  # "return date no later than ..."
+)
 _CLAUSE_TABLE = re.compile(r"(?:^|[.;:] |- |\) )(?P<e>[a-z][a-z_]*(?: [a-z][a-z_]*)?) : ")
 _ADJECTIVE = ("ly", "al", "ic", "ive", "ous", "ful", "able", "ible", "ed", "ing", "est", "er")
 _NOT_TABLE = set(
@@ -92,7 +95,7 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
         lm = re.match(
             rf" (?:table |list |dataset |records )?(?:\( \d+ \) )?(?:, (?:[a-z]+ )?\d+ of them ,? )?"
             rf"(?:- |, )?(?:{RANGE} )?(?:[a-z]+ )?"
-            rf"(?:{LIST_START}|{_NEEDS}) (?:an? |the )?",
+            rf"(?:{LIST_START}|{_NEEDS}) (?:an? |the )?(?:\d+ (?:rows|records|entries) (?:, )?)?",
             after,
         )
         if not lm:
@@ -160,7 +163,10 @@ def _clause_tables(st: State) -> list[tuple[str, int]]:
         if any(m.start("e") <= mn.start < m.end("e") for mn in st.req.mentions):
             continue  # "car rentals:": already read as the rentals
         rest = st.text[m.end() :]
-        if not re.match(r"(?:\d+ (?:rows|records|entries) , )?[a-z][a-z ]*(?: ,| and )", rest):
+        if not re.match(
+            r"(?:\d+ (?:rows|records|entries) , )?[a-z][a-z ]*(?: (?:(?! \. )[^,;:])*?)?(?: ,| and )",
+            rest,
+        ):
             continue
         table = table_name(" ".join(words[-2:]) if len(words) > 1 else words[-1])
         st.add_mention(table, m.group("e"), m.start("e"))
@@ -204,7 +210,7 @@ def _read_list(st: State, table: str, start: int) -> None:
             end = pos
             k = close + 1
             continue
-        num_tok = re.fullmatch(r"-?\d+(?:\.\d+)?(?:\.\.-?\d+(?:\.\d+)?)?", tok)
+        num_tok = re.fullmatch(r"-?\d+(?:\.\d+)?(?:\.\.-?\d+(?:\.\d+)?)?(?:/[a-z]+)?", tok)
         if skip:
             if tok == "," or (tok == "and" and not re.match(r"-?\d", nxt)):
                 skip = False
@@ -232,6 +238,12 @@ def _read_list(st: State, table: str, start: int) -> None:
                 end = pos
                 k += step
                 continue
+        if tok in currencies and items[-1] and re.match(r"-?\d", nxt):
+            st.req.currency = st.req.currency or currencies[tok]  # "rent eur 400..2500"
+            pos += len(tok) + 1
+            end = pos
+            k += 1
+            continue
         if tok == "in" and items[-1] and nxt in _TIME_NOUNS:
             items[-1].append(tok)  # "move in date", "log in time": one field
             pos += len(tok) + 1

@@ -8,7 +8,13 @@ from ... import lexicon
 from .state import State, table_name
 from .words import NOT_ENTITY
 
-__all__ = ["read_countries", "read_known_mentions", "read_output_and_seed", "read_table_of"]
+__all__ = [
+    "merge_compound_names",
+    "read_countries",
+    "read_known_mentions",
+    "read_output_and_seed",
+    "read_table_of",
+]
 
 _FIELD_AFTER = re.compile(
     r" (?:name|email|id|date|number|count|total|status|type|address|phone|age|data|details|"
@@ -97,3 +103,33 @@ def read_countries(st: State) -> None:
         and "US" not in st.req.countries
     ):
         st.req.countries.append("US")
+
+
+def merge_compound_names(st: State) -> None:
+    """'ad campaigns with budget ..., 40 campaigns': one table, named by its longer name.
+
+    Only for words the lexicon does not know, when the shorter name is the last word
+    of the longer one."""
+    req = st.req
+    unknown = {m.table for m in req.mentions if not m.known}
+    for short in sorted(unknown):
+        longer = [x for x in unknown if x != short and x.endswith(f"_{short}")]
+        if len(longer) != 1:
+            continue
+        name = longer[0]
+        for m in req.mentions:
+            if m.table == short:
+                m.table = name
+        if short in req.counts:
+            req.counts.setdefault(name, []).extend(req.counts.pop(short))
+        for rel in req.relations:
+            rel.parent = name if rel.parent == short else rel.parent
+            rel.child = name if rel.child == short else rel.child
+        for c in [*req.constraints, *req.time_rules]:
+            if c.table == short:
+                c.table = name
+        if short in req.fields:
+            req.fields.setdefault(name, []).extend(
+                f for f in req.fields.pop(short) if f not in req.fields.get(name, [])
+            )
+        req.words.pop(short, None)

@@ -76,6 +76,23 @@ class State:
             return self.choose(word)
         if allow_unknown and re.fullmatch(r"[a-z][a-z_]+", word) and word not in NOT_ENTITY:
             return table_name(word)
+        two = word.split()
+        if (
+            allow_unknown
+            and len(two) == 2
+            and all(re.fullmatch(r"[a-z][a-z_]+", w) for w in two)
+            and two[0] not in NOT_ENTITY
+            and lexicon.singular(two[0]) == two[0]
+        ):
+            return table_name(word)  # "ledger entries": a name of two words
+        return None
+
+    def compound_of(self, table: str) -> str | None:
+        """A table named earlier with more words that ends in this one ('ad campaigns', then
+        '40 campaigns'): the same table."""
+        for m in self.req.mentions:
+            if m.table != table and m.table.endswith(f"_{table}") and not m.known:
+                return m.table
         return None
 
     def choose(self, form: str) -> str:
@@ -132,6 +149,8 @@ class State:
         if start in self.settings:
             return
         known = word in self.forms
+        if not known:
+            table = self.compound_of(table) or table
         if not any(m.table == table and m.start == start for m in self.req.mentions):
             self.req.mentions.append(Mention(table, word, start, known))
         self.req.words.setdefault(table, word)

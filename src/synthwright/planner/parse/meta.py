@@ -125,9 +125,12 @@ def merge_compound_names(st: State) -> None:
         for rel in req.relations:
             rel.parent = name if rel.parent == short else rel.parent
             rel.child = name if rel.child == short else rel.child
-        for c in [*req.constraints, *req.time_rules]:
+        for c in req.constraints:
             if c.table == short:
                 c.table = name
+        for r in req.time_rules:
+            if r.table == short:
+                r.table = name
         if short in req.fields:
             req.fields.setdefault(name, []).extend(
                 f for f in req.fields.pop(short) if f not in req.fields.get(name, [])

@@ -63,8 +63,8 @@ def test_row_counts(prompt: str, table: str, rows: int) -> None:
 
 def _rel(prompt: str) -> list[tuple[str, str, int | None, int | None, float | None, str]]:
     return [
-        (r.parent, r.child, r.count and r.count.lo, r.count and r.count.hi,
-         r.count and r.count.mean, r.kind)
+        (r.parent, r.child, r.count.lo if r.count else None, r.count.hi if r.count else None,
+         r.count.mean if r.count else None, r.kind)
         for r in parse_request(prompt).relations
     ]  # fmt: skip
 

@@ -285,3 +285,21 @@ def test_a_clause_table_whose_list_starts_with_a_ranged_field() -> None:
 def test_a_shorter_name_of_an_unknown_table_is_the_same_table() -> None:
     req = parse_request("ad campaigns with budget 100-50000 USD, 40 campaigns")
     assert req.tables() == ["ad_campaigns"] and req.counts == {"ad_campaigns": [40]}
+
+
+def test_two_time_rules_joined_by_and_and_an_event_noun_anchor() -> None:
+    prompt = "3000 orders; each one gets paid within an hour and shipped within 2 days of payment"
+    req = parse_request(prompt)
+    rules = {(r.field, r.anchor, r.within) for r in req.time_rules}
+    assert rules == {("paid", None, "1h"), ("shipped", "payment", "2d")}
+    assert req.tables() == ["orders"]  # 'payment' here is an event, not a table
+    from synthwright.planner import plan_offline
+    from synthwright.spec import spec_to_data
+
+    cols = spec_to_data(plan_offline(prompt).spec)["tables"]["orders"]["columns"]
+    assert cols["shipped_at"]["after"] == "paid_at" and cols["paid_at"]["within"] == "1h"
+
+
+def test_a_list_ends_at_an_approximate_count() -> None:
+    req = parse_request("5000 accounts with IBAN and balance, about 30 transactions per account")
+    assert req.fields["accounts"] == ["iban", "balance"]

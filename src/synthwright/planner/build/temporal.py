@@ -31,8 +31,11 @@ def _stem(word: str) -> str:
 
 
 def _key(phrase: str) -> list[str]:
-    """The words that name a time ('the delivery date' -> ['deliver'])."""
+    """The words that name a time ('the delivery date' -> ['deliver']); an event noun is
+    its participle first (lexicon ``event_verbs``: 'payment' -> 'paid')."""
+    verbs = lexicon.vocab().get("event_verbs", {})
     words = [w for w in re.split(r"[ _]+", phrase.lower()) if w and w not in _FILLER]
+    words = [p for w in words for p in str(verbs.get(w, w)).split("_")]
     return [_stem(w) for w in words]
 
 
@@ -177,6 +180,9 @@ class TimeMixin(ConstraintsMixin):
         """A time column for a phrase, named with its words ('return date', 'pickup_at')."""
         resolved, _ = resolve_field(phrase, table.ent)
         name = snake(phrase)
+        event = lexicon.vocab().get("event_verbs", {}).get(phrase)
+        if event and lexicon.entity_forms().get(phrase):
+            name = f"{event}_at"  # "within 2 days of payment": paid_at, not a payment table
         if resolved and resolved[0][1].get("type") in TIME and resolved[0][0] in table.columns:
             name = resolved[0][0]
         elif not name.endswith(("_at", "_date", "_on", "_time")):

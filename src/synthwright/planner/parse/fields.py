@@ -283,6 +283,8 @@ def _read_list(st: State, table: str, start: int) -> None:
             or tok == "in"
         ):
             break
+        elif tok in _ABOUT and re.match(r"\d", nxt):
+            break  # "..., about 30 transactions per account": a count, not a field
         elif num_tok and not items[-1]:
             if "." not in tok and float(tok) > 20:
                 break  # ", 2000 passengers": a new count, not a field
@@ -305,6 +307,7 @@ def _read_list(st: State, table: str, start: int) -> None:
 
 _BULLETS = ("-", "*", "\u2022")
 _TIME_NOUNS = ("date", "time", "timestamp")
+_ABOUT = ("about", "around", "roughly", "approximately", "approx", "~", "some", "nearly")
 
 
 def _item_follows(st: State, tokens: list[str], k: int) -> bool:

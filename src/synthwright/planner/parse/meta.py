@@ -54,6 +54,10 @@ def read_known_mentions(st: State) -> None:
             continue
         if st.verb_at(m.start(), m.end()):
             continue  # "members book 2..12 classes": a verb
+        if lexicon.singular(m.group(1)) == m.group(1) and _EVENT_BEFORE.search(
+            st.text, max(0, m.start() - 40), m.start()
+        ):
+            continue  # "shipped within 2 days of payment": an event, not a table
         if st.pattern.match(st.text, m.end() + 1) or re.match(
             r" (?!table|list|dataset|data|records|rows)[a-z]+ :", st.text[m.end() :]
         ):
@@ -69,6 +73,12 @@ def read_known_mentions(st: State) -> None:
         if lexicon.singular(m.group(1)) == m.group(1) and lexicon.field_for(m.group(1)):
             continue  # "author", "address" alone: a field, not a table
         st.add_mention(st.choose(m.group(1)), m.group(1), m.start())
+
+
+_EVENT_BEFORE = re.compile(
+    r"(?:\b(?:minutes?|hours?|days?|weeks?|months?|years?) (?:of|after|from|following|before)"
+    r"|\b(?:after|before|following|since|upon)) (?:the |its |their )?$"
+)
 
 
 def read_table_of(st: State) -> None:

@@ -41,7 +41,7 @@ _UNIT = {
 _UNITS = "|".join(sorted(_UNIT, key=len, reverse=True))
 _NOT_IN_FIELD = (
     r"(?!(?:within|least|most|after|before|that|which|comes|is|are|no|not|than|later|up|"
-    r"maximum|max|always|strictly|never|latest|earliest)\b)"
+    r"maximum|max|always|strictly|never|latest|earliest|and|or|but|then|gets|get|got)\b)"
 )
 _FIELD = rf"(?P<f>(?:{_NOT_IN_FIELD}[a-z_]+ ){{0,2}}?{_NOT_IN_FIELD}[a-z_]+)"
 _SOFT = (

@@ -4,8 +4,9 @@ Families are fitted in closed form (moments or maximum likelihood) on at
 most ``FIT_ROWS`` values, and judged by the Kolmogorov-Smirnov statistic.
 Their CDFs and inverses are written here: the normal ones over the
 catalogue's numpy normal (``catalog._normal``), the gamma and beta ones over
-``scipy.special``'s regularised incomplete functions, imported only when a
-gamma or beta family is evaluated. These are the functions ``scipy.stats``
+the regularised incomplete functions -- numpy's expansions (``_incomplete``)
+for a few hundred points, ``scipy.special`` (imported then) for more and for
+the inverses. These are the functions ``scipy.stats``
 evaluates, without its second of import time (or scipy.special's 0.2 s) in
 every ``generate`` process.
 A family is kept for the profile only when its KS statistic is small
@@ -18,6 +19,7 @@ still looks like the data.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +27,13 @@ import numpy as np
 
 from ..catalog._normal import ndtr, ndtri
 from ..spec import FamilyMarginal, QuantileMarginal
+from . import _incomplete
 
 __all__ = ["FIT_ROWS", "FamilyFit", "best_family", "frozen", "quantile_points"]
 
 FIT_ROWS = 5_000
 QUANTILES = 201
+BY_HAND_POINTS = 1_024  # gamma/beta CDFs of at most this many points without scipy
 KS_SLACK = 0.5  # a family is kept when its KS statistic is at most KS_SLACK / sqrt(n)
 
 
@@ -72,9 +76,19 @@ class Frozen:
             elif self.family == "lognormal":
                 out = np.where(z > 0, ndtr(np.log(np.maximum(z, 1e-300)) / p["s"]), 0.0)
             elif self.family == "gamma":
-                out = _special().gammainc(p["a"], np.maximum(z, 0.0))
+                z = np.maximum(z, 0.0)
+                out = (
+                    _incomplete.gammainc(p["a"], z)
+                    if _by_hand(z)
+                    else _special().gammainc(p["a"], z)
+                )
             else:
-                out = _special().betainc(p["a"], p["b"], np.clip(z, 0.0, 1.0))
+                z = np.clip(z, 0.0, 1.0)
+                out = (
+                    _incomplete.betainc(p["a"], p["b"], z)
+                    if _by_hand(z)
+                    else _special().betainc(p["a"], p["b"], z)
+                )
         return out
 
     def median(self) -> float:
@@ -97,6 +111,17 @@ class Frozen:
             else:
                 z = _special().betaincinv(p["a"], p["b"], q)
         return self.loc + self.scale * z
+
+
+def _by_hand(z: np.ndarray) -> bool:
+    """Whether the numpy expansions are the cheaper way to a gamma or beta CDF here.
+
+    For a few hundred points (the 201 quantiles a spec's ``dist:`` is fitted
+    to, checked again by every ``generate``) they take milliseconds, less
+    than importing scipy.special; for a column's thousands of values scipy's
+    compiled functions win once it is imported.
+    """
+    return np.size(z) <= BY_HAND_POINTS and "scipy.special" not in sys.modules
 
 
 def _special() -> Any:

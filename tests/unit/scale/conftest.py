@@ -31,7 +31,7 @@ def cluster() -> Iterator[Any]:
         n_workers=3,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",
         silence_logs=logging.ERROR,
     ) as local:
         yield local

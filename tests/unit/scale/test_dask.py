@@ -172,7 +172,7 @@ def test_a_killed_worker_is_retried_and_the_content_is_unchanged(
     spec = sw.load_spec(
         {
             "version": 1,
-            "tables": {"customers": {**BIG["tables"]["customers"], "rows": BLOCK_SIZE * 24}},
+            "tables": {"customers": {**BIG["tables"]["customers"], "rows": BLOCK_SIZE * 48}},
         }
     )
     _single(spec, tmp_path / "one")
@@ -197,7 +197,7 @@ def test_a_killed_worker_without_retries_fails_cleanly(tmp_path: Path) -> None:
     from distributed import Client, LocalCluster
 
     spec = sw.load_spec(
-        {"version": 1, "tables": {"t": {**BIG["tables"]["customers"], "rows": BLOCK_SIZE * 24}}}
+        {"version": 1, "tables": {"t": {**BIG["tables"]["customers"], "rows": BLOCK_SIZE * 48}}}
     )
     out = tmp_path / "out"
     out.mkdir()
@@ -205,7 +205,7 @@ def test_a_killed_worker_without_retries_fails_cleanly(tmp_path: Path) -> None:
     with (
         dask.config.set({"distributed.scheduler.allowed-failures": 0}),
         LocalCluster(
-            n_workers=2, threads_per_worker=1, dashboard_address=None, silence_logs=50
+            n_workers=2, threads_per_worker=1, dashboard_address=":0", silence_logs=50
         ) as cluster,
         Client(cluster) as client,
     ):

@@ -19,7 +19,6 @@ still looks like the data.
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,9 +118,10 @@ def _by_hand(z: np.ndarray) -> bool:
     For a few hundred points (the 201 quantiles a spec's ``dist:`` is fitted
     to, checked again by every ``generate``) they take milliseconds, less
     than importing scipy.special; for a column's thousands of values scipy's
-    compiled functions win once it is imported.
+    compiled functions win. The choice depends on the size alone, so
+    ``profile`` and ``generate`` judge the same points the same way.
     """
-    return np.size(z) <= BY_HAND_POINTS and "scipy.special" not in sys.modules
+    return np.size(z) <= BY_HAND_POINTS
 
 
 def _special() -> Any:

@@ -303,3 +303,49 @@ def test_two_time_rules_joined_by_and_and_an_event_noun_anchor() -> None:
 def test_a_list_ends_at_an_approximate_count() -> None:
     req = parse_request("5000 accounts with IBAN and balance, about 30 transactions per account")
     assert req.fields["accounts"] == ["iban", "balance"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "table", "fields"),
+    [
+        (
+            "400 employees; for each I want their full name, work email and hire date",
+            "employees",
+            ["full name", "work email", "hire date"],
+        ),
+        (
+            "web sessions: session id (uuid), user agent, ip, started at",
+            "sessions",
+            ["session id", "user agent", "ip", "started at"],
+        ),
+        ("table of students with: name, surname, city", "students", ["name", "surname", "city"]),
+        (
+            "50 suppliers, each one with a company name, phone and an IBAN",
+            "suppliers",
+            ["company name", "phone", "an iban"],
+        ),
+    ],
+)
+def test_field_lists_in_prose(prompt: str, table: str, fields: list[str]) -> None:
+    req = parse_request(prompt)
+    assert req.fields[table] == fields
+    assert req.tables() == [table]
+
+
+def test_a_domain_word_opening_a_request_is_not_a_table() -> None:
+    req = parse_request("HR: leave requests for 500 employees, 0 to 6 requests each")
+    assert "hrs" not in req.tables()
+    assert [(r.parent, r.child, r.count and r.count.hi) for r in req.relations] == [
+        ("employees", "requests", 6)
+    ]
+    assert normalise("each one with a name") == "each one with a name"
+
+
+def test_iso_dates_and_until_now_are_windows() -> None:
+    def windows(prompt: str) -> list[list[str] | dict[str, float] | None]:
+        return [c.values for c in parse_request(prompt).constraints if c.kind == "window"]
+
+    assert windows("events from 2022-01-01 to 2022-06-30") == [["2022-01-01", "2022-06-30"]]
+    [[lo, _hi]] = windows("orders from Jan 2024 until now")  # type: ignore[misc]
+    assert lo == "2024-01-01"
+    assert normalise("1-5 items, 2022-01-01") == "1..5 items , 2022-01-01"

@@ -42,6 +42,11 @@ _NOT_TABLE = set(
 
 
 @lru_cache(maxsize=1)
+def _domains() -> frozenset[str]:
+    return frozenset(str(w) for w in lexicon.vocab().get("domains", []))
+
+
+@lru_cache(maxsize=1)
 def unit_words() -> dict[str, str]:
     """Every unit word -> its unit key (``seconds`` -> ``s``, ``km/h`` -> ``kmh``)."""
     out: dict[str, str] = {}
@@ -74,6 +79,8 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             if not st.setting_at(m.start(), m.group(1)) or re.match(r" \(| :", t[m.end() :])
         ]
     countries = lexicon.vocab()["countries"]
+    if unknown:
+        _wanted_lists(st)
     for table, end in spots:
         table = st.junction_ends.get(end, table)
         owner = re.search(
@@ -94,8 +101,8 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             continue  # "user sessions": the first word only qualifies the second
         lm = re.match(
             rf" (?:table |list |dataset |records )?(?:\( \d+ \) )?(?:, (?:[a-z]+ )?\d+ of them ,? )?"
-            rf"(?:- |, )?(?:{RANGE} )?(?:[a-z]+ )?"
-            rf"(?:{LIST_START}|{_NEEDS}) (?:an? |the )?(?:\d+ (?:rows|records|entries) (?:, )?)?",
+            rf"(?:- |, )?(?:each (?:one |of them )?)?(?:{RANGE} )?(?:[a-z]+ )?"
+            rf"(?:{LIST_START}|{_NEEDS}) (?:: )?(?:an? |the )?(?:\d+ (?:rows|records|entries) (?:, )?)?",
             after,
         )
         if not lm:
@@ -132,6 +139,21 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             _read_list(st, table, start)
 
 
+_WANT = re.compile(
+    r"\bfor (?:each|every)(?: one| of them| row| record| [a-z]+)?(?: ,)? (?:i|we) (?:want|need|"
+    r"would like|'d like|'ll need|require) (?:to have |to see |to get )?(?:their |its |the )?"
+)
+
+
+def _wanted_lists(st: State) -> None:
+    """'400 employees; for each I want their full name, work email, ...': the table named
+    before is the one whose fields follow."""
+    for m in _WANT.finditer(st.text):
+        table = st.owner_at(m.start())
+        if table is not None and not st.in_consumed(m.end()):
+            _read_list(st, table, m.end())
+
+
 _OPENING = re.compile(
     r"(?:^|[.;:!?] )(?:(?:i need|i want|give me|make|generate|create|please|a|an|the|some|"
     r"list of|table of) )*(?:(?P<mod>[a-z]+) )?(?P<e>[a-z][a-z_]*) "
@@ -159,6 +181,8 @@ def _clause_tables(st: State) -> list[tuple[str, int]]:
     for m in _CLAUSE_TABLE.finditer(st.text):
         words = m.group("e").split()
         if words[-1] in _NOT_TABLE or st.known(words[-1]) or st.in_consumed(m.start("e")):
+            continue
+        if m.group("e") in _domains():  # "HR: leave requests for ...": the domain, not a table
             continue
         if any(m.start("e") <= mn.start < m.end("e") for mn in st.req.mentions):
             continue  # "car rentals:": already read as the rentals
@@ -200,6 +224,18 @@ def _read_list(st: State, table: str, start: int) -> None:
             continue
         if tok == "(" and items[-1] and re.match(r"-?\d", nxt) and ")" in tokens[k:]:
             close = tokens.index(")", k)  # "salary (30000..150000)": a range, read later
+            pos += sum(len(x) + 1 for x in tokens[k : close + 1])
+            end = pos
+            k = close + 1
+            continue
+        if (
+            tok == "("
+            and items[-1]
+            and ")" in tokens[k + 1 : k + 4]
+            and all(re.fullmatch(r"[a-z][a-z_]*", x) for x in tokens[k + 1 : tokens.index(")", k)])
+            and " ".join(items[-1]) not in cats
+        ):
+            close = tokens.index(")", k)  # "session id (uuid)": a note on the item
             pos += sum(len(x) + 1 for x in tokens[k : close + 1])
             end = pos
             k = close + 1

@@ -59,7 +59,8 @@ def read_known_mentions(st: State) -> None:
         ):
             continue  # "shipped within 2 days of payment": an event, not a table
         if st.pattern.match(st.text, m.end() + 1) or re.match(
-            r" (?!table|list|dataset|data|records|rows)[a-z]+ :", st.text[m.end() :]
+            r" (?!(?:table|list|dataset|data|records|rows|with|including|having|fields|columns)\b)[a-z]+ :",
+            st.text[m.end() :],
         ):
             continue  # "user sessions", "hospital staff schedule:": a qualifier
         after = st.text[m.end() : m.end() + 12]

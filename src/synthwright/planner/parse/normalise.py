@@ -96,6 +96,7 @@ def _words_to_digits(text: str) -> str:
     ordinals = "|".join(_ORDINALS)
     text = re.sub(
         rf"\b(?:{ordinals})\b|\bone (?:of|or two|another|each)\b|\bno one\b|\b(?:os|ones|zeros)\b"
+        rf"|\b(?:each|every|which|the|any|this|that) one\b"
         rf"|\b(?:for|to|in|at|with|on|by|from) one\b(?! (?:to|or|until|till|and)\b)",
         hide,
         text,
@@ -135,7 +136,9 @@ def normalise(prompt: str) -> str:
     text = re.sub(r"\ban? (\d)", r"\1", text)  # "a 1000" from "a thousand"
     text = re.sub(r"([,;:()!?\"\[\]]|\.(?!\d)|'s\b)", r" \1 ", text)
     text = _SLASHED.sub(_spaced_slashes, text)
-    text = re.sub(r"(?<![\w.])(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\w.])", r"\1..\2", text)
+    text = re.sub(
+        r"(?<![\w.-])(-?\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)(?![\w.]|-\d)", r"\1..\2", text
+    )  # "1-5" is a range; "2022-01-01" stays a date
     text = " ".join(text.split())
     num = r"-?\d+(?:\.\d+)?"
     # "0.1 % to 8 %", "between 3.5 % and 24.9 %": one range of percents

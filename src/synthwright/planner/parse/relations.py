@@ -269,6 +269,8 @@ def _each_with(st: State) -> None:
         rng = m.group("range")
         if _ONE.match(rng) and not st.known(child[1]):
             continue  # "each with a finish time": a field
+        if _ONE.match(rng) and _FIELD_HEAD.match(st.text, m.start("c") + len(child[1])):
+            continue  # "each one with a company name": a field, not a company
         if _ONE.match(rng) and lexicon.singular(child[1]) == child[1]:
             st.req.relations.append(Relation(child[0], parent[0], None, m.start(), "belongs"))
             st.add_mention(child[0], child[1], m.start("c"))
@@ -281,6 +283,9 @@ def _each_with(st: State) -> None:
         st.rel_spans.append((m.start(), m.end()))
         _extras(st, child[0], m)
         _continued(st, parent, m.end())
+
+
+_FIELD_HEAD = re.compile(r" (?:name|email|number|id|address|phone|code|title)\b")
 
 
 def _nearest_table_before(st: State, pos: int) -> tuple[str, str] | None:
@@ -388,7 +393,10 @@ def _each_alone(st: State) -> None:
             if start <= x.start < m.start() and x.table != child[0]
         ]
         if not before:
-            continue
+            near = _nearest_table_before(st, m.start())  # "500 employees, 0..6 requests each"
+            if near is None or near[0] == child[0]:
+                continue
+            before = [(0, near[0], near[1])]
         _, table, _word = max(before)
         count = parse_count(m.group("range"))
         st.req.relations.append(Relation(table, child[0], count, m.start(), "owns"))

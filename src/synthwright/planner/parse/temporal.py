@@ -263,6 +263,11 @@ def read_windows(st: State) -> None:
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[m.group(2)] * int(m.group(1) or 1)
         lo = (today - timedelta(days=days)).isoformat()
         found.append((m.start(), lo, today.isoformat(), m.group(0)))
+    for m in re.finditer(
+        rf"\b(?:from|since|starting) ({when}) (?:until|till|to|up to) (?:now|today|date|present)\b",
+        t,
+    ):
+        found.append((m.start(), _start_of(m.group(1)), today.isoformat(), m.group(0)))
     for m in re.finditer(rf"\bsince ({when})\b", t):
         found.append((m.start(), _start_of(m.group(1)), today.isoformat(), m.group(0)))
     for m in re.finditer(rf"\bbefore ({when})\b", t):

@@ -65,7 +65,7 @@ NOT_ENTITY = set(
         "units pieces dollars euros pounds people persons new random fake synthetic realistic "
         "unique different distinct total points max maximum minimum min levels kg cm km mg ms usd "
         "eur gbp % .. rated only percentages than free lines rows mb gb kb bytes meters metres "
-        "millicores cores degrees times it them these those ones others lots tons plenty"
+        "millicores cores degrees times it them these those one ones others lots tons plenty"
     )
 )
 ADJ = r"(?:[a-z]+ ){0,2}?"

@@ -159,6 +159,7 @@ print(json.dumps({
     "missing": sw.validate(table(s={"type": "shout", "times": 2})),
     "elsewhere": sw.validate(table(n={"type": "int", "word": "a"})),
     "shared": sw.validate(table(s={"type": "shout", "word": "a", "pattern": "#"})),
+    "schema": catalog.json_schema()["$defs"]["TypeColumn"],
 }))
 """
 
@@ -238,3 +239,22 @@ def test_a_plugin_types_words_are_checked_where_written(plugin_run: dict) -> Non
         "tables.t.columns.s.pattern: parameter 'pattern' does not apply to type 'shout'"
         " (it takes: max_length, times, word)"
     ]
+
+
+def test_the_schema_documents_a_plugin_types_own_words(plugin_run: dict) -> None:
+    column = plugin_run["schema"]
+    # its own words sit beside the shared ones (so the closed column takes them) ...
+    assert column["properties"]["word"] == {
+        "type": "string",
+        "description": "a parameter of type 'shout'",
+    }
+    assert column["properties"]["times"]["maximum"] == 5
+    assert column["additionalProperties"] is False
+    # ... and its block names what it takes and needs
+    (shout,) = [
+        b["then"] for b in column["allOf"] if b["if"]["properties"]["type"]["const"] == "shout"
+    ]
+    assert shout["description"] == "shout: A word in capitals, repeated."
+    assert shout["required"] == ["word"]
+    assert set(shout["properties"]) == {"word", "times", "max_length"}
+    assert shout["properties"]["max_length"] == {"$ref": "#/$defs/TypeColumn/properties/max_length"}

@@ -54,7 +54,7 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
 
     if scheduler is not None:
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout="5s")
         except (OSError, TimeoutError) as exc:
             raise SpecError(f"cannot reach the scheduler: {exc}", "--scheduler") from None
         try:

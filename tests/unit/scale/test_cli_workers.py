@@ -85,3 +85,25 @@ def test_two_workers_write_the_same_content_and_check_passes(
     assert hashes(tmp_path / "two", tables) == hashes(tmp_path / "one", tables)
     checked = runner.invoke(app, ["check", str(tmp_path / "two"), "--spec", str(spec_file)])
     assert checked.exit_code == 0, checked.output
+
+
+def test_scheduler_runs_on_an_existing_cluster(
+    cluster: object, spec_file: Path, tmp_path: Path
+) -> None:
+    address = cluster.scheduler_address  # type: ignore[attr-defined]
+    runner = CliRunner()
+    one = runner.invoke(app, ["generate", str(spec_file), "--out", str(tmp_path / "one")])
+    assert one.exit_code == 0, one.output
+    args = ["generate", str(spec_file), "--out", str(tmp_path / "two"), "--scheduler", address]
+    two = runner.invoke(app, args)
+    assert two.exit_code == 0, two.output
+    tables = ["customers", "orders"]
+    assert hashes(tmp_path / "two", tables) == hashes(tmp_path / "one", tables)
+
+
+def test_an_unreachable_scheduler_is_bad_input(spec_file: Path, tmp_path: Path) -> None:
+    args = ["generate", str(spec_file), "--out", str(tmp_path / "o")]
+    result = CliRunner().invoke(app, [*args, "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2, result.output
+    assert "--scheduler" in result.output
+    assert not (tmp_path / "o").exists()

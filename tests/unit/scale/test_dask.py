@@ -272,3 +272,13 @@ def test_property_any_small_spec_any_worker_count(
     _single(spec, tmp / "one")
     _many(client, spec, tmp / "many", workers)
     assert hashes(tmp / "many", list(spec.tables)) == hashes(tmp / "one", list(spec.tables))
+
+
+def test_a_database_is_not_loaded_by_workers(client: Any, tmp_path: Path) -> None:
+    from synthwright.errors import SpecError
+
+    db = tmp_path / "x.db"
+    with pytest.raises(SpecError) as err:
+        sw.generate(BIG, client=client).to_db(f"sqlite:///{db}")
+    assert err.value.problems[0].location == "--db"
+    assert not db.exists()

@@ -117,9 +117,18 @@ def truncated_normal_offsets(
 
 
 def _log_factorials(lo: int, hi: int) -> np.ndarray:
-    """log k! for k = lo..hi: lgamma once, then running sums of log k (no scipy)."""
-    k = np.arange(lo + 1, hi + 1, dtype=np.float64)
-    return math.lgamma(lo + 1) + np.concatenate([[0.0], np.cumsum(np.log(k))])
+    """log k! for k = lo..hi: lgamma once, then running sums of log k (no scipy).
+
+    A negative k has no factorial (Gamma has poles there): +inf, as scipy's
+    gammaln(k + 1) gives, so such values get no probability.
+    """
+    out = np.full(hi - lo + 1, np.inf)
+    start = max(lo, 0)
+    if hi >= start:
+        k = np.arange(start + 1, hi + 1, dtype=np.float64)
+        logs = math.lgamma(start + 1) + np.concatenate([[0.0], np.cumsum(np.log(k))])
+        out[start - lo :] = logs
+    return out
 
 
 def discrete_pmf(dist: PoissonDist | ZipfDist, lo: int, hi: int) -> np.ndarray:

@@ -80,3 +80,15 @@ def test_ndtri_exp_far_tail_is_exact(y: float) -> None:
         lambda x: mpmath.log(mpmath.ncdf(x)) - y, mpmath.mpf(-math.sqrt(-2 * y))
     )
     assert _normal.ndtri_exp(y) == pytest.approx(float(exact), rel=1e-14)
+
+
+@pytest.mark.parametrize(("lo", "hi"), [(0, 0), (3, 2_000), (-100, -100), (-5, 5), (0, 200_000)])
+def test_log_factorials_match_gammaln_including_negative_values(lo: int, hi: int) -> None:
+    """The Poisson pmf's log k! (no scipy): +inf where k < 0, like gammaln(k + 1)."""
+    from synthwright.catalog.distributions import _log_factorials
+
+    ours = _log_factorials(lo, hi)
+    theirs = special.gammaln(np.arange(lo, hi + 1) + 1.0)
+    assert np.array_equal(np.isinf(ours), np.isinf(theirs))
+    finite = np.isfinite(theirs)
+    assert np.allclose(ours[finite], theirs[finite], rtol=1e-12, atol=1e-12)

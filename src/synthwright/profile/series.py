@@ -209,7 +209,10 @@ def _signal(values: np.ndarray, steps: np.ndarray, groups: list[np.ndarray]) -> 
         trends.append(float(slope))
         ks.append(k)
         ys.append(y - (intercept + slope * k))
-    out: dict[str, Any] = {"level": _round(np.mean(levels)), "trend": _round(np.mean(trends))}
+    out: dict[str, Any] = {
+        "level": _round(float(np.mean(levels))),
+        "trend": _round(float(np.mean(trends))),
+    }
     seasons = []
     for _ in range(MAX_CYCLES):
         longest = max(range(len(ks)), key=lambda i: len(ks[i]))
@@ -296,10 +299,10 @@ def fit_series(
         spec_table["columns"][fit.time] = {"type": kind}  # the series sets it: no range to keep
         for column, signal in fit.signals.items():
             spec_table["columns"][column] = {"type": "float", "signal": signal}
-        for column in (fit.time, fit.entity, *fit.signals):
-            if column is not None and column in prof.columns:
-                prof.columns[column].marginal = None
-                prof.columns[column].given = None
+        for name_ in (fit.time, fit.entity, *fit.signals):
+            if name_ is not None and name_ in prof.columns:
+                prof.columns[name_].marginal = None
+                prof.columns[name_].given = None
         cycles = {
             c: [s["period"] for s in sig.get("seasonality", [])] for c, sig in fit.signals.items()
         }

@@ -349,3 +349,29 @@ def test_iso_dates_and_until_now_are_windows() -> None:
     [[lo, _hi]] = windows("orders from Jan 2024 until now")  # type: ignore[misc]
     assert lo == "2024-01-01"
     assert normalise("1-5 items, 2022-01-01") == "1..5 items , 2022-01-01"
+
+
+def _links(prompt: str) -> set[tuple[str, str, str]]:
+    return {(r.parent, r.child, r.kind) for r in parse_request(prompt).relations}
+
+
+def test_references_in_other_words() -> None:
+    assert _links("tickets (4000) are raised by customers (900) and handled by agents (25)") == {
+        ("customers", "support_tickets", "belongs"),
+        ("agents", "support_tickets", "belongs"),
+    }
+    assert ("branches", "books", "belongs") in _links(
+        "40 branches, 20000 books each held by a branch"
+    )
+    assert ("customers", "invoices", "belongs") in _links(
+        "1000 invoices, each issued to one of 150 clients"
+    )
+    assert ("customers", "shipments", "belongs") in _links(
+        "600 shipments, every shipment leaves from a warehouse and goes to one of 80 customers"
+    )
+    assert ("clinics", "doctors", "belongs") in _links("clinics (15) employ doctors (120)")
+    assert ("teams", "players", "near") in _links("20 teams, 500 players (each plays for one team)")
+
+
+def test_a_count_after_between_is_not_a_row_count() -> None:
+    assert parse_request("20 teams, 380 matches between two teams").counts["teams"] == [20]

@@ -16,6 +16,7 @@ what they consumed.
 from __future__ import annotations
 
 from ...errors import SpecError
+from .belonging import read_belonging
 from .counts import parse_count, read_counted_mentions, read_counts
 from .fields import read_field_lists
 from .meta import (
@@ -61,6 +62,7 @@ def parse_request(prompt: str) -> Request:
     read_field_lists(st)
     read_counted_mentions(st)
     read_relations(st)
+    read_belonging(st)
     read_counts(st)
     read_table_of(st)
     read_field_lists(st, unknown=True)

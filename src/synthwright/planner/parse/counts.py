@@ -171,6 +171,8 @@ def read_counts(st: State) -> None:
         if same is not None:
             found = (same, found[1], found[2])  # "ad campaigns ..., 40 campaigns"
         tail = t[found[2] + len(found[1]) :]
+        if prev in ("between", "among"):
+            continue  # "380 matches between 2 teams": who takes part, not how many teams
         if (
             prev in ("per", "each", "every")
             or re.match(r" (?:per|each|apiece)\b", t[m.end() :])

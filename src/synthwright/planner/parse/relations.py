@@ -21,7 +21,15 @@ from .model import Link, Relation
 from .state import State, table_name
 from .words import ADJ, NOT_ENTITY, RANGE
 
-__all__ = ["read_junctions", "read_relations"]
+__all__ = [
+    "child_at",
+    "is_mention",
+    "mention_at",
+    "mention_word",
+    "nearest_table_before",
+    "read_junctions",
+    "read_relations",
+]
 
 
 def _words(text: str) -> list[str]:
@@ -37,14 +45,6 @@ _VERBS = (
     r"[a-z]+ing|(?!(?:minutes|hours|days|seconds|weeks|months|years|points|stars|times|units)\b)"
     r"[a-z]{3,}s|of)"
 )
-_BELONG = (
-    r"(?:belong(?:s|ing)? to|(?:is |are )?(?:assigned|linked|attached|tied|connected|mapped)"
-    r" to|(?:who |that )?works? (?:at|in|for)|working (?:at|in|for)|(?:taught|served|owned|"
-    r"written|made|created|placed|managed|run|hosted|issued|handled|signed|driven|booked) by|"
-    r"referencing|references|referring to|spread over|for|of|on|against|in|at|from)"
-)
-_PARENT = r"(?P<p>[a-z][a-z_]*(?: (?!(?:and|or|with|in|at|for|of|to|by|on)\b)[a-z][a-z_]*)?)"
-_DET = r"(?:(?:a|an|one|the|their|its|those|these|exactly one|a single|some|any) )?"
 _ONE = re.compile(r"^(?:a|an|one|1|exactly one|exactly 1|a single)$")
 
 
@@ -107,11 +107,9 @@ def read_relations(st: State) -> None:
     _each_with(st)
     _per_parent_only(st)
     _each_alone(st)
-    _belonging(st)
     _loose(st)
 
 
-_NOT_PARENT = set(_words("between from to and or than about around each every per total"))
 _CLAUSE_WORDS = set(_words("where who which that when while whose with and or but so then"))
 
 
@@ -177,7 +175,7 @@ def _owning(st: State) -> None:
             verb = m.start("v") if m.groupdict().get("v") else None
             parent = (
                 st.alias_at(m.start("p"), verb)
-                or _mention_word(st, m.group("p").split()[0])
+                or mention_word(st, m.group("p").split()[0])
                 or st.entity_tail(m.group("p"), allow_unknown=loose_p)
             )
             child = child_at(st, m.start("c"), unknown=idx in (0, 1, 2, 4, 5)) or st.entity_tail(
@@ -206,7 +204,7 @@ def _subject(st: State, parent: tuple[str, str], child: tuple[str, str], m: re.M
     """A plural subject owns its counted object when both are tables: the subject a table
     word (known, or counted before) and the object a known one or a plural that names no
     field ("courses with 3 credits" is a field; "members book 2..12 classes" a relation)."""
-    if not (st.known(parent[1]) or _is_mention(st, parent[0])):
+    if not (st.known(parent[1]) or is_mention(st, parent[0])):
         return False
     word = child[1].split()[-1]
     ent = lexicon.entity(parent[0])
@@ -262,7 +260,7 @@ def _each_with(st: State) -> None:
     for m in re.finditer(pat, t):
         if st.in_consumed(m.start()) or st.in_consumed(m.start("c")):
             continue
-        parent = _nearest_table_before(st, m.start())
+        parent = nearest_table_before(st, m.start())
         child = child_at(st, m.start("c"))
         if parent is None or child is None or parent[0] == child[0]:
             continue
@@ -288,7 +286,7 @@ def _each_with(st: State) -> None:
 _FIELD_HEAD = re.compile(r" (?:name|email|number|id|address|phone|code|title)\b")
 
 
-def _nearest_table_before(st: State, pos: int) -> tuple[str, str] | None:
+def nearest_table_before(st: State, pos: int) -> tuple[str, str] | None:
     best: tuple[int, str, str] | None = None
     start = st.clause_start(pos)
     for mn in st.req.mentions:
@@ -317,8 +315,8 @@ def _per_parent_only(st: State) -> None:
         parent = (
             st.alias_at(m.start("p"))
             or st.entity_tail(m.group("p"))
-            or _mention_word(st, " ".join(m.group("p").split()[:2]))
-            or _mention_word(st, m.group("p").split()[0])
+            or mention_word(st, " ".join(m.group("p").split()[:2]))
+            or mention_word(st, m.group("p").split()[0])
         )
         if parent is None:
             continue
@@ -393,7 +391,7 @@ def _each_alone(st: State) -> None:
             if start <= x.start < m.start() and x.table != child[0]
         ]
         if not before:
-            near = _nearest_table_before(st, m.start())  # "500 employees, 0..6 requests each"
+            near = nearest_table_before(st, m.start())  # "500 employees, 0..6 requests each"
             if near is None or near[0] == child[0]:
                 continue
             before = [(0, near[0], near[1])]
@@ -431,70 +429,14 @@ def _junction_name(st: State, pos: int) -> tuple[str, str] | None:
     return table_name(last), last
 
 
-def _belonging(st: State) -> None:
-    """'each book belongs to an author', 'tickets assigned to agents', 'comments on posts'."""
-    t = st.text
-    pats = [
-        rf"\beach (?P<c>[a-z][a-z_ ]*?) (?:is |are )?{_BELONG} {_DET}(?:\d+ )?{ADJ}{_PARENT}\b",
-        rf"\b(?P<c>[a-z][a-z_]*) (?:\( \d+ \) )?(?:, )?(?:each |all |every one )?"
-        rf"(?:[a-z]+(?:ing|ed) )?{_BELONG} {_DET}"
-        rf"(?:\d+ )?{ADJ}"
-        rf"{_PARENT}\b",
-    ]
-    for idx, pat in enumerate(pats):
-        for m in re.finditer(pat, t):
-            if st.in_consumed(m.start("p")):
-                continue
-            verb = m.group(0)[m.end("c") - m.start() :].split()
-            loose = any(w in ("for", "of", "on", "against", "in", "at", "from") for w in verb[:2])
-            if idx == 0 and m.group("c").split()[-1].endswith(("ing", "ed")):
-                continue  # "each living in an enclosure": the verb, read by the second form
-            if len(m.group("c").split()) > 2 or m.group("p").split()[0] in _NOT_PARENT:
-                continue  # "each episode has a length in minutes between ...": no relation
-            child = (
-                st.covering(m.start("c")) or st.alias_at(m.start("c"))
-                if idx == 1
-                else (
-                    st.alias_at(m.start("c"))
-                    or st.entity_tail(m.group("c"), allow_unknown=True, head=True)
-                )
-            )
-            if child is None and idx == 1:
-                child = _mention_at(st, m.start("c"))
-            if child is None and idx == 1 and m.group("c") in ("rows", "records", "entries"):
-                child = _nearest_table_before(st, m.start("c"))  # "fact_orders 50000 rows ..."
-            if child is None and idx == 1 and re.search(r"\d+ $", t[: m.start("c")]):
-                child = st.entity_tail(m.group("c"), allow_unknown=True)  # "40 vets working at"
-            if child is None:
-                continue
-            parent = (
-                st.alias_at(m.start("p"))
-                or _mention_word(st, m.group("p"))
-                or _mention_word(st, m.group("p").split()[0])
-            )
-            if parent is None and not loose:
-                parent = st.entity_tail(m.group("p"), allow_unknown=True)
-            if parent is None and loose and idx == 0 and re.search(r" (?:a|an|one) ", m.group(0)):
-                parent = st.entity_tail(m.group("p"), allow_unknown=True)
-            if parent is None or parent[0] == child[0] or parent[1] in lexicon.vocab()["countries"]:
-                continue
-            if loose and idx == 1 and not (_is_mention(st, child[0]) or st.known(child[1])):
-                continue
-            kind = "near" if loose else "belongs"
-            st.req.relations.append(Relation(parent[0], child[0], None, m.start(), kind))
-            st.add_mention(child[0], child[1], m.start("c"))
-            st.add_mention(parent[0], parent[1], m.start("p"))
-            st.consumed.append((m.start("p"), m.end()))
-
-
-def _mention_at(st: State, pos: int) -> tuple[str, str] | None:
+def mention_at(st: State, pos: int) -> tuple[str, str] | None:
     for mn in st.req.mentions:
         if mn.start <= pos < mn.start + len(mn.word) + 1:
             return mn.table, mn.word
     return None
 
 
-def _mention_word(st: State, word: str) -> tuple[str, str] | None:
+def mention_word(st: State, word: str) -> tuple[str, str] | None:
     """'those companies', 'them': a table named before."""
     for mn in st.req.mentions:
         if mn.word == word or table_name(word) == mn.table:
@@ -502,7 +444,7 @@ def _mention_word(st: State, word: str) -> tuple[str, str] | None:
     return None
 
 
-def _is_mention(st: State, table: str) -> bool:
+def is_mention(st: State, table: str) -> bool:
     return any(mn.table == table for mn in st.req.mentions) or table in st.req.counts
 
 

@@ -181,7 +181,8 @@ class _SpoolReader:
     """
 
     def __init__(self, path: str, sizes: list[int]) -> None:
-        self._reader = pa.ipc.open_file(pa.OSFile(path))
+        self._source = pa.OSFile(path)
+        self._reader = pa.ipc.open_file(self._source)
         self.starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
         self._cache: dict[int, pa.RecordBatch] = {}
 
@@ -191,6 +192,10 @@ class _SpoolReader:
                 del self._cache[old]
             self._cache[i] = self._reader.get_batch(i)
         return self._cache[i]
+
+    def close(self) -> None:
+        self._cache = {}
+        self._source.close()
 
     def rows(self, lo: int, hi: int) -> pa.Table:
         first = int(np.searchsorted(self.starts, lo, side="right")) - 1
@@ -416,9 +421,13 @@ class Spools:
                 else np.zeros(readers[lk.parent].starts[-1], np.int64)  # no rows at all
                 for c, lk in self.tree.links.items()
             }
-            for root in self.tree.roots:
-                with open_out(root) as out:
-                    write_nested(out, _Streamed(self.tree, readers, counts), root, self.fmt)
+            try:
+                for root in self.tree.roots:
+                    with open_out(root) as out:
+                        write_nested(out, _Streamed(self.tree, readers, counts), root, self.fmt)
+            finally:
+                for reader in readers.values():
+                    reader.close()
             return
         tables = {
             name: pa.ipc.open_file(pa.memory_map(self._path(name))).read_all()

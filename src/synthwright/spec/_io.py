@@ -128,5 +128,57 @@ def json_schema(
     by the tests) passes every registered type; the blocks document what each
     type takes and accept the same documents as the schema without them.
     """
-    schema = Spec.model_json_schema()
+    schema = _accept_short_forms(Spec.model_json_schema())
     return document_types(schema, types) if types else schema
+
+
+def _accept_short_forms(schema: dict[str, Any]) -> dict[str, Any]:
+    """Let the schema accept the short forms the models do.
+
+    Pydantic documents a model as its fields only, but before-validators also
+    take ``dist: lognormal`` and ``dist: {normal: {std: 3}}`` (the forms users
+    write and specs dump) and a bare literal as a truth predicate
+    (``extension: pdf``); the schema refused them, so an editor using it
+    flagged every bundled example.
+    """
+    defs = schema.get("$defs", {})
+    added: dict[str, Any] = {}
+
+    def short_forms(node: dict[str, Any]) -> dict[str, Any]:
+        mapping: dict[str, str] = node["discriminator"]["mapping"]
+        objects = []
+        for family, ref in sorted(mapping.items()):
+            model = ref.rsplit("/", 1)[-1]
+            params = f"{model}Params"
+            if params not in added:
+                body = json.loads(json.dumps(defs[model]))
+                body["properties"].pop("kind", None)
+                body["title"] = params
+                added[params] = body
+            objects.append(
+                {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": [family],
+                    "properties": {
+                        family: {"anyOf": [{"$ref": f"#/$defs/{params}"}, {"type": "null"}]}
+                    },
+                }
+            )
+        return {"anyOf": [node, {"enum": sorted(mapping)}, *objects]}
+
+    def walk(node: Any) -> Any:
+        if node == {"$ref": "#/$defs/Predicate"}:  # a literal is a predicate: ``extension: pdf``
+            return {"anyOf": [node, {"type": ["string", "number", "boolean"]}]}
+        if isinstance(node, dict):
+            found = node.get("discriminator", {}).get("mapping", {})
+            if found and all(ref.endswith("Dist") for ref in found.values()):
+                return short_forms(node)
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    result = dict(walk(schema))
+    result["$defs"] = {**result.get("$defs", {}), **added}
+    return result

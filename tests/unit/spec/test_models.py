@@ -154,3 +154,30 @@ def test_golden_schema_judges_documents_as_the_bare_schema_does() -> None:
     ]:
         assert golden.is_valid(column(**col)) is valid, col
         assert bare.is_valid(column(**col)) is valid, col
+
+
+def test_every_bundled_and_example_spec_is_valid_under_the_json_schema() -> None:
+    """What the models accept, the schema accepts: short dist forms, literal predicates."""
+    import jsonschema
+    import yaml
+
+    root = Path(__file__).resolve().parents[3]
+    files = sorted((root / "src" / "synthwright" / "examples").glob("*.yaml"))
+    files += sorted((root / "examples").rglob("*.yaml"))
+    assert len(files) >= 5
+    validator = jsonschema.Draft202012Validator(catalog.json_schema())
+    for file in files:
+        document = yaml.safe_load(file.read_text())
+        spec_from_data(document)  # the models take it
+        errors = [
+            f"{list(e.absolute_path)}: {e.message[:120]}" for e in validator.iter_errors(document)
+        ]
+        assert errors == [], file.name
+    short = {"version": 1, "tables": {"t": {"rows": 1, "columns": {"x": {"type": "int"}}}}}
+    column = short["tables"]["t"]["columns"]["x"]  # type: ignore[index]
+    for good in ("lognormal", {"normal": {"std": 3}}, {"poisson": None}, {"kind": "zipf", "a": 2}):
+        column["dist"] = good
+        assert list(validator.iter_errors(short)) == [], good
+    for bad in ("gaussian", {"normal": {"sd": 3}}, {"normal": {}, "zipf": {}}):
+        column["dist"] = bad
+        assert list(validator.iter_errors(short)) != [], bad

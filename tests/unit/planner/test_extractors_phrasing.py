@@ -375,3 +375,27 @@ def test_references_in_other_words() -> None:
 
 def test_a_count_after_between_is_not_a_row_count() -> None:
     assert parse_request("20 teams, 380 matches between two teams").counts["teams"] == [20]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "lo", "hi"),
+    [
+        ("customers between 18 and 65 years old", "age", 18, 65),
+        ("readings with temperatures of -10°C to 40°C", "temperatures", -10, 40),
+        ("scores in [0, 100]", "score", 0, 100),
+        ("price: 5-60 EUR", "price", 5, 60),
+        ("weight from 2kg to 50kg", "weight", 2, 50),
+        ("orders with totals ranging 10 to 500 dollars", "totals", 10, 500),
+        ("age: 20 - 60", "age", 20, 60),
+        ("readings: value 0 to 1023, 200000 rows", "value", 0, 1023),
+        ("users older than 18", "age", 18, None),
+    ],
+)
+def test_ranges_with_units_brackets_and_ages(
+    prompt: str, field: str, lo: float, hi: float | None
+) -> None:
+    assert (field, lo, hi) in _ranges(prompt)
+
+
+def test_units_written_on_the_numbers() -> None:
+    assert normalise("from 2kg to 50kg, 30s, [0, 100]") == "from 2..50 kg , 30 s , 0..100"

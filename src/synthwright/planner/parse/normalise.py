@@ -129,6 +129,10 @@ def normalise(prompt: str) -> str:
     text = re.sub(r"(\d)\s*%", r"\1 %", text)
     text = re.sub(r"(\d)\s*\.\.\.?\s*(-?\d)", r"\1 to \2", text)  # "1..30" as written
     text = re.sub(r"(\d)(?=[a-z]{2,})(?!k\b|m\b|mm\b|mn\b|bn\b|b\b)", r"\1 ", text)
+    text = re.sub(r"(\d)(c|f|s|h|g|l|v|a)\b", r"\1 \2", text)  # "40c", "30s", "2h", "5g"
+    text = re.sub(
+        r"\[ ?(-?\d+(?:\.\d+)?) ?[,;] ?(-?\d+(?:\.\d+)?) ?\]", r"\1 to \2", text
+    )  # [0, 100]
     for pattern, value in _vague():
         text = pattern.sub(value, text)
     text = _digits_with_scale(text)
@@ -144,6 +148,12 @@ def normalise(prompt: str) -> str:
     # "0.1 % to 8 %", "between 3.5 % and 24.9 %": one range of percents
     text = re.sub(rf"(?<![\w.])({num}) % (?:to|and|until|till|-) ({num}) %", r"\1 to \2 %", text)
     text = re.sub(rf"(?<![\w.])({num}) % \.\.({num}) %", r"\1..\2 %", text)
+    # "from 2 kg to 50 kg", "-10 c to 40 c": one range in one unit
+    text = re.sub(
+        rf"(?<![\w.])({num}) ([a-z%/]{{1,4}}) (?:to|and|until|till|-|\.\.) ({num}) \2\b",
+        r"\1 to \3 \2",
+        text,
+    )
     text = re.sub(rf"\bbetween ({num}) and ({num})\b", r"between \1..\2", text)
     text = re.sub(
         rf"\bfrom ({num}) (?:to|until|till|through|thru|up to) ({num})\b", r"from \1..\2", text

@@ -129,7 +129,9 @@ def read_ranges(st: State) -> None:
     fld = r"(?P<f>[a-z_]+(?: [a-z_]+){0,2}?)"
     for m in re.finditer(
         rf"\b{fld} {unit}(?:(?:is|are|of|must be|should be|ranges?|range|values?|in the range|"
-        rf"within|lies|lie|has|with|goes|go) )*(?:\( )?(?:between |from |of )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})"
+        rf"within|lies|lie|has|with|goes|go|ranging|varying) )*(?:[:=] (?=[-\d(]))?(?:\( )?"
+        rf"(?:between |from |of )?"
+        rf"(?P<lo>{NUM})\.\.(?P<hi>{NUM})"
         rf"(?: (?P<unit2>{_unit_alt()}))?\b",
         t,
     ):
@@ -171,7 +173,15 @@ def read_ranges(st: State) -> None:
         elif m.group("unit2"):
             c.unit = c.unit or unit_words().get(m.group("unit2"))
         _add(st, c)
-    for m in re.finditer(rf"\baged? (?:between |from )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})", t):
+    for m in re.finditer(
+        rf"\b(?:aged? (?:between |from )?(?P<lo>{NUM})\.\.(?P<hi>{NUM})|(?:between |from )?"
+        rf"(?P<lo2>{NUM})\.\.(?P<hi2>{NUM}) (?:years? old|years of age|yo)\b)",
+        t,
+    ):
+        if m.group("lo") is None:  # "between 18 and 65 years old"
+            lo, hi = float(m.group("lo2")), float(m.group("hi2"))
+            _add(st, Constraint("range", "age", m.start(), lo=lo, hi=hi, text=m.group(0)))
+            continue
         lo, hi = float(m.group("lo")), float(m.group("hi"))
         _add(st, Constraint("range", "age", m.start(), lo=lo, hi=hi, text=m.group(0)))
     _bounds(st, fld, unit, _min_and_max(st))
@@ -211,6 +221,12 @@ def _min_and_max(st: State) -> list[tuple[int, int]]:
 
 
 def _bounds(st: State, fld: str, unit: str, read: list[tuple[int, int]]) -> None:
+    for m in re.finditer(rf"\b(?P<op>older|younger) than (?P<n>{NUM})\b", st.text):
+        n = float(m.group("n"))  # "users older than 18": a bound on their age
+        old = m.group("op") == "older"
+        c = Constraint("range", "age", m.start(), lo=n if old else None, hi=None if old else n)
+        c.text = m.group(0)
+        _add(st, c)
     bound = (
         rf"\b{fld} {unit}(?:(?:is|are|must be|should be|always|of|with) )*(?P<op>over|above|"
         rf"more than|greater than|at least|>=|>|minimum of|min|under|below|less than|"

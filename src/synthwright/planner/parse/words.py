@@ -85,7 +85,9 @@ FIELD_SKIP = set(
         "works visits sends receives buys sells uses not no never"
     )
 )
-_TAIL_DROP = set(_words("between from of is are in within range ranges must be should with has"))
+_TAIL_DROP = set(
+    _words("between from of is are in within range ranges must be should with has ranging varying")
+)
 
 
 def field_tail(phrase: str, two_word: frozenset[str] = frozenset()) -> str | None:

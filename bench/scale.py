@@ -143,17 +143,17 @@ def whole_process(path: Path, tmp: Path, workers: int) -> dict[str, Any]:
 def in_process(data: dict[str, Any], tmp: Path, workers: int) -> dict[str, Any]:
     from synthwright.scale import connect
 
-    sw.generate(spec(65_536)).write(tmp / "warm")  # imports, value pools
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    sw.generate(data).write(tmp / "one")
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    t1 = time.perf_counter() - started
-    cpu1 = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    started = time.perf_counter()
-    with connect(workers=workers) as client:
+    with connect(workers=workers) as client:  # forked before this process grows
         start_cluster = time.perf_counter() - started
-        sw.generate(spec(65_536), client=client).write(tmp / "warm-many")  # warm the workers
+        sw.generate(spec(65_536)).write(tmp / "warm")  # imports, value pools
+        sw.generate(spec(65_536), client=client).write(tmp / "warm-many")
+        started = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        sw.generate(data).write(tmp / "one")
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        t1 = time.perf_counter() - started
+        cpu1 = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         used = _worker_usage(client)
         started = time.perf_counter()
         sw.generate(data, client=client).write(tmp / "many")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -62,20 +61,16 @@ def connect(workers: int | None = None, scheduler: str | None = None) -> Iterato
         finally:
             client.close()
         return
-    import dask
-
-    # fork where the system has it: a worker then starts with this process's imports
-    # (numpy, pyarrow, the engine: ~3 s of start-up and ~1 s of shutdown saved per run
-    # on a 2-core machine); elsewhere Dask's default, spawn
-    method = "fork" if sys.platform.startswith("linux") else "spawn"
-    with dask.config.set({"distributed.worker.multiprocessing-method": method}):
-        cluster = LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",
-            silence_logs=logging.ERROR,
-        )
+    # spawn (Dask's default), not fork: the scheduler runs in this process, and a forked
+    # worker would inherit its listening sockets (and any lock held by another thread);
+    # a run that hung once that way is why (each worker pays its own imports, ~2 s)
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        silence_logs=logging.ERROR,
+    )
     try:
         with Client(cluster) as client:
             yield client

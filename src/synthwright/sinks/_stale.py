@@ -37,15 +37,6 @@ _STARTED = int(time.time())
 _SLACK = 2  # seconds: clock ticks and the token's whole seconds
 
 
-def _forked() -> None:
-    """A forked child (e.g. a Dask worker started by fork) is an owner of its own."""
-    global _STARTED
-    _STARTED = int(time.time())
-
-
-os.register_at_fork(after_in_child=_forked)
-
-
 def _host() -> str:
     """A short, file-name-safe token for this machine."""
     return hashlib.sha1(socket.gethostname().encode()).hexdigest()[:8]

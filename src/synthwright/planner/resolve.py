@@ -177,6 +177,9 @@ def _guess(phrase: str, ent: Entity | None) -> tuple[Columns, bool]:
     if f is not None and mods and not f.expand:
         _column, spec = _shaped(f, ent, None)
         return [(name, spec)], True
+    event = vocab["event_verbs"].get(phrase)
+    if event and not mods and not lexicon.entity_forms().get(phrase):
+        return [(f"{event}_at", {"type": "datetime", **_DATE_RANGE})], False  # "checkout"
     if phrase in vocab["person_words"]:  # "instructor", "owner": a person's name
         return [(name, {"type": "full_name"})], False
     return [(name, {"type": "text", "unit": "words", "min": 1, "max": 3})], True

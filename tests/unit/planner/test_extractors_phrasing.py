@@ -399,3 +399,35 @@ def test_ranges_with_units_brackets_and_ages(
 
 def test_units_written_on_the_numbers() -> None:
     assert normalise("from 2kg to 50kg, 30s, [0, 100]") == "from 2..50 kg , 30 s , 0..100"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "field", "anchor", "within"),
+    [
+        ("orders delivered 2 to 5 days later", "delivered", None, "5d"),
+        ("the return happens within a month", "return", None, "30d"),
+        ("sessions end after they start", "end", "start", None),
+        (
+            "a checkout at least 1 day after check-in and at most 21 days",
+            "checkout",
+            "check in",
+            "21d",
+        ),
+    ],
+)
+def test_time_rules_later_pronouns_and_a_second_bound(
+    prompt: str, field: str, anchor: str | None, within: str | None
+) -> None:
+    [rule] = parse_request(prompt).time_rules
+    assert (rule.field, rule.anchor, rule.within) == (field, anchor, within)
+    assert _ranges(prompt) == []
+
+
+def test_a_lone_event_noun_in_a_list_is_its_time() -> None:
+    from synthwright.planner.resolve import resolve_field
+
+    assert resolve_field("signup", None)[0][0][0] == "signup_at"
+    assert resolve_field("resolution", None)[0][0] == (
+        "resolved_at",
+        {"type": "datetime", "min": "2023-01-01", "max": "2024-12-31"},
+    )

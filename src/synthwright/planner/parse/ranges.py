@@ -53,7 +53,8 @@ def _two_words() -> frozenset[str]:
 # read_time_rules, not a range of a field
 _GAP_UNIT = r" (?:minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|months?|years?)"
 _GAP_AFTER = re.compile(
-    rf"(?:{_GAP_UNIT})? (?:after|later than|following|before|earlier than)\b"
+    rf"(?:{_GAP_UNIT})? (?:after|later than|following|before|earlier than|later|afterwards|"
+    rf"thereafter|earlier)\b"
     rf"|{_GAP_UNIT} (?:of|from|since|past)\b"
 )
 

@@ -94,6 +94,9 @@ _NOT_FIELD = set(
 )
 
 
+_EVENT_VERBS = {"happens", "happen", "occurs", "occur", "comes", "come", "takes", "place"}
+
+
 def _is_year(value: float) -> bool:
     return float(value).is_integer() and 1900 <= value <= 2100
 
@@ -136,14 +139,21 @@ def _clean(phrase: str, st: State | None = None) -> str | None:
         words.pop(0)  # "tickets resolved": the table's word is not the field's
     if words and (re.fullmatch(r"[\d.]+", words[-1]) or words[-1] in _UNIT):
         return None
+    while len(words) > 1 and words[-1] in _EVENT_VERBS:
+        words.pop()  # "the return happens within a month": the return
     if not words or words[-1] in _NOT_FIELD or words[-1] in _LEAD:
         return None
     return " ".join(words)
 
 
+_AT_MOST_AFTER = re.compile(
+    rf" (?:,|and|but) (?:at most|up to|no more than|not more than|within|max|maximum) "
+    rf"(?P<n>\d+(?:\.\d+)?) (?P<u>{_UNITS})\b"
+)
 _PASSIVE = re.compile(
     r"^(?:.* )?(?:it|they|he|she|this|that|one) (?:was|is|were|are|has been|had been|gets|got) "
     r"|^(?:.* )?(?:was|were|is|are|being|been|getting|gets|got) "
+    r"|^(?:it|they|he|she|we|you|this|that) (?=[a-z]+$)"
 )
 
 
@@ -182,6 +192,12 @@ def read_time_rules(st: State) -> None:
             rf"{_ANCHOR}(?= |$)",
             "within_of",
         ),
+        # "delivered 2..5 days later": after the record's own time
+        (
+            rf"\b{_FIELD} (?:is |are |comes |must be |should be )?{_SOFT}{span} (?P<u>{_UNITS}) "
+            rf"(?:later|afterwards|after that|thereafter)\b",
+            "gap_later",
+        ),
         # "returned within 30 days"
         (
             rf"\b{_FIELD} (?:is |are |must be |should be )?(?:within|in under|no later than) {n} "
@@ -203,19 +219,23 @@ def read_time_rules(st: State) -> None:
             field = _clean(m.group("f"), st)
             if field is None or field in lexicon.vocab()["countries"]:
                 continue
-            anchor = _anchor(m.groupdict().get("a") or "") if kind != "within" else None
-            if kind != "within" and anchor is None:
+            own = kind in ("within", "gap_later")  # after the record's own time
+            anchor = None if own else _anchor(m.groupdict().get("a") or "")
+            if not own and anchor is None:
                 continue
             if anchor and re.fullmatch(r"\d{4}|[a-z]+ \d{4}", anchor):
                 continue  # "after 2020": a window, read by read_windows
             within = None
             if kind == "gap" and re.search(r"\bat least\b", m.group(0)):
                 kind = "after"  # "at least 1 day after pickup": after, with the usual window
-            if kind == "gap":
+            if kind in ("gap", "gap_later"):
                 within = _within(m.group("hi"), m.group("u"))
             elif kind in ("within_of", "within"):
                 num = m.group("n")
                 within = _within(None if num in ("a", "an", "one") else num, m.group("u"))
+            most = _AT_MOST_AFTER.match(t, m.end())  # "... and at most 21 days"
+            if most and (within is None or kind == "after"):
+                within = _within(most.group("n"), most.group("u"))
             _add_rule(st, TimeRule(field, anchor, m.start(), within=within, text=m.group(0)))
             taken.append((m.start(), m.end()))
 

@@ -431,3 +431,11 @@ def test_a_lone_event_noun_in_a_list_is_its_time() -> None:
         "resolved_at",
         {"type": "datetime", "min": "2023-01-01", "max": "2024-12-31"},
     )
+
+
+def test_inline_dash_lists_and_whether_flags() -> None:
+    assert parse_request("employees - name - role - salary").fields == {
+        "employees": ["name", "role", "salary"]
+    }
+    req = parse_request("a products table including sku, price and whether it is in stock, weight")
+    assert req.fields["products"] == ["sku", "price", "in stock", "weight"]

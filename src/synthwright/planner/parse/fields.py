@@ -106,6 +106,8 @@ def read_field_lists(st: State, unknown: bool = False) -> None:
             after,
         )
         if not lm:
+            lm = re.match(r" (?=- [a-z][a-z ]* - [a-z])", after)  # "employees - name - role"
+        if not lm:
             lm = re.match(
                 r" (?:(?:from|in|during|over|of) (?:the )?(?:last|past|previous) (?:\d+ )?[a-z]+ )?"
                 r"((?:[a-z]+ ){0,4}?)(?:with|including|having) ",
@@ -274,6 +276,22 @@ def _read_list(st: State, table: str, start: int) -> None:
                 end = pos
                 k += step
                 continue
+        if tok == "whether" and not items[-1]:  # "whether it is in stock": a flag
+            gone = re.match(
+                r"(?:(?:it|they|he|she|the [a-z]+) (?:is|are|was|has|have) |it's )",
+                " ".join(tokens[k + 1 : k + 4]) + " ",
+            )
+            skip_n = len(gone.group(0).split()) if gone else 0
+            words: list[str] = []
+            for x in tokens[k + 1 + skip_n :]:
+                if x in (",", ";", ".", "and", "or", ")") or len(words) == 3:
+                    break
+                words.append(x)
+            items[-1] = [*words, "\x00"]  # the flag's words, kept as one item
+            pos += sum(len(x) + 1 for x in tokens[k : k + 1 + skip_n + len(words)])
+            end = pos
+            k += 1 + skip_n + len(words)
+            continue
         if tok in currencies and items[-1] and re.match(r"-?\d", nxt):
             st.req.currency = st.req.currency or currencies[tok]  # "rent eur 400..2500"
             pos += len(tok) + 1

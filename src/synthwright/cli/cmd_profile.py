@@ -40,8 +40,8 @@ def register(app: typer.Typer) -> None:
         nested: bool = typer.Option(
             False,
             "--nested-categories",
-            help="Also keep categories another category fixes (model within manufacturer): "
-            "truer pairs, more rows equal to real ones.",
+            help="Keep categories drawn within another category (model within manufacturer) "
+            "even where the privacy guard finds they copy real rows.",
         ),
         name: str = typer.Option("profiled", "--name", help="Name of the dataset in the spec."),
         as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),

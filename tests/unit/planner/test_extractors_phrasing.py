@@ -439,3 +439,11 @@ def test_inline_dash_lists_and_whether_flags() -> None:
     }
     req = parse_request("a products table including sku, price and whether it is in stock, weight")
     assert req.fields["products"] == ["sku", "price", "in stock", "weight"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["vehicles table (n=300)", "vehicles (~300)", "300 different vehicles", "300 fake vehicles"],
+)
+def test_row_counts_with_filler_words_and_notations(prompt: str) -> None:
+    assert parse_request(prompt).counts == {"vehicles": [300]}

@@ -156,6 +156,9 @@ def read_counts(st: State) -> None:
                 found = (st.choose(am.group(1)), am.group(1), am.start())
                 break
             wm = _WORD_SPACE.match(t, p)
+            if wm and wm.group(1) in _FILLER_ADJ and p == pos:
+                p = pos = wm.end()  # "300 fake vehicles": the vehicles
+                continue
             if not wm or wm.group(1) in NOT_ENTITY or wm.group(1) in GAP_STOP:
                 break
             gap = wm.group(1)
@@ -226,15 +229,16 @@ def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
     t = st.text
     after = t[m.end() : m.end() + 16]
     before = t[max(0, m.start() - 60) : m.start()]
-    paren = re.search(r"([a-z][a-z_]*) \( $", before) and after.startswith(" )")
+    paren = re.search(_PAREN, before) and after.startswith(" )")
     if not (re.match(rf" {_ROWS_WORD}\b", after) or paren):
         return False
     target = None
     if paren:
-        word = re.search(r"([a-z][a-z_]*) \( $", before).group(1)  # type: ignore[union-attr]
+        pm = re.search(_PAREN, before)
+        word = pm.group(1)  # type: ignore[union-attr]
         target = st.entity_of(word, allow_unknown=True)
         if target:
-            st.add_mention(target, word, m.start() - len(word) - 3)
+            st.add_mention(target, word, m.start() - (len(before) - pm.start(1)))  # type: ignore[union-attr]
             st.unknown_ok.add(target)
     if target is None and not paren:  # "fact_orders 50000 rows": the word right before
         near = re.search(r"([a-z][a-z_]*)(?: table)?(?: ,)?(?: (?:with|has|of|:))? $", before)
@@ -267,6 +271,12 @@ def _rows_after_table(st: State, m: re.Match[str], n: int) -> bool:
     return True
 
 
+_PAREN = r"([a-z][a-z_]*)(?: table| list| dataset)? \( (?:about |around |approx |roughly |approximately )?$"
+# words between a count and its table that say nothing about the table
+_FILLER_ADJ = frozenset(
+    {"new", "random", "fake", "synthetic", "realistic", "unique", "different", "distinct"}
+    | {"sample", "test", "dummy", "mock", "fictional", "fictitious", "generated"}
+)
 _ENDS_CLAUSE = re.compile(r" (?:[,;.)]|and (?!over|older|above|up|under|younger)|with|$)|$")
 _WORD_BEFORE = re.compile(r"(?:\b(table|list) )?([a-z][a-z_]*) (?:[:,=] |- )?$")
 

@@ -125,6 +125,8 @@ def normalise(prompt: str) -> str:
     text = re.sub(r"\b(?:yes ?/ ?no|true ?/ ?false|y ?/ ?n)\b", "flag", text)
     text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
     text = re.sub(r"(\d),(\d{3})\b", r"\1\2", text)
+    text = re.sub(r"~ ?(\d)", r"about \1", text)  # "~300"
+    text = re.sub(r"\bn ?= ?(\d)", r"\1", text)  # "(n=300)"
     text = re.sub(r"[$\u20ac\u00a3](\d)", r"\1", text)
     text = re.sub(r"(\d)\s*%", r"\1 %", text)
     text = re.sub(r"(\d)\s*\.\.\.?\s*(-?\d)", r"\1 to \2", text)  # "1..30" as written

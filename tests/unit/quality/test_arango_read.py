@@ -31,7 +31,10 @@ SPEC = {
         },
         "projects": {
             "rows": 10,
-            "columns": {"id": {"type": "uuid"}, "title": {"type": "text", "unit": "words", "min": 2, "max": 4}},
+            "columns": {
+                "id": {"type": "uuid"},
+                "title": {"type": "text", "unit": "words", "min": 2, "max": 4},
+            },
         },
         "assignments": {
             "per_parent": {"table": "people", "min": 1, "max": 3},

@@ -36,7 +36,22 @@ _DET = (
     r"(?:(?:one of(?: the| our| \d+)?|a|an|one|the|their|its|those|these|exactly one|a single|"
     r"some|any) )?"
 )
-_NOT_PARENT = set(["between", "from", "to", "and", "or", "than", "about", "around", "each", "every", "per", "total"])
+_NOT_PARENT = set(
+    [
+        "between",
+        "from",
+        "to",
+        "and",
+        "or",
+        "than",
+        "about",
+        "around",
+        "each",
+        "every",
+        "per",
+        "total",
+    ]
+)
 
 
 def read_belonging(st: State) -> None:

@@ -12,8 +12,11 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install -q -e .
 
+# dask is resolved in a second step: with the cloud extra's aiobotocore pins in the
+# same resolution, pip backtracks for many minutes over s3fs/aiobotocore/dask versions
 install-dev: $(BIN)/python
 	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dask]"
 
 demo: install
 	$(BIN)/synthwright demo

@@ -27,7 +27,7 @@ from ..spec import (
     UniformDist,
     ZipfDist,
 )
-from ._normal import log_ndtr, ndtri_exp
+from ._normal import log_ndtr, ndtr, ndtri_exp
 
 AnyDist = (
     UniformDist | NormalDist | LognormalDist | ExponentialDist | PoissonDist | ZipfDist | BetaDist
@@ -143,10 +143,26 @@ def discrete_pmf(dist: PoissonDist | ZipfDist, lo: int, hi: int) -> np.ndarray:
 
 
 def mass_in_range(dist: PoissonDist, lo: int, hi: int) -> float:
-    """Probability mass of [lo, hi] under the untruncated Poisson family."""
-    from scipy import stats
+    """Probability mass of [lo, hi] under the untruncated Poisson family.
 
-    return float(stats.poisson.cdf(hi, dist.lam) - stats.poisson.cdf(lo - 1, dist.lam))
+    Summed from the log-pmf over the part of the range where the mass is
+    (lam +- 40 sqrt(lam) + 50; outside it every term is below 1e-300), so the
+    compiler's per_parent check needs no scipy.stats (0.5-0.8 s of import);
+    a window wider than ``MAX_TABLE`` (lam above ~6e8) uses the normal
+    approximation with continuity correction.
+    """
+    lam = dist.lam
+    spread = 40.0 * math.sqrt(lam) + 50.0
+    start = max(lo, 0, math.floor(lam - spread))
+    stop = min(hi, math.ceil(lam + spread))
+    if stop < start:
+        return 0.0
+    if stop - start + 1 > MAX_TABLE:
+        sd = math.sqrt(lam)
+        return float(ndtr((stop + 0.5 - lam) / sd) - ndtr((start - 0.5 - lam) / sd))
+    k = np.arange(start, stop + 1, dtype=np.float64)
+    logp = k * math.log(lam) - lam - _log_factorials(start, stop)
+    return float(np.minimum(np.exp(logp).sum(), 1.0))
 
 
 def sample_integers(

@@ -92,3 +92,17 @@ def test_log_factorials_match_gammaln_including_negative_values(lo: int, hi: int
     assert np.array_equal(np.isinf(ours), np.isinf(theirs))
     finite = np.isfinite(theirs)
     assert np.allclose(ours[finite], theirs[finite], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("lam", [0.01, 1.4, 10.0, 1e4, 1e6])
+@pytest.mark.parametrize(("lo", "hi"), [(0, 0), (0, 5), (3, 40), (0, 10**12), (50, 10**6)])
+def test_poisson_mass_in_range_matches_scipy(lam: float, lo: int, hi: int) -> None:
+    """The compiler's per_parent check, without scipy.stats."""
+    from scipy import stats
+
+    from synthwright.catalog.distributions import mass_in_range
+    from synthwright.spec import PoissonDist
+
+    ours = mass_in_range(PoissonDist(lam=lam), lo, hi)
+    theirs = float(stats.poisson.cdf(hi, lam) - stats.poisson.cdf(lo - 1, lam))
+    assert ours == pytest.approx(theirs, rel=1e-7, abs=1e-12)  # logs of ~1e7 at lam 1e6

@@ -178,7 +178,12 @@ def test_plain_generate_loads_only_what_it_uses(tmp_path: object) -> None:
         "price": {"type": "price"},
         "at": {"type": "datetime", "min": "2020-01-01", "max": "2024-12-31"},
     }
-    spec.write_text(json.dumps({"version": 1, "tables": {"t": {"rows": 500, "columns": columns}}}))
+    child = {  # a Poisson per_parent: the compiler checks its mass in range
+        "per_parent": {"table": "t", "dist": {"poisson": {"lam": 1.4}}},
+        "columns": {"t_id": {"ref": "t.id"}, "n": {"type": "int", "min": 1, "max": 9}},
+    }
+    tables = {"t": {"rows": 500, "columns": columns}, "c": child}
+    spec.write_text(json.dumps({"version": 1, "tables": tables}))
     argv = ["generate", str(spec), "--out", str(out / "data"), "--format", "parquet"]
     code = (
         "import json, sys\n"

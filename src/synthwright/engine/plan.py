@@ -33,9 +33,32 @@ __all__ = [
     "ColumnPlan",
     "Plan",
     "TablePlan",
+    "graph_links",
     "scenario_column",
     "topological_order",
 ]
+
+
+def graph_links(
+    foreign_keys: list[tuple[str, str, str]], primary_keys: dict[str, str | None]
+) -> tuple[list[tuple[str, str]], bool]:
+    """How a table maps onto a property graph (``--format arango``, and ``check`` reading it).
+
+    Args:
+        foreign_keys: (column, parent table, parent column) of each foreign key, in order.
+        primary_keys: the primary key of every table in the output (None: none).
+
+    Returns:
+        (column, parent) of each foreign key that points at its parent's primary key
+        (an edge), and whether the table is an edge collection itself: exactly two
+        foreign keys, both edges. One rule for the writer and the reader.
+    """
+    links = [
+        (column, parent)
+        for column, parent, key in foreign_keys
+        if parent in primary_keys and primary_keys[parent] == key
+    ]
+    return links, len(links) == 2 and len(foreign_keys) == 2
 
 
 @dataclass

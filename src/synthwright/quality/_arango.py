@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pajson
 
 from ..engine.compile import compile_spec
-from ..engine.plan import TablePlan
+from ..engine.plan import TablePlan, graph_links
 from ..errors import Problem
 from ..spec import RefColumn, Spec
 
@@ -70,9 +70,8 @@ def set_aside_handles(
             problems.append(
                 Problem(f"{where}._key", f"{bad} documents' _key is not their primary key")
             )
-        links = _links(spec, name, plan, raw)
-        refs = [c for c in spec.tables[name].columns.values() if isinstance(c, RefColumn)]
-        if len(links) == 2 and len(refs) == 2:
+        links, is_edge = _links(spec, name, plan, raw)
+        if is_edge:
             for handle, (column, parent) in zip(("_from", "_to"), links, strict=True):
                 if handle not in table.column_names or column not in table.column_names:
                     problems.append(Problem(f"{where}.{handle}", "an edge without its handle"))
@@ -93,16 +92,15 @@ def set_aside_handles(
 
 def _links(
     spec: Spec, name: str, plan: dict[str, TablePlan], raw: dict[str, pa.Table]
-) -> list[tuple[str, str]]:
-    """(column, parent table) of each foreign key to a parent's primary key, in column order."""
-    found = []
+) -> tuple[list[tuple[str, str]], bool]:
+    """The table's edges and whether it is an edge collection, by the writer's rule."""
+    fks = []
     for column, col in spec.tables[name].columns.items():
-        if not isinstance(col, RefColumn):
-            continue
-        parent, parent_key = col.ref.split(".", 1)
-        if parent in raw and parent in plan and plan[parent].primary_key == parent_key:
-            found.append((column, parent))
-    return found
+        if isinstance(col, RefColumn):
+            parent, key = col.ref.split(".", 1)
+            fks.append((column, parent, key))
+    keys = {t: plan[t].primary_key for t in raw if t in plan}
+    return graph_links(fks, keys)
 
 
 def _check_edge_file(

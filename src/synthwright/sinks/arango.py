@@ -28,6 +28,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from synthwright.engine.plan import graph_links
 from synthwright.errors import SinkError
 from synthwright.sinks._base import ForeignKey, TableMeta
 from synthwright.sinks._writers import JsonLinesWriter, TableWriter
@@ -59,14 +60,13 @@ class ArangoSink(FileSink):
     def _file_name(self, table: str) -> str:
         return table if table == _SCRIPT else f"{table}.jsonl"
 
-    def _links(self, meta: TableMeta) -> list[ForeignKey]:
-        """The foreign keys that point at their parent's primary key (the ones that are edges)."""
-        return [
-            fk
-            for fk in meta.foreign_keys
-            if fk.ref_table in self._metas
-            and self._metas[fk.ref_table].primary_key == fk.ref_column
-        ]
+    def _links(self, meta: TableMeta) -> tuple[list[ForeignKey], bool]:
+        """The foreign keys that are edges, and whether the table is an edge collection."""
+        keys = {m.name: m.primary_key for m in self._metas.values()}
+        fks = [(fk.column, fk.ref_table, fk.ref_column) for fk in meta.foreign_keys]
+        links, is_edge = graph_links(fks, keys)
+        edges = {column for column, _ in links}
+        return [fk for fk in meta.foreign_keys if fk.column in edges], is_edge
 
     def _open(self, tables: list[TableMeta]) -> None:
         self._metas = {m.name: m for m in tables}
@@ -76,8 +76,8 @@ class ArangoSink(FileSink):
         lines = ["#!/bin/sh", "# ArangoDB import: documents first, then edges.", "set -e"]
         edge_tables = []
         for meta in tables:
-            links = self._links(meta)
-            if len(links) == 2 and len(meta.foreign_keys) == 2:
+            links, is_edge = self._links(meta)
+            if is_edge:
                 edge_tables.append(meta.name)
                 continue
             lines.append(_command(meta.name, edge=False))
@@ -113,7 +113,7 @@ class ArangoSink(FileSink):
         key = self._key(meta, batch, start)
         columns = {"_key": key}
         if meta.name in self._edge_tables:
-            first, second = self._links(meta)
+            first, second = self._links(meta)[0]
             columns["_from"] = _handle(first.ref_table, batch.column(first.column))
             columns["_to"] = _handle(second.ref_table, batch.column(second.column))
         columns.update(zip(batch.schema.names, batch.columns, strict=True))

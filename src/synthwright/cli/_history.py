@@ -23,7 +23,6 @@ command line keeps a history in the user's data directory.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..db import redact_url
+from ..db import redact_url, user_data_dir
 from ..errors import SpecError
 
 __all__ = ["RunRecord", "destination_kind", "list_runs", "record_quietly", "record_run"]
@@ -57,12 +56,7 @@ CREATE TABLE IF NOT EXISTS runs (
 
 def _store() -> Path:
     """The session store's file (the planner's sessions live in it too)."""
-    override = os.environ.get("SYNTHWRIGHT_DATA_DIR")
-    if override:
-        return Path(override) / "sessions.db"
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("synthwright")) / "sessions.db"
+    return user_data_dir() / "sessions.db"
 
 
 @contextmanager

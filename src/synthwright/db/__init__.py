@@ -16,6 +16,7 @@ package that uses it and imports nothing of the project but ``errors``.
 - :mod:`._read`: :class:`Reader` (list, count, read, sample as Arrow) and
   the catalogue helpers sinks use.
 - :mod:`._script`: SQL ``INSERT`` scripts read back into Arrow.
+- :mod:`._local`: :func:`user_data_dir`, where the user's own SQLite stores live.
 
 Usage::
 
@@ -29,6 +30,7 @@ Usage::
 from __future__ import annotations
 
 from ._connect import connect, describe, driver_errors, first_line, sqlalchemy_engine, translated
+from ._local import user_data_dir
 from ._read import (
     Reader,
     duckdb_rows,
@@ -82,4 +84,5 @@ __all__ = [
     "string_literal",
     "table_names",
     "translated",
+    "user_data_dir",
 ]

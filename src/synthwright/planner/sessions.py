@@ -12,7 +12,6 @@ environment variable ``SYNTHWRIGHT_DATA_DIR`` overrides it (tests use it).
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ..db import redact
+from ..db import redact, user_data_dir
 from ..errors import SpecError
 from ..spec import spec_to_yaml
 from .offline import plan_offline
@@ -98,12 +97,7 @@ class Session:
 
 def data_dir() -> Path:
     """Where sessions live: $SYNTHWRIGHT_DATA_DIR, else the platform's user data dir."""
-    override = os.environ.get("SYNTHWRIGHT_DATA_DIR")
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("synthwright"))
+    return user_data_dir()
 
 
 @contextmanager
